@@ -1,0 +1,30 @@
+/**
+ * Keeps Switchboard's layers pointing one way: lib <- tools <- agents <- graphs <- server,
+ * with memory used by graphs and server and using only lib. Run by `npm run lint:deps`.
+ */
+const layer = (from, forbidden, comment) => ({
+  name: `${from}-imports-upward`,
+  comment,
+  severity: "error",
+  from: { path: `^${from}/` },
+  to: { path: `^(${forbidden.join("|")})/` },
+});
+
+module.exports = {
+  forbidden: [
+    { name: "no-circular", severity: "error", comment: "Circular imports make load order fragile.", from: {}, to: { circular: true } },
+    layer("lib", ["tools", "agents", "graphs", "memory", "server", "cli"], "lib is the base layer."),
+    layer("memory", ["tools", "agents", "graphs", "server", "cli"], "memory uses only lib."),
+    layer("tools", ["agents", "graphs", "memory", "server", "cli"], "tools use lib; memory reaches them by injection."),
+    layer("agents", ["graphs", "memory", "server", "cli"], "agents build on tools and lib."),
+    layer("graphs", ["server", "cli"], "graphs do not know who serves them."),
+    layer("server", ["cli"], "the server does not depend on the CLI."),
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|\\.langgraph_api|bench|test)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};

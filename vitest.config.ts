@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+/** Vitest configuration: globals are on because the LangGraph checkpoint validation suite expects them. */
+export default defineConfig({
+  test: {
+    globals: true,
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", ".langgraph_api/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests share one Redis; each suite isolates itself with a unique key prefix.
+    pool: "forks",
+  },
+});
