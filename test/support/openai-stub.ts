@@ -117,7 +117,8 @@ export async function startOpenAIStub(options: OpenAIStubOptions = {}): Promise<
 
   function answerChat(request: RecordedRequest, scripted: StubReply, res: ServerResponse): void {
     if (scripted.status && scripted.status >= 400) {
-      const headers = scripted.retryAfterSeconds !== undefined ? { "retry-after": String(scripted.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        scripted.retryAfterSeconds !== undefined ? { "retry-after": String(scripted.retryAfterSeconds) } : {};
       sendJson(
         res,
         scripted.status,
