@@ -1,0 +1,98 @@
+/**
+ * The offline demo's "model": a deterministic script that plays every role plausibly, so the
+ * CLI and `langgraph dev` show a whole run (routing, tool calls, approvals, an answer) with no
+ * model configured. It is a scripted model and every caller says so; it reasons about nothing.
+ *
+ * It recognises its role from what it is given: a routing function (a `next` enum), a planning
+ * function (a `tasks` array), a summarization request, or a specialist with tools.
+ */
+import { isAIMessage, type BaseMessage } from "@langchain/core/messages";
+import { messageText } from "../../lib/tokens.js";
+import { sampleFromSchema, type JsonSchema } from "../../lib/testing/schema-samples.js";
+import type { ScriptContext, ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+
+/** Marks the demo's answers so nobody mistakes them for a model's. */
+export const DEMO_PREFIX = "[offline demo]";
+
+/** The demo script: answers any call of any agent or graph. */
+export function demoBrain(context: ScriptContext): ScriptedReply {
+  const { messages, tools } = context;
+  const structured = context.forcedTool ?? (tools.length === 1 ? tools[0]?.name : undefined);
+  const fn = tools.find((tool) => tool.name === structured);
+  const properties = (fn?.parameters.properties ?? {}) as Record<string, JsonSchema>;
+  const goal = firstHuman(messages);
+  if (fn && properties.next) return { structured: route(properties.next, messages, goal) };
+  if (fn && properties.tasks) return { structured: plan(properties.tasks, goal) };
+  if (messageText(messages[0] ?? ({} as BaseMessage)).startsWith("Summarize")) return `${DEMO_PREFIX} Earlier steps, in brief: ${clip(goal, 200)}`;
+  const results = messages.filter((message) => message.getType() === "tool");
+  const usable = tools.filter((tool) => tool.name !== structured);
+  if (results.length === 0 && usable.length > 0) {
+    const tool = usable.find((t) => t.name === "search_knowledge") ?? usable[0]!;
+    return { content: "", toolCalls: [{ name: tool.name, args: demoArgs(tool.name, tool.parameters, goal) }] };
+  }
+  const last = results.at(-1);
+  const basis = last ? ` Using ${last.name ?? "a tool"}, I found: ${clip(messageText(last), 240)}` : "";
+  return `${DEMO_PREFIX} Done: ${clip(goal, 160)}.${basis}`;
+}
+
+function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): Record<string, unknown> {
+  const options = ((nextSchema.enum ?? []) as string[]).filter((option) => option !== "finish");
+  const log = messages.slice(1).map(messageText).join("\n");
+  const done = new Set(options.filter((option) => log.includes(`[${option}]`)));
+  // Operators act on the world: the demo only involves one when the goal asks for it.
+  const wanted = options.filter((option) => option !== "operator" || /webhook|notify|send|post/i.test(goal));
+  const next = wanted.find((option) => !done.has(option));
+  if (next === undefined || done.size >= 3) {
+    const findings = log
+      .split("\n")
+      .filter((line) => line.startsWith("- ["))
+      .map((line) => line.replace(/^- /, ""))
+      .join("\n");
+    return { next: "finish", task: "", answer: `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findings || "(no specialist results)"}` };
+  }
+  return { next, task: `${clip(goal, 300)} — do the ${next}'s part and report what you found.`, answer: "" };
+}
+
+function plan(tasksSchema: JsonSchema, goal: string): Record<string, unknown> {
+  const itemProps = ((tasksSchema.items as JsonSchema | undefined)?.properties ?? {}) as Record<string, JsonSchema>;
+  const agents = ((itemProps.agent?.enum ?? []) as string[]).filter((agent) => agent !== "operator");
+  const [first = "researcher", second = first, third = second] = agents;
+  return {
+    tasks: [
+      { id: "gather", agent: first, task: `Gather facts for: ${clip(goal, 200)}`, dependsOn: [] },
+      { id: "compute", agent: second, task: `Work out the numbers for: ${clip(goal, 200)}`, dependsOn: [] },
+      { id: "write", agent: third, task: `Write up the findings for: ${clip(goal, 200)}`, dependsOn: ["gather", "compute"] },
+    ],
+  };
+}
+
+function demoArgs(tool: string, schema: Record<string, unknown>, goal: string): Record<string, unknown> {
+  switch (tool) {
+    case "calculator":
+      return { expression: numbersIn(goal).slice(0, 2).join(" / ") || "21 * 2" };
+    case "run_javascript":
+      return { code: `[${numbersIn(goal).join(",") || "1,2,3"}].reduce((a, b) => a + b, 0)` };
+    case "write_file":
+      return { path: "report.md", content: `# Report\n\n${goal}\n` };
+    case "send_webhook":
+      return { url: "https://hooks.example.com/switchboard", payload: { text: clip(goal, 200) } };
+    case "http_fetch":
+      return { url: "https://example.com/" };
+    default:
+      return sampleFromSchema(schema, { text: clip(goal, 120) }) as Record<string, unknown>;
+  }
+}
+
+function numbersIn(text: string): string[] {
+  return text.match(/\d+(?:\.\d+)?/g) ?? [];
+}
+
+function firstHuman(messages: BaseMessage[]): string {
+  const human = messages.find((message) => message.getType() === "human" && !isAIMessage(message));
+  return human ? messageText(human) : "";
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max)}…`;
+}
