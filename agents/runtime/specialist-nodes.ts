@@ -7,17 +7,49 @@ import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, typ
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Runnable } from "@langchain/core/runnables";
 import { isGraphBubbleUp, Overwrite, REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { compactContext } from "../../memory/context.js";
 import { messageText } from "../../lib/tokens.js";
 import { callSignature, classifyToolCalls, escalateLoop, loopNote, NO_LOOPS } from "./loops.js";
 import { emitProgress, emitRailEvents } from "./progress.js";
 import { addUsage, describeTrip, exhaustedBudget, NO_USAGE, railEvent, tighterLimits, usageOfResponse, type RailEvent, type RunLimits, type TerminalState, type Usage } from "./rails.js";
 import { railSettings } from "./settings.js";
 import type { AgentStateType, AgentUpdate } from "./state.js";
-import type { ResolvedSpecialist } from "./specialist.js";
-import { toBindableTools } from "./tool-contract.js";
+import type { ModelProvider } from "./models.js";
+import { toBindableTools, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 
 const NUDGE_ID_PREFIX = "nudge-";
+
+/** How an agent keeps its messages inside its context window. */
+export interface ContextSettings {
+  /** Compaction starts past this many (estimated) tokens. */
+  maxTokens: number;
+  /** Recent history kept verbatim after compaction (default: half of maxTokens). */
+  keepRecentTokens?: number;
+  /** `trim` folds old turns into an extractive digest; `summarize` has the agent's model write the summary. */
+  strategy?: "trim" | "summarize";
+}
+
+/** Keeps messages inside a window (memory/context.ts `compactContext` has this shape). */
+export type ContextManager = (
+  messages: BaseMessage[],
+  policy: ContextSettings & { summarizer?: (dropped: BaseMessage[], previous: string | undefined) => Promise<string> },
+) => Promise<{ messages: BaseMessage[]; compacted: boolean; removed: number; tokensBefore: number; tokensAfter: number }>;
+
+/** A checked specialist definition with its services, as the nodes use it. */
+export interface ResolvedSpecialist {
+  name: string;
+  description: string;
+  prompt: string;
+  tools: readonly AnyToolSpec[];
+  maxIterations: number;
+  context: ContextSettings;
+  models: ModelProvider;
+  executor: ToolExecutor;
+  graphId: string;
+  contextManager: ContextManager | undefined;
+}
+
+const SUMMARY_PROMPT =
+  "Summarize the work below for yourself in at most 150 words: facts found, tool results that matter, what is still open. Keep numbers and names exact.";
 
 /** The limits this agent runs under: what its caller handed down, within the run's settings. */
 export function effectiveLimits(state: AgentStateType, config: LangGraphRunnableConfig): RunLimits {
@@ -64,7 +96,16 @@ export function createModelNode(spec: ResolvedSpecialist) {
     let history = state.messages;
     const events: RailEvent[] = [];
     let messagesUpdate: BaseMessage[] = [];
-    const compacted = await compactContext(history, spec.context);
+    let summaryUsage: Usage | undefined;
+    const summarizer = async (dropped: BaseMessage[], previous: string | undefined) => {
+      const reply = (await spec.models(spec.name).invoke(
+        [new SystemMessage(SUMMARY_PROMPT), new HumanMessage(`${previous ? `Earlier summary:\n${previous}\n\n` : ""}${dropped.map((m) => `${m.getType()}: ${messageText(m)}`).join("\n")}`)],
+        config,
+      )) as AIMessage;
+      summaryUsage = usageOfResponse(reply, settings.prices);
+      return messageText(reply);
+    };
+    const compacted = await manageContext(spec, history, summarizer, events);
     if (compacted.compacted) {
       history = compacted.messages;
       messagesUpdate = [new RemoveMessage({ id: REMOVE_ALL_MESSAGES }), ...history];
@@ -81,7 +122,7 @@ export function createModelNode(spec: ResolvedSpecialist) {
       const reason = `${spec.name}'s model call failed: ${(error as Error).message}`;
       return stop("failed", reason, messagesUpdate.length ? { messages: messagesUpdate } : {}, [...events, railEvent("model_error", spec.name, reason)]);
     }
-    const spent = usageOfResponse(response, settings.prices);
+    const spent = addUsage(usageOfResponse(response, settings.prices), summaryUsage);
     const after = addUsage(usage, spent);
     const update: AgentUpdate = withUsage({ ...base, messages: [...messagesUpdate, response] }, spent);
     const calls = (response.tool_calls?.length ?? 0) + (response.invalid_tool_calls?.length ?? 0);
@@ -181,6 +222,25 @@ export function createToolsNode(spec: ResolvedSpecialist) {
     emitRailEvents(config, events);
     return { messages: answers, usage: { toolCalls }, railEvents: events, loops };
   };
+}
+
+/** Compacts the history if needed; a failing summarizer falls back to the extractive digest. */
+async function manageContext(
+  spec: ResolvedSpecialist,
+  history: BaseMessage[],
+  summarizer: (dropped: BaseMessage[], previous: string | undefined) => Promise<string>,
+  events: RailEvent[],
+) {
+  const unchanged = { compacted: false as const, messages: history, removed: 0, tokensBefore: 0, tokensAfter: 0 };
+  if (!spec.contextManager) return unchanged;
+  if (spec.context.strategy !== "summarize") return spec.contextManager(history, spec.context);
+  try {
+    return await spec.contextManager(history, { ...spec.context, summarizer });
+  } catch (error) {
+    if (isGraphBubbleUp(error)) throw error;
+    events.push(railEvent("context_summary_failed", spec.name, `summary failed (${(error as Error).message}); trimmed instead`));
+    return spec.contextManager(history, { ...spec.context, strategy: "trim" });
+  }
 }
 
 /** Ends the agent's run: terminal state, reason, result, rail events; tells progress listeners. */

@@ -6,9 +6,8 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AIMessage } from "@langchain/core/messages";
 import { ConfigError } from "../../lib/errors.js";
-import { validateContextPolicy, type ContextPolicy } from "../../memory/context.js";
 import type { ModelProvider } from "./models.js";
-import { createModelNode, createToolsNode } from "./specialist-nodes.js";
+import { createModelNode, createToolsNode, type ContextManager, type ContextSettings, type ResolvedSpecialist } from "./specialist-nodes.js";
 import { AgentInput, AgentState, type AgentStateType } from "./state.js";
 import { executeToolCalls, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 import type { Worker } from "./worker.js";
@@ -26,7 +25,7 @@ export interface SpecialistDefinition {
   /** Most model calls per task (its own iteration limit). */
   maxIterations: number;
   /** Context window for its messages, in tokens (default 24,000), and how to compact it. */
-  context?: Partial<ContextPolicy>;
+  context?: Partial<ContextSettings>;
 }
 
 /** Services a specialist runs on. */
@@ -37,14 +36,8 @@ export interface SpecialistDeps {
   executor?: ToolExecutor;
   /** Graph id for guardrail policies when the run's configurable has none. */
   graphId?: string;
-}
-
-/** A checked definition with its services, as the nodes use it. */
-export interface ResolvedSpecialist extends Required<Omit<SpecialistDefinition, "context">> {
-  context: ContextPolicy;
-  models: ModelProvider;
-  executor: ToolExecutor;
-  graphId: string;
+  /** Keeps messages inside the context window (memory's `compactContext`; graphs inject it). */
+  contextManager?: ContextManager;
 }
 
 /** The default context window of a specialist, in tokens. */
@@ -67,10 +60,12 @@ export function validateSpecialist(definition: SpecialistDefinition): void {
     if (seen.has(tool.name)) throw new ConfigError(`Agent '${name}' lists tool '${tool.name}' twice; remove one.`);
     seen.add(tool.name);
   }
-  try {
-    validateContextPolicy({ maxTokens: DEFAULT_CONTEXT_TOKENS, ...definition.context });
-  } catch (error) {
-    throw new ConfigError(`Agent '${name}': ${(error as Error).message}`, { cause: error });
+  const context = { maxTokens: DEFAULT_CONTEXT_TOKENS, ...definition.context };
+  if (!Number.isInteger(context.maxTokens) || context.maxTokens < 256) {
+    throw new ConfigError(`Agent '${name}': context.maxTokens must be a whole number of at least 256, got ${context.maxTokens}.`);
+  }
+  if (context.keepRecentTokens !== undefined && !(context.keepRecentTokens > 0 && context.keepRecentTokens < context.maxTokens)) {
+    throw new ConfigError(`Agent '${name}': context.keepRecentTokens must be positive and below context.maxTokens (${context.maxTokens}).`);
   }
 }
 
@@ -98,6 +93,7 @@ export function createSpecialistBuilder(definition: SpecialistDefinition, deps: 
     models: deps.models,
     executor: deps.executor ?? executeToolCalls,
     graphId: deps.graphId ?? definition.name,
+    contextManager: deps.contextManager,
   };
   return new StateGraph({ stateSchema: AgentState, input: AgentInput })
     .addNode("model", createModelNode(spec))
