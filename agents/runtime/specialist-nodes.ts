@@ -7,6 +7,7 @@ import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, typ
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Runnable } from "@langchain/core/runnables";
 import { isGraphBubbleUp, Overwrite, REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { ConfigError } from "../../lib/errors.js";
 import { messageText } from "../../lib/tokens.js";
 import { callSignature, classifyToolCalls, escalateLoop, loopNote, NO_LOOPS } from "./loops.js";
 import { emitProgress, emitRailEvents } from "./progress.js";
@@ -39,7 +40,8 @@ export interface ResolvedSpecialist {
   name: string;
   description: string;
   prompt: string;
-  tools: readonly AnyToolSpec[];
+  /** The agent's tools, resolved on first use (the catalog may read the environment). */
+  tools: () => readonly AnyToolSpec[];
   maxIterations: number;
   context: ContextSettings;
   models: ModelProvider;
@@ -60,14 +62,14 @@ export function effectiveLimits(state: AgentStateType, config: LangGraphRunnable
 /** Builds the `model` node of a specialist. */
 export function createModelNode(spec: ResolvedSpecialist) {
   const bound = new WeakMap<BaseChatModel, Runnable<BaseMessage[], AIMessage>>();
-  const bindableTools = toBindableTools(spec.tools);
   const bindModel = (model: BaseChatModel) => {
     let runnable = bound.get(model);
     if (!runnable) {
-      if (spec.tools.length > 0 && typeof model.bindTools !== "function") {
-        throw new TypeError(`The model of agent '${spec.name}' cannot call tools (no bindTools); give it a tool-calling model.`);
+      const tools = spec.tools();
+      if (tools.length > 0 && typeof model.bindTools !== "function") {
+        throw new ConfigError(`The model of agent '${spec.name}' cannot call tools (no bindTools); give it a tool-calling model.`);
       }
-      runnable = (spec.tools.length > 0 ? model.bindTools!(bindableTools) : model) as Runnable<BaseMessage[], AIMessage>;
+      runnable = (tools.length > 0 ? model.bindTools!(toBindableTools(tools)) : model) as Runnable<BaseMessage[], AIMessage>;
       bound.set(model, runnable);
     }
     return runnable;
@@ -199,7 +201,7 @@ export function createToolsNode(spec: ResolvedSpecialist) {
     const invalid = last.invalid_tool_calls ?? [];
     if (toRun.length > 0 || (calls.length === 0 && invalid.length > 0)) {
       const partial = new AIMessage({ content: last.content, id: last.id, tool_calls: toRun, invalid_tool_calls: toRun.length > 0 || calls.length === 0 ? invalid : [] });
-      const result = await spec.executor(partial, spec.tools, {
+      const result = await spec.executor(partial, spec.tools(), {
         threadId: String(config.configurable?.thread_id ?? ""),
         runId: String(config.runId ?? config.configurable?.run_id ?? ""),
         graphId: String(config.configurable?.graph_id ?? spec.graphId),

@@ -20,8 +20,8 @@ export interface SpecialistDefinition {
   description: string;
   /** The system prompt. */
   prompt: string;
-  /** The tools it may call. */
-  tools: readonly AnyToolSpec[];
+  /** The tools it may call; a function is called on first use (so building a graph reads no environment). */
+  tools: readonly AnyToolSpec[] | (() => readonly AnyToolSpec[]);
   /** Most model calls per task (its own iteration limit). */
   maxIterations: number;
   /** Context window for its messages, in tokens (default 24,000), and how to compact it. */
@@ -54,12 +54,7 @@ export function validateSpecialist(definition: SpecialistDefinition): void {
   if (!Number.isInteger(definition.maxIterations) || definition.maxIterations < 1) {
     throw new ConfigError(`Agent '${name}': maxIterations must be a whole number of at least 1, got ${definition.maxIterations}.`);
   }
-  const seen = new Set<string>();
-  for (const tool of definition.tools) {
-    if (!tool || typeof tool.name !== "string") throw new ConfigError(`Agent '${name}' was given something that is not a tool spec; pass specs from tools/.`);
-    if (seen.has(tool.name)) throw new ConfigError(`Agent '${name}' lists tool '${tool.name}' twice; remove one.`);
-    seen.add(tool.name);
-  }
+  if (typeof definition.tools !== "function") validateTools(name, definition.tools);
   const context = { maxTokens: DEFAULT_CONTEXT_TOKENS, ...definition.context };
   if (!Number.isInteger(context.maxTokens) || context.maxTokens < 256) {
     throw new ConfigError(`Agent '${name}': context.maxTokens must be a whole number of at least 256, got ${context.maxTokens}.`);
@@ -67,6 +62,20 @@ export function validateSpecialist(definition: SpecialistDefinition): void {
   if (context.keepRecentTokens !== undefined && !(context.keepRecentTokens > 0 && context.keepRecentTokens < context.maxTokens)) {
     throw new ConfigError(`Agent '${name}': context.keepRecentTokens must be positive and below context.maxTokens (${context.maxTokens}).`);
   }
+}
+
+/** Checks a tool set: specs only, each name once. */
+export function validateTools(agent: string, tools: readonly AnyToolSpec[]): readonly AnyToolSpec[] {
+  if (!Array.isArray(tools)) throw new ConfigError(`Agent '${agent}': tools must be a list of tool specs.`);
+  const seen = new Set<string>();
+  for (const tool of tools) {
+    if (!tool || typeof tool.name !== "string" || typeof tool.run !== "function") {
+      throw new ConfigError(`Agent '${agent}' was given something that is not a tool spec; pass specs from tools/.`);
+    }
+    if (seen.has(tool.name)) throw new ConfigError(`Agent '${agent}' lists tool '${tool.name}' twice; remove one.`);
+    seen.add(tool.name);
+  }
+  return tools;
 }
 
 /** The routing after the model: tools when it called some, again after a nudge, else done. */
@@ -87,8 +96,11 @@ export function routeAfterTools(state: AgentStateType): "model" | typeof END {
 export function createSpecialistBuilder(definition: SpecialistDefinition, deps: SpecialistDeps) {
   validateSpecialist(definition);
   if (typeof deps?.models !== "function") throw new ConfigError(`Agent '${definition.name}' needs a model provider (deps.models).`);
+  const { tools } = definition;
+  let resolved: readonly AnyToolSpec[] | undefined = typeof tools === "function" ? undefined : tools;
   const spec: ResolvedSpecialist = {
     ...definition,
+    tools: () => (resolved ??= validateTools(definition.name, (tools as () => readonly AnyToolSpec[])())),
     context: { maxTokens: DEFAULT_CONTEXT_TOKENS, ...definition.context },
     models: deps.models,
     executor: deps.executor ?? executeToolCalls,
