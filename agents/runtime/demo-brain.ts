@@ -20,7 +20,7 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   const structured = context.forcedTool ?? (tools.length === 1 ? tools[0]?.name : undefined);
   const fn = tools.find((tool) => tool.name === structured);
   const properties = (fn?.parameters.properties ?? {}) as Record<string, JsonSchema>;
-  const goal = firstHuman(messages);
+  const goal = goalOf(firstHuman(messages));
   if (fn && properties.next) return { structured: route(properties.next, messages, goal) };
   if (fn && properties.tasks) return { structured: plan(properties.tasks, goal) };
   if (messageText(messages[0] ?? ({} as BaseMessage)).startsWith("Summarize")) return `${DEMO_PREFIX} Earlier steps, in brief: ${clip(goal, 200)}`;
@@ -43,10 +43,8 @@ function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): R
   const wanted = options.filter((option) => option !== "operator" || /webhook|notify|send|post/i.test(goal));
   const next = wanted.find((option) => !done.has(option));
   if (next === undefined || done.size >= 3) {
-    const findings = log
-      .split("\n")
-      .filter((line) => line.startsWith("- ["))
-      .map((line) => line.replace(/^- /, ""))
+    const findings = [...log.matchAll(/^- \[(\w+)\] \((\w+)\) Task: .*\n {2}Result: (.*)$/gm)]
+      .map(([, agent, status, result]) => `- ${agent} (${status}): ${clip(result ?? "", 300)}`)
       .join("\n");
     return { next: "finish", task: "", answer: `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findings || "(no specialist results)"}` };
   }
@@ -85,6 +83,12 @@ function demoArgs(tool: string, schema: Record<string, unknown>, goal: string): 
 
 function numbersIn(text: string): string[] {
   return text.match(/\d+(?:\.\d+)?/g) ?? [];
+}
+
+/** The goal line of a supervisor's or planner's request, or the whole text of a task brief. */
+function goalOf(text: string): string {
+  const match = /^Goal: (.*?)(?:\n\n|$)/s.exec(text);
+  return match ? match[1]!.trim() : text;
 }
 
 function firstHuman(messages: BaseMessage[]): string {
