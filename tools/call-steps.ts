@@ -63,8 +63,9 @@ export async function runWithTimeout(
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ToolTimeoutError(spec.name, spec.timeoutMs);
-      controller.abort(error);
+      // Settle first: aborting may make the tool reject synchronously with its own error.
       reject(error);
+      controller.abort(error);
     }, spec.timeoutMs);
   });
   try {
