@@ -25,8 +25,8 @@ function mathEngines() {
     math.import(Object.fromEntries(blocked.map((name) => [name, refuse(name)])), { override: true });
     return math;
   };
-  const fraction = create(all, { number: "Fraction" });
-  const big = create(all, { number: "BigNumber", precision: 64 });
+  const fraction = create(all!, { number: "Fraction" });
+  const big = create(all!, { number: "BigNumber", precision: 64 });
   // Our own parse calls happen on the instances directly; hardening only affects expressions.
   const parse = { fraction: fraction.parse, big: big.parse };
   engines = { fraction: harden(fraction), big: harden(big), parse };
