@@ -164,6 +164,7 @@ export async function executeToolCalls(
         runId: ctx.runId,
         graphId: ctx.graphId,
         agent: ctx.agent,
+        owner: ctx.owner ?? String(ctx.config?.configurable?.user_id ?? "default"),
         toolCallId: plan.id,
         idempotencyKey: idempotencyKey(ctx.threadId, checkpoint, plan.id),
       };

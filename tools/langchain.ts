@@ -20,7 +20,7 @@ export function toLangChainTool(spec: AnyToolSpec): StructuredToolInterface {
       return runWithTimeout(
         spec,
         args,
-        { threadId, runId: String(runtime?.runId ?? ""), graphId: "", agent: "", toolCallId, idempotencyKey: idempotencyKey(threadId, "", toolCallId) },
+        { threadId, runId: String(runtime?.runId ?? ""), graphId: "", agent: "", owner: String(runtime?.configurable?.user_id ?? "default"), toolCallId, idempotencyKey: idempotencyKey(threadId, "", toolCallId) },
         runtime?.signal,
       );
     },

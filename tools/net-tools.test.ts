@@ -11,6 +11,7 @@ const runCtx = (key = "sb-key-1"): ToolRunContext => ({
   runId: "r",
   graphId: "g",
   agent: "a",
+  owner: "o",
   toolCallId: "c",
   idempotencyKey: key,
   signal: new AbortController().signal,

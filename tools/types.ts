@@ -17,6 +17,8 @@ export interface ToolRunContext {
   graphId: string;
   /** The agent whose model made the call. */
   agent: string;
+  /** Whose long-term knowledge and memory the run may use (user or tenant id). */
+  owner: string;
   toolCallId: string;
   /** Stable across re-runs of the same step (thread + checkpoint + tool call); send it to external systems. */
   idempotencyKey: string;
@@ -65,6 +67,8 @@ export interface ToolExecutionContext {
   runId: string;
   graphId: string;
   agent: string;
+  /** Whose long-term knowledge the run may use; default `configurable.user_id`, else `"default"`. */
+  owner?: string;
   /** Tool calls this run made before this message (kept in graph state). */
   toolCallsUsed: number;
   /** Tool calls this run may make in total. */
