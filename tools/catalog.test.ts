@@ -11,6 +11,7 @@ describe("tool catalog", () => {
     expect(catalog.select(["web_search", "http_fetch", "search_knowledge"]).map((tool) => tool.name)).toEqual(["http_fetch"]);
     expect(() => catalog.select(["calculater"])).toThrow(ConfigError);
     expect(catalog.toolCallBudget).toBe(50);
+    expect(catalog.byName.get("calculator")?.sideEffect).toBe("read_only");
   });
 
   it("adds web_search with a Tavily key and search_knowledge with a retriever; carries operator settings", () => {

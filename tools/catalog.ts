@@ -49,6 +49,8 @@ export interface ToolCatalogOptions {
 export interface ToolCatalog {
   /** Every offered tool. */
   readonly tools: readonly AnyToolSpec[];
+  /** The offered tools by name. */
+  readonly byName: ReadonlyMap<string, AnyToolSpec>;
   /** Tools not offered, with the reason (e.g. `web_search`: `TAVILY_API_KEY is not set`). */
   readonly unavailable: Readonly<Partial<Record<ToolName, string>>>;
   /** The offered tools among `names` (in that order); unknown names are a ConfigError, unavailable ones are skipped. */
@@ -84,6 +86,7 @@ export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
 
   return {
     tools,
+    byName,
     unavailable,
     select(names) {
       return names.flatMap((name) => {
