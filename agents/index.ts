@@ -5,7 +5,7 @@ import { ConfigError } from "../lib/errors.js";
 import { createAnalyst } from "./analyst/index.js";
 import { createOperator } from "./operator/index.js";
 import { createResearcher } from "./researcher/index.js";
-import type { SpecialistDefinition, SpecialistDeps, ToolCatalog, Worker } from "./runtime/index.js";
+import type { SpecialistDefinition, SpecialistDeps, ToolSource, Worker } from "./runtime/index.js";
 import { createWriter } from "./writer/index.js";
 
 export * from "./runtime/index.js";
@@ -24,7 +24,7 @@ export type SpecialistName = keyof typeof SPECIALISTS;
 
 /** Builds the named specialists (all by default) with shared services and per-agent overrides. */
 export function createSpecialists(
-  deps: SpecialistDeps & { tools: ToolCatalog },
+  deps: SpecialistDeps & { tools: ToolSource },
   names: readonly SpecialistName[] = Object.keys(SPECIALISTS) as SpecialistName[],
   overrides: Partial<Record<SpecialistName, Partial<SpecialistDefinition>>> = {},
 ): Worker[] {

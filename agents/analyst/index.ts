@@ -1,14 +1,14 @@
 /**
  * The analyst: exact arithmetic and small programs in a sandbox.
  */
-import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolCatalog } from "../runtime/index.js";
+import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolSource } from "../runtime/index.js";
 import { ANALYST_PROMPT } from "./prompt.js";
 
 /** The analyst's tools. */
 export const ANALYST_TOOLS = ["calculator", "run_javascript"] as const;
 
 /** Builds the analyst; `overrides` adjust its definition. */
-export function createAnalyst(deps: SpecialistDeps & { tools: ToolCatalog }, overrides: Partial<SpecialistDefinition> = {}) {
+export function createAnalyst(deps: SpecialistDeps & { tools: ToolSource }, overrides: Partial<SpecialistDefinition> = {}) {
   return createSpecialist(
     {
       name: "analyst",

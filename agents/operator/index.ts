@@ -2,14 +2,14 @@
  * The operator: acts on outside systems (webhooks); its calls pass the guardrail, which by
  * default asks a human to approve each one.
  */
-import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolCatalog } from "../runtime/index.js";
+import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolSource } from "../runtime/index.js";
 import { OPERATOR_PROMPT } from "./prompt.js";
 
 /** The operator's tools. */
 export const OPERATOR_TOOLS = ["send_webhook"] as const;
 
 /** Builds the operator; `overrides` adjust its definition. */
-export function createOperator(deps: SpecialistDeps & { tools: ToolCatalog }, overrides: Partial<SpecialistDefinition> = {}) {
+export function createOperator(deps: SpecialistDeps & { tools: ToolSource }, overrides: Partial<SpecialistDefinition> = {}) {
   return createSpecialist(
     {
       name: "operator",

@@ -1,20 +1,32 @@
 /**
- * Picking an agent's tools from the tool catalog: the specs the process offers (a tool that
- * is not configured, such as web_search without a Tavily key, is simply absent).
+ * Picking an agent's tools: from the tools layer's catalog (tools not configured, such as
+ * web_search without a Tavily key, are simply absent) or from a plain name → spec map.
  */
 import { ConfigError } from "../../lib/errors.js";
+import type { ToolCatalog } from "../../tools/index.js";
 import type { AnyToolSpec } from "./tool-contract.js";
 
-/** The tools on offer, by name; a function is asked on first use (it may read the environment). */
-export type ToolCatalog = Readonly<Record<string, AnyToolSpec>> | ReadonlyMap<string, AnyToolSpec> | (() => ToolCatalog);
+/** Where an agent's tools come from; a function is asked on first use (it may read the environment). */
+export type ToolSource = ToolCatalog | Readonly<Record<string, AnyToolSpec>> | (() => ToolSource);
 
-/** The tools of `wanted` that the catalog offers; fails when none is, naming what is missing. */
-export function pickTools(agent: string, catalog: ToolCatalog, wanted: readonly string[]): AnyToolSpec[] {
-  while (typeof catalog === "function") catalog = catalog();
-  const lookup = (name: string) => (catalog instanceof Map ? catalog.get(name) : (catalog as Readonly<Record<string, AnyToolSpec>>)[name]);
-  const picked = wanted.map(lookup).filter((spec): spec is AnyToolSpec => spec !== undefined);
+/** Resolves a lazy tool source. */
+export function resolveToolSource(source: ToolSource): ToolCatalog | Readonly<Record<string, AnyToolSpec>> {
+  let current = source;
+  while (typeof current === "function") current = current();
+  return current;
+}
+
+function isCatalog(source: object): source is ToolCatalog {
+  return typeof (source as ToolCatalog).select === "function";
+}
+
+/** The tools of `wanted` on offer; fails when none is, naming what is missing. */
+export function pickTools(agent: string, source: ToolSource, wanted: readonly string[]): AnyToolSpec[] {
+  const resolved = resolveToolSource(source);
+  const picked = isCatalog(resolved) ? resolved.select(wanted) : wanted.flatMap((name) => (resolved[name] ? [resolved[name]] : []));
   if (picked.length === 0 && wanted.length > 0) {
-    throw new ConfigError(`Agent '${agent}' has none of its tools (${wanted.join(", ")}) in the tool catalog; register them in tools/ or pass them in deps.tools.`);
+    const why = isCatalog(resolved) ? ` (${wanted.map((name) => `${name}: ${resolved.unavailable[name as keyof typeof resolved.unavailable] ?? "not offered"}`).join("; ")})` : "";
+    throw new ConfigError(`Agent '${agent}' has none of its tools on offer${why}; configure them or pass tools in the graph's deps.`);
   }
   return picked;
 }

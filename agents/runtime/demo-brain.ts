@@ -17,8 +17,11 @@ export const DEMO_PREFIX = "[offline demo]";
 /** The demo script: answers any call of any agent or graph. */
 export function demoBrain(context: ScriptContext): ScriptedReply {
   const { messages, tools } = context;
-  const structured = context.forcedTool ?? (tools.length === 1 ? tools[0]?.name : undefined);
-  const fn = tools.find((tool) => tool.name === structured);
+  // A structured-output call binds one function (route, plan); an agent's tools are not one.
+  const single = tools.length === 1 ? tools[0] : undefined;
+  const singleProps = (single?.parameters.properties ?? {}) as Record<string, JsonSchema>;
+  const fn = tools.find((tool) => tool.name === context.forcedTool) ?? (singleProps.next || singleProps.tasks ? single : undefined);
+  const structured = fn?.name;
   const properties = (fn?.parameters.properties ?? {}) as Record<string, JsonSchema>;
   const goal = goalOf(firstHuman(messages));
   if (fn && properties.next) return { structured: route(properties.next, messages, goal) };
@@ -32,7 +35,7 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   }
   const last = results.at(-1);
   const basis = last ? ` Using ${last.name ?? "a tool"}, I found: ${clip(messageText(last), 240)}` : "";
-  return `${DEMO_PREFIX} Done: ${clip(goal, 160)}.${basis}`;
+  return `${DEMO_PREFIX} Done: ${clip(goal, 160).replace(/\.+$/, "")}.${basis}`;
 }
 
 function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): Record<string, unknown> {

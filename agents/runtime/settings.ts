@@ -37,11 +37,12 @@ export const DEFAULT_LIMITS: RunLimits = Object.freeze({ maxTokens: 200_000, max
 
 const cache = new WeakMap<object, RailSettings>();
 
-/** The rail settings of a run, from `config.configurable` over the defaults. */
-export function railSettings(config: LangGraphRunnableConfig | undefined): RailSettings {
+/** The rail settings of a run, from `config.configurable` over the defaults (`defaultLimits` over DEFAULT_LIMITS). */
+export function railSettings(config: LangGraphRunnableConfig | undefined, defaultLimits?: RunLimits): RailSettings {
   const configurable = config?.configurable ?? {};
-  const cached = cache.get(configurable);
+  const cached = defaultLimits ? undefined : cache.get(configurable);
   if (cached) return cached;
+  const baseLimits = defaultLimits ? { ...DEFAULT_LIMITS, ...defaultLimits } : DEFAULT_LIMITS;
   const parsed = railSettingsSchema.safeParse({
     limits: configurable.limits,
     onLoop: configurable.onLoop,
@@ -57,10 +58,10 @@ export function railSettings(config: LangGraphRunnableConfig | undefined): RailS
   }
   const value = parsed.data;
   const settings: RailSettings = {
-    limits: value.limits ? { ...DEFAULT_LIMITS, ...value.limits } : DEFAULT_LIMITS,
+    limits: value.limits ? { ...baseLimits, ...value.limits } : baseLimits,
     loop: { maxRepeats: value.maxRepeats ?? DEFAULT_LOOP_POLICY.maxRepeats, onLoop: value.onLoop ?? DEFAULT_LOOP_POLICY.onLoop },
     prices: value.prices ? { ...DEFAULT_PRICES, ...value.prices } : DEFAULT_PRICES,
   };
-  cache.set(configurable, settings);
+  if (!defaultLimits) cache.set(configurable, settings);
   return settings;
 }

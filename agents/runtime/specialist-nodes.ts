@@ -48,14 +48,15 @@ export interface ResolvedSpecialist {
   executor: ToolExecutor;
   graphId: string;
   contextManager: ContextManager | undefined;
+  defaultLimits: (() => RunLimits) | undefined;
 }
 
 const SUMMARY_PROMPT =
   "Summarize the work below for yourself in at most 150 words: facts found, tool results that matter, what is still open. Keep numbers and names exact.";
 
 /** The limits this agent runs under: what its caller handed down, within the run's settings. */
-export function effectiveLimits(state: AgentStateType, config: LangGraphRunnableConfig): RunLimits {
-  const configured = railSettings(config).limits;
+export function effectiveLimits(state: AgentStateType, config: LangGraphRunnableConfig, defaults?: RunLimits): RunLimits {
+  const configured = railSettings(config, defaults).limits;
   return state.limits ? tighterLimits(state.limits, configured) : configured;
 }
 
@@ -76,8 +77,9 @@ export function createModelNode(spec: ResolvedSpecialist) {
   };
 
   return async function model(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
-    const settings = railSettings(config);
-    const limits = effectiveLimits(state, config);
+    const defaults = spec.defaultLimits?.();
+    const settings = railSettings(config, defaults);
+    const limits = effectiveLimits(state, config, defaults);
     // On a standalone agent's thread, a new human message after a finished run starts a new run.
     const newRun = state.status !== null && state.messages.at(-1)?.getType() === "human";
     const usage = newRun ? NO_USAGE : state.usage;
@@ -163,8 +165,9 @@ export function createModelNode(spec: ResolvedSpecialist) {
 /** Builds the `tools` node of a specialist. */
 export function createToolsNode(spec: ResolvedSpecialist) {
   return async function tools(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
-    const settings = railSettings(config);
-    const limits = effectiveLimits(state, config);
+    const defaults = spec.defaultLimits?.();
+    const settings = railSettings(config, defaults);
+    const limits = effectiveLimits(state, config, defaults);
     const last = state.messages.at(-1) as AIMessage;
     const calls = last.tool_calls ?? [];
     const { allowed, looping, counts } = classifyToolCalls(calls, state.loops, settings.loop);

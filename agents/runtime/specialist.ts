@@ -9,7 +9,8 @@ import { ConfigError } from "../../lib/errors.js";
 import type { ModelProvider } from "./models.js";
 import { createModelNode, createToolsNode, type ContextManager, type ContextSettings, type ResolvedSpecialist } from "./specialist-nodes.js";
 import { AgentInput, AgentState, type AgentStateType } from "./state.js";
-import { executeToolCalls, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
+import { createToolExecutor, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
+import type { RunLimits } from "./rails.js";
 import type { Worker } from "./worker.js";
 
 /** What makes a specialist. */
@@ -38,6 +39,8 @@ export interface SpecialistDeps {
   graphId?: string;
   /** Keeps messages inside the context window (memory's `compactContext`; graphs inject it). */
   contextManager?: ContextManager;
+  /** Limits of a run that sets none in its configurable (default: DEFAULT_LIMITS). */
+  defaultLimits?: () => RunLimits;
 }
 
 /** The default context window of a specialist, in tokens. */
@@ -103,7 +106,8 @@ export function createSpecialistBuilder(definition: SpecialistDefinition, deps: 
     tools: () => (resolved ??= validateTools(definition.name, (tools as () => readonly AnyToolSpec[])())),
     context: { maxTokens: DEFAULT_CONTEXT_TOKENS, ...definition.context },
     models: deps.models,
-    executor: deps.executor ?? executeToolCalls,
+    executor: deps.executor ?? createToolExecutor(),
+    defaultLimits: deps.defaultLimits,
     graphId: deps.graphId ?? definition.name,
     contextManager: deps.contextManager,
   };

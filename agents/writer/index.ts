@@ -1,14 +1,14 @@
 /**
  * The writer: composes the deliverable and saves it into the thread's workspace.
  */
-import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolCatalog } from "../runtime/index.js";
+import { createSpecialist, pickTools, type SpecialistDefinition, type SpecialistDeps, type ToolSource } from "../runtime/index.js";
 import { WRITER_PROMPT } from "./prompt.js";
 
 /** The writer's tools. */
 export const WRITER_TOOLS = ["write_file"] as const;
 
 /** Builds the writer; `overrides` adjust its definition. */
-export function createWriter(deps: SpecialistDeps & { tools: ToolCatalog }, overrides: Partial<SpecialistDefinition> = {}) {
+export function createWriter(deps: SpecialistDeps & { tools: ToolSource }, overrides: Partial<SpecialistDefinition> = {}) {
   return createSpecialist(
     {
       name: "writer",

@@ -1,33 +1,42 @@
 /**
- * What a graph runs on: models, tools, the tool executor, context management and long-term
+ * What a graph runs on: models, tools and their executor, context management and long-term
  * memory. Every field has a default, so `createXBuilder()` with no arguments gives the graph
- * the CLI and `langgraph dev` run (environment read lazily, on first use).
+ * the CLI and `langgraph dev` run; the environment is read lazily, when a run first needs it.
  */
 import { compactContext } from "../../memory/context.js";
+import { getEnv } from "../../lib/env.js";
+import { createToolCatalog, type KnowledgeRetriever, type ToolCatalog } from "../../tools/index.js";
 import {
   createModelProvider,
+  createToolExecutor,
+  DEFAULT_LIMITS,
+  resolveToolSource,
   type ContextManager,
   type ModelProvider,
+  type RunLimits,
   type SpecialistDeps,
-  type ToolCatalog,
   type ToolExecutor,
+  type ToolSource,
   type Worker,
 } from "../../agents/index.js";
 import type { EpisodicMemory } from "./memory-seams.js";
-import { defaultToolCatalog } from "./tool-catalog.js";
 
 /** Services a graph runs on; all optional. */
 export interface GraphDeps {
   /** Chat model per agent name (default: ChatOpenAI from the environment, else the offline demo). */
   models?: ModelProvider;
-  /** Tools on offer (default: the tools layer's catalog from the environment). */
-  tools?: ToolCatalog;
-  /** Tool executor (default: the tools layer's guardrailed executor). */
+  /** Tools on offer (default: the tools layer's catalog built from the environment). */
+  tools?: ToolSource;
+  /** Knowledge for search_knowledge in the default catalog (memory's retriever). */
+  knowledge?: KnowledgeRetriever;
+  /** Tool executor (default: the tools layer's guardrailed executor with the catalog's operator settings). */
   executor?: ToolExecutor;
   /** Context-window management (default: memory's compactContext). */
   contextManager?: ContextManager;
   /** Episodic memory seams (default: none). */
   memory?: EpisodicMemory;
+  /** Limits of runs that set none (default: DEFAULT_LIMITS, tool calls from TOOL_CALL_BUDGET). */
+  defaultLimits?: () => RunLimits;
   /** Replace the shipped specialists entirely (tests, custom teams). */
   workers?: readonly Worker[];
 }
@@ -35,20 +44,39 @@ export interface GraphDeps {
 /** GraphDeps with defaults filled in. */
 export interface ResolvedGraphDeps extends SpecialistDeps {
   models: ModelProvider;
-  tools: ToolCatalog;
+  tools: ToolSource;
+  executor: ToolExecutor;
   memory: EpisodicMemory;
   workers: readonly Worker[] | undefined;
+  defaultLimits: () => RunLimits;
+}
+
+function isCatalog(source: unknown): source is ToolCatalog {
+  return typeof source === "object" && source !== null && typeof (source as ToolCatalog).select === "function";
 }
 
 /** Fills in the defaults of `deps` for graph `graphId`. */
 export function resolveGraphDeps(graphId: string, deps: GraphDeps = {}): ResolvedGraphDeps {
+  let catalog: ToolCatalog | undefined;
+  const defaultCatalog = () => (catalog ??= createToolCatalog({ env: getEnv(), ...(deps.knowledge ? { knowledge: deps.knowledge } : {}) }));
+  const tools: ToolSource = deps.tools ?? defaultCatalog;
+  const resolvedCatalog = () => {
+    const source = resolveToolSource(tools);
+    return isCatalog(source) ? source : undefined;
+  };
   return {
     models: deps.models ?? createModelProvider(),
-    tools: deps.tools ?? defaultToolCatalog,
-    ...(deps.executor ? { executor: deps.executor } : {}),
+    tools,
+    executor: deps.executor ?? createToolExecutor(() => resolvedCatalog()?.executorDeps ?? {}),
     contextManager: deps.contextManager ?? compactContext,
     memory: deps.memory ?? {},
     workers: deps.workers,
+    defaultLimits:
+      deps.defaultLimits ??
+      (() => {
+        const budget = resolvedCatalog()?.toolCallBudget;
+        return budget === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, maxToolCalls: budget };
+      }),
     graphId,
   };
 }

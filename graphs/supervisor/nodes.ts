@@ -69,7 +69,7 @@ export function createSupervisorNode(ctx: SupervisorContext) {
     const events: RailEvent[] = [];
     if (stalls >= 2) {
       const detail = `${ctx.name} is going round in circles: repeated requests or results with nothing new.`;
-      const decision = escalateLoop(ctx.name, detail, railSettings(config).loop.onLoop);
+      const decision = escalateLoop(ctx.name, detail, settingsOf(ctx, config).loop.onLoop);
       events.push(railEvent("loop_escalated", ctx.name, `${detail} Decision: ${decision.action}.`));
       if (decision.action === "stop") return end("loop_detected", `Loop detected: ${detail}`, partialAnswer("a loop was detected.", view.work), events);
       stalls = 0;
@@ -132,7 +132,7 @@ export function createWorkerNode(ctx: SupervisorContext, worker: Worker) {
       note: repeatsEarlier ? noProgressNote(worker.name) : null,
     };
     // A cancelled worker, or a human who stopped a looping one, ends the whole run.
-    const stopRun = output.status === "cancelled" || (output.status === "loop_detected" && railSettings(config).loop.onLoop === "ask");
+    const stopRun = output.status === "cancelled" || (output.status === "loop_detected" && settingsOf(ctx, config).loop.onLoop === "ask");
     if (stopRun) {
       const view = { ...state, work: [...state.work, record] };
       return finishRun(ctx, view, update, output.status!, output.statusReason ?? output.status!, partialAnswer(output.statusReason ?? "", view.work), [], config);
@@ -184,6 +184,11 @@ function earlierExchanges(state: SupervisorStateType, name: string): string[] {
     else if (message.getType() === "ai" && message.name === name) lines.push(`You answered: ${oneLine(messageText(message), 500)}`);
   }
   return lines.slice(-6);
+}
+
+/** The run's rail settings, over this graph's default limits. */
+function settingsOf(ctx: SupervisorContext, config: LangGraphRunnableConfig) {
+  return railSettings(config, ctx.deps.defaultLimits?.());
 }
 
 function unwrap<T>(value: T | Overwrite<T> | undefined): T | undefined {
