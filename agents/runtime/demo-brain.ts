@@ -27,6 +27,8 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   if (fn && properties.next) return { structured: route(properties.next, messages, goal) };
   if (fn && properties.tasks) return { structured: plan(properties.tasks, goal) };
   if (messageText(messages[0] ?? ({} as BaseMessage)).startsWith("Summarize")) return `${DEMO_PREFIX} Earlier steps, in brief: ${clip(goal, 200)}`;
+  const request = messages.slice(1).map(messageText).join("\n");
+  if (request.includes("Sub-task results:")) return `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findingsOf(request) || "(no results)"}`;
   const results = messages.filter((message) => message.getType() === "tool");
   const usable = tools.filter((tool) => tool.name !== structured);
   if (results.length === 0 && usable.length > 0) {
@@ -46,12 +48,17 @@ function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): R
   const wanted = options.filter((option) => option !== "operator" || /webhook|notify|send|post/i.test(goal));
   const next = wanted.find((option) => !done.has(option));
   if (next === undefined || done.size >= 3) {
-    const findings = [...log.matchAll(/^- \[(\w+)\] \((\w+)\) Task: .*\n {2}Result: (.*)$/gm)]
-      .map(([, agent, status, result]) => `- ${agent} (${status}): ${clip(result ?? "", 300)}`)
-      .join("\n");
+    const findings = findingsOf(log);
     return { next: "finish", task: "", answer: `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findings || "(no specialist results)"}` };
   }
   return { next, task: `${clip(goal, 300)} — do the ${next}'s part and report what you found.`, answer: "" };
+}
+
+/** The work-log lines of a supervisor's or planner's request, one short line per result. */
+function findingsOf(log: string): string {
+  return [...log.matchAll(/^- \[(\w+)\] \((\w+)\) Task: .*\n {2}Result: (.*)$/gm)]
+    .map(([, agent, status, result]) => `- ${agent} (${status}): ${clip(result ?? "", 300)}`)
+    .join("\n");
 }
 
 function plan(tasksSchema: JsonSchema, goal: string): Record<string, unknown> {
