@@ -1,4 +1,5 @@
 /** Build-time options of the agent graph. */
+import type { ContextSettings } from "../../agents/index.js";
 
 /** Options of `createAgentBuilder`. */
 export interface AgentGraphOptions {
@@ -8,6 +9,8 @@ export interface AgentGraphOptions {
   maxIterations?: number;
   /** System prompt. */
   prompt?: string;
+  /** Context window and compaction strategy. */
+  context?: Partial<ContextSettings>;
 }
 
 /** Every shipped tool, in the order the agent is shown them. */

@@ -22,6 +22,7 @@ export function createAgentBuilder(deps: GraphDeps = {}, options: AgentGraphOpti
       prompt: options.prompt ?? ASSISTANT_PROMPT,
       tools: () => pickTools("assistant", resolved.tools, options.tools ?? ALL_TOOLS),
       maxIterations: options.maxIterations ?? 10,
+      ...(options.context ? { context: options.context } : {}),
     },
     resolved,
   );

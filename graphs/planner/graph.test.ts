@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { HumanMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import { ScriptedChatModel, type ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+import { createSpecialist, staticModels, type AnyToolSpec } from "../../agents/index.js";
+import { createPlannerBuilder } from "./graph.js";
+
+const plan = (...tasks: { id: string; agent: string; task: string; dependsOn?: string[] }[]): ScriptedReply => ({
+  structured: { tasks: tasks.map((t) => ({ dependsOn: [], ...t })) },
+});
+
+/** A tool that only answers once `parties` calls are waiting at once: sequential calls time out. */
+function barrierTool(parties: number): AnyToolSpec {
+  let waiting: (() => void)[] = [];
+  return {
+    name: "meet",
+    description: "Waits for the other parallel sub-tasks to arrive.",
+    schema: z.object({ who: z.string() }),
+    timeoutMs: 5_000,
+    sideEffect: "read_only",
+    run: ({ who }: { who: string }) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${who} waited alone: sub-tasks did not run in parallel`)), 4_000);
+        waiting.push(() => (clearTimeout(timer), resolve(`${who} met the others`)));
+        if (waiting.length === parties) {
+          for (const release of waiting) release();
+          waiting = [];
+        }
+      }),
+  };
+}
+
+function build(models: Record<string, ScriptedChatModel>, tools: AnyToolSpec[] = []) {
+  const provider = staticModels(models);
+  const workers = ["researcher", "analyst", "writer"].map((name) =>
+    createSpecialist({ name, description: `the ${name}`, prompt: `You are the ${name}.`, tools, maxIterations: 4 }, { models: provider }),
+  );
+  return createPlannerBuilder({ models: provider, workers }).compile();
+}
+
+describe("planner graph", () => {
+  it("runs independent sub-tasks in parallel, then the dependent one with their results, then aggregates", async () => {
+    const meetOrAnswer = (who: string) =>
+      new ScriptedChatModel({ respond: ({ messages }) => (messages.some((m) => m.getType() === "tool") ? `${who} done: ${messages.at(-1)!.content}` : { toolCalls: [{ name: "meet", args: { who } }] }) });
+    const models = {
+      planner: new ScriptedChatModel({
+        replies: [plan({ id: "a", agent: "researcher", task: "facts" }, { id: "b", agent: "analyst", task: "numbers" }, { id: "c", agent: "writer", task: "report", dependsOn: ["a", "b"] }), "Final: all three done."],
+      }),
+      researcher: meetOrAnswer("researcher"),
+      analyst: meetOrAnswer("analyst"),
+      writer: new ScriptedChatModel({ replies: ["report written"] }),
+    };
+    const out = await build(models, [barrierTool(2)]).invoke({ messages: [new HumanMessage("report on Paris")] });
+    expect(out.status).toBe("completed");
+    expect(out.results.map((r) => r.id).sort()).toEqual(["a", "b", "c"]);
+    expect(out.results.find((r) => r.id === "a")!.result).toContain("researcher met the others");
+    expect(out.results.find((r) => r.id === "b")!.result).toContain("analyst met the others");
+    // The dependent task saw the results it builds on.
+    const writerBrief = String(models.writer.calls[0]!.messages[1]!.content);
+    expect(writerBrief).toContain("researcher done");
+    expect(writerBrief).toContain("analyst done");
+    expect(out.result).toBe("Final: all three done.");
+    expect(String(models.planner.calls[1]!.messages[1]!.content)).toContain("report written");
+  });
+
+  it("splits what is left of the budgets between parallel sub-tasks", async () => {
+    let n = 0;
+    const counting = () => new ScriptedChatModel({ respond: ({ callIndex }) => (callIndex < 3 ? { toolCalls: [{ name: "meet", args: { who: `w${n++}` } }] } : "stopped") });
+    const runs: string[] = [];
+    const tool: AnyToolSpec = { name: "meet", description: "Records who called it.", schema: z.object({ who: z.string() }), timeoutMs: 1_000, sideEffect: "read_only", run: async ({ who }: { who: string }) => (runs.push(who), "ok") };
+    const models = { planner: new ScriptedChatModel({ replies: [plan({ id: "a", agent: "researcher", task: "x" }, { id: "b", agent: "analyst", task: "y" }), "done"] }), researcher: counting(), analyst: counting() };
+    const out = await build(models, [tool]).invoke({ messages: [new HumanMessage("go")], limits: { maxToolCalls: 2 } });
+    expect(runs).toHaveLength(2);
+    expect(out.usage.toolCalls).toBe(2);
+    // Out of tool calls, the agents are told so and answer with what they have.
+    expect(out.status).toBe("completed");
+    expect(new Set(out.railEvents.filter((e) => e.kind === "tool_budget_exhausted").map((e) => e.agent))).toEqual(new Set(["researcher", "analyst"]));
+  });
+
+  it("sends an inconsistent plan back to the model, and fails cleanly when it cannot plan", async () => {
+    const cyclic = plan({ id: "a", agent: "researcher", task: "x", dependsOn: ["b"] }, { id: "b", agent: "analyst", task: "y", dependsOn: ["a"] });
+    const fixing = new ScriptedChatModel({ replies: [cyclic, plan({ id: "a", agent: "researcher", task: "x" }), "fine"] });
+    const ok = await build({ planner: fixing, researcher: new ScriptedChatModel({ replies: ["r"] }) }).invoke({ messages: [new HumanMessage("go")] });
+    expect(ok.status).toBe("completed");
+    expect(String(fixing.calls[1]!.messages.at(-1)!.content)).toMatch(/cycle/);
+
+    const hopeless = new ScriptedChatModel({ replies: [cyclic, plan({ id: "a", agent: "nobody", task: "x" })] });
+    const bad = await build({ planner: hopeless }).invoke({ messages: [new HumanMessage("go")] });
+    expect(bad.status).toBe("failed");
+    expect(bad.statusReason).toMatch(/could not plan/);
+  });
+});
