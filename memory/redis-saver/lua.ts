@@ -67,6 +67,16 @@ local function eachVersion(versions, fn)
     pos = b + 1
   end
 end
+local KEY_TYPES = { 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' }
+local function assertKeyTypes()
+  for i = 1, #KEYS do
+    local found = redis.call('TYPE', KEYS[i]).ok
+    if found ~= 'none' and found ~= KEY_TYPES[i] then
+      return 'WRONGTYPE ' .. KEYS[i] .. ' holds a ' .. found .. ', RedisSaver expects a ' .. KEY_TYPES[i] .. ' (did another program write it?)'
+    end
+  end
+  return nil
+end
 local function refreshTtl(ttl)
   if ttl > 0 then
     for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end

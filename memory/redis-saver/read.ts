@@ -34,10 +34,11 @@ export interface DecodedValue {
 }
 
 /** Decodes a `[channel, blob, elements?]` reply. */
-export async function decodeValue(ctx: ReadContext, raw: RawValue): Promise<DecodedValue> {
+export async function decodeValue(ctx: ReadContext, raw: RawValue, version?: string | number): Promise<DecodedValue> {
   const channel = raw[0].toString();
   const blob = raw[1];
-  const where = `${ctx.keys[3]} field ${JSON.stringify(`${ctx.ns}${SEP}${channel}`)}`;
+  const field = `${ctx.ns}${SEP}${channel}${version === undefined ? "" : `${SEP}${version}`}`;
+  const where = `${ctx.keys[3]} field ${JSON.stringify(field)}`;
   if (blob[0] === 0x76 /* v */) return { channel, value: await load(ctx.serde, unpackTyped(blob, 1, where), where) };
   if (blob[0] !== 0x6c /* l */) throw corrupt(where, "unknown value tag");
   const ref = blob.toString("utf8", 1);
@@ -118,7 +119,7 @@ export async function decodeTuple(ctx: ReadContext, entry: LoadEntry): Promise<D
   const channelValues: Record<string, unknown> = {};
   const lists: DecodedValue[] = [];
   for (const raw of rawValues) {
-    const decoded = await decodeValue(ctx, raw);
+    const decoded = await decodeValue(ctx, raw, checkpoint.channel_versions?.[raw[0].toString()]);
     channelValues[decoded.channel] = decoded.value;
     if (decoded.list) lists.push(decoded);
   }

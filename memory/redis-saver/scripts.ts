@@ -9,10 +9,13 @@ import { LuaScript } from "./script-runner.js";
 /**
  * PUT: ARGV = ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
  * value)*, nLists, (channel, version, baseSeg, lcp, cumAtLcp, length, nNew, element*)*.
- * Validates every list operation before writing anything; a stale base (another writer
- * appended first) aborts with {'stale', n} and the caller retries without sharing.
+ * Validates key types and every list operation before writing anything, so no failure
+ * leaves half a checkpoint; a stale base (another writer appended first) aborts with
+ * {'stale', n} and the caller retries without sharing.
  */
 export const PUT_SCRIPT = `${LUA_HELPERS}
+local typeError = assertKeyTypes()
+if typeError then return redis.error_reply(typeError) end
 local ns, id, parent = ARGV[1], ARGV[2], ARGV[3]
 local nBlobs = tonumber(ARGV[8])
 local pos = 9 + nBlobs * 3
@@ -82,6 +85,8 @@ return result
  * overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
  */
 export const PUT_WRITES_SCRIPT = `${LUA_HELPERS}
+local typeError = assertKeyTypes()
+if typeError then return redis.error_reply(typeError) end
 local prefix = ARGV[1] .. SEP .. ARGV[2] .. SEP
 for i = 4, #ARGV, 3 do
   local field = prefix .. ARGV[i]
