@@ -160,7 +160,7 @@ describe("structural sharing of message lists", () => {
     const old = history.find((h) => (h.values.messages as BaseMessage[]).length === 4)!;
     const before = await connection.hLen(keys.thread("sharing-2")[7]!);
     await chat(other).invoke({ messages: [new HumanMessage("fork")] }, old.config);
-    expect(await connection.hLen(keys.thread("sharing-2")[7]!)).toBe(before + 2);
+    expect(await connection.hLen(keys.thread("sharing-2")[7]!)).toBe(Number(before) + 2);
     const forked = await chat(other).getState(config);
     expect((forked.values.messages as BaseMessage[]).map((m) => m.content)).toEqual(["turn 0", "reply to turn 0", "turn 1", "reply to turn 1", "fork", "reply to fork"]);
   });

@@ -43,7 +43,7 @@ describe("RedisSaver on a cluster", () => {
     for (const thread of threads) {
       for (let turn = 0; turn < 2; turn += 1) await graph.invoke({ messages: [new HumanMessage(`t${turn}`)] }, { configurable: { thread_id: thread } });
       const state = await graph.getState({ configurable: { thread_id: thread } });
-      expect(state.values.messages.map((m) => m.content)).toEqual(["t0", "echo t0", "t1", "echo t1"]);
+      expect(state.values.messages.map((m: { content: unknown }) => m.content)).toEqual(["t0", "echo t0", "t1", "echo t1"]);
     }
     const node = createClient({ url: cluster!.rootNodes[0]!.url });
     await node.connect();
