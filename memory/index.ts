@@ -3,3 +3,4 @@
  * long-term memory and context management. Uses only lib/.
  */
 export { RedisSaver, type RedisSaverOptions, type TTLConfig } from "./redis-saver/saver.js";
+export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";

@@ -68,8 +68,8 @@ local function eachVersion(versions, fn)
   end
 end
 local KEY_TYPES = { 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' }
-local function assertKeyTypes()
-  for i = 1, #KEYS do
+local function assertKeyTypes(indexes)
+  for _, i in ipairs(indexes) do
     local found = redis.call('TYPE', KEYS[i]).ok
     if found ~= 'none' and found ~= KEY_TYPES[i] then
       return 'WRONGTYPE ' .. KEYS[i] .. ' holds a ' .. found .. ', RedisSaver expects a ' .. KEY_TYPES[i] .. ' (did another program write it?)'

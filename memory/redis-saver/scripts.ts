@@ -14,12 +14,12 @@ import { LuaScript } from "./script-runner.js";
  * {'stale', n} and the caller retries without sharing.
  */
 export const PUT_SCRIPT = `${LUA_HELPERS}
-local typeError = assertKeyTypes()
-if typeError then return redis.error_reply(typeError) end
 local ns, id, parent = ARGV[1], ARGV[2], ARGV[3]
 local nBlobs = tonumber(ARGV[8])
 local pos = 9 + nBlobs * 3
 local nLists = tonumber(ARGV[pos])
+local typeError = assertKeyTypes(nLists > 0 and { 1, 2, 3, 4, 7, 8 } or { 1, 2, 3, 4 })
+if typeError then return redis.error_reply(typeError) end
 pos = pos + 1
 local ops = {}
 for l = 1, nLists do
@@ -85,7 +85,7 @@ return result
  * overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
  */
 export const PUT_WRITES_SCRIPT = `${LUA_HELPERS}
-local typeError = assertKeyTypes()
+local typeError = assertKeyTypes({ 5, 6 })
 if typeError then return redis.error_reply(typeError) end
 local prefix = ARGV[1] .. SEP .. ARGV[2] .. SEP
 for i = 4, #ARGV, 3 do
