@@ -28,10 +28,10 @@ import { RESP_TYPES } from "redis";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import type { Logger } from "../../lib/logger.js";
 import { SaverKeys, assertStorableId } from "./keys.js";
-import { ListStateCache } from "./list-sharing.js";
+import { ListStateCache, type ListState } from "./list-sharing.js";
 import { decodeTuple, type LoadEntry } from "./read.js";
 import { evalScript } from "./script-runner.js";
-import { LOAD, PUT, PUT_WRITES } from "./scripts.js";
+import { LIST_STATE, LOAD, PUT, PUT_WRITES } from "./scripts.js";
 import { preparePut, preparePutWrites } from "./write.js";
 import { warnIfNotDurable } from "./durability.js";
 import { readDeltaHistory } from "./delta-history.js";
@@ -168,7 +168,19 @@ export class RedisSaver extends BaseCheckpointSaver {
       const register = this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
       for (let attempt = 0; ; attempt += 1) {
-        const prepared = await preparePut({ serde: this.serde, lists: this.lists, threadId, ns, parentId, checkpoint, metadata, newVersions, ttlMs: this.ttlMs, ...(noSharing ? { noSharing } : {}) });
+        const prepared = await preparePut({
+          serde: this.serde,
+          lists: this.lists,
+          threadId,
+          ns,
+          parentId,
+          checkpoint,
+          metadata,
+          newVersions,
+          ttlMs: this.ttlMs,
+          recall: (channels) => this.recallLists(keys, ns, parentId, channels),
+          ...(noSharing ? { noSharing } : {}),
+        });
         const reply = (await evalScript(this.redis, PUT, keys, prepared.args)) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
@@ -260,6 +272,16 @@ export class RedisSaver extends BaseCheckpointSaver {
     checkpoint.channel_values[TASKS] = sends;
     const versions = Object.values(checkpoint.channel_versions);
     checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
+  }
+
+  /** What the parent checkpoint stored for the given list channels: segment, length and hashes. */
+  private async recallLists(keys: string[], ns: string, parentId: string, channels: string[]): Promise<Map<string, ListState>> {
+    const reply = (await evalScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels])) as [Buffer, Buffer, number, Buffer[]][];
+    const states = new Map<string, ListState>();
+    for (const [channel, seg, len, cums] of reply) {
+      states.set(channel.toString(), { seg: seg.toString(), len: Number(len), items: [], cums: cums.map((cum) => cum.toString("latin1")) });
+    }
+    return states;
   }
 
   /** Adds the thread to the registry used by list() across threads, once per thread per process. */

@@ -220,3 +220,33 @@ export const PUT_WRITES = new LuaScript(PUT_WRITES_SCRIPT);
 export const LOAD = new LuaScript(LOAD_SCRIPT);
 /** See DELTA_HISTORY_SCRIPT. */
 export const DELTA_HISTORY = new LuaScript(DELTA_HISTORY_SCRIPT);
+
+/**
+ * LIST_STATE: ARGV = ns, checkpoint id, channels... For each channel stored as a list at that
+ * checkpoint: { channel, segment, length, { cumulative hash per element } }. Lets a writer
+ * that has forgotten a thread's lists (evicted, restarted) still share their prefix.
+ */
+export const LIST_STATE_SCRIPT = `${LUA_HELPERS}
+local ns, id = ARGV[1], ARGV[2]
+local versions = redis.call('HGET', KEYS[1], ns .. SEP .. id .. SEP .. 'v')
+if not versions then return {} end
+local wanted = {}
+for i = 3, #ARGV do wanted[ARGV[i]] = true end
+local out = {}
+eachVersion(versions, function(ch, ver)
+  if not wanted[ch] then return end
+  local blob = redis.call('HGET', KEYS[4], ns .. SEP .. ch .. SEP .. ver)
+  if not blob or string.sub(blob, 1, 1) ~= 'l' then return end
+  local colon = string.find(blob, ':', 2, true)
+  local seg, len = string.sub(blob, 2, colon - 1), tonumber(string.sub(blob, colon + 1))
+  local fields = elementFields(KEYS[7], seg, len)
+  if not fields then return end
+  local cums = {}
+  for _, value in ipairs(hmgetAll(KEYS[8], fields)) do cums[#cums + 1] = value and string.sub(value, 1, 16) or '' end
+  out[#out + 1] = { ch, seg, len, cums }
+end)
+return out
+`;
+
+/** See LIST_STATE_SCRIPT. */
+export const LIST_STATE = new LuaScript(LIST_STATE_SCRIPT);
