@@ -108,6 +108,21 @@ describe("resilient ChatOpenAI against the stub server", () => {
     expect(stub.chatRequests).toHaveLength(2);
   });
 
+  it("does not retry a stream that breaks after it started (part of it was already delivered)", async () => {
+    fresh();
+    stub.enqueue(reply.disconnect(3, reply.text("a long answer that is cut off")));
+    const consume = async () => {
+      for await (const chunk of await model({}, { streaming: true }).stream("go")) void chunk;
+    };
+    await expect(consume()).rejects.toThrow();
+    expect(stub.chatRequests).toHaveLength(1);
+  });
+
+  it("hides credentials of the endpoint in errors", async () => {
+    const { displayEndpoint } = await import("./resilient-fetch.js");
+    expect(displayEndpoint("https://user:secret@gateway.example/v1?key=abc")).toBe("https://gateway.example/v1");
+  });
+
   it("opens the breaker after N consecutive failures, fails fast, and closes after the cool-down", async () => {
     fresh();
     vi.useFakeTimers({ toFake: ["Date"] });

@@ -118,6 +118,19 @@ export function backoffDelay(retry: number, options: { baseDelayMs: number; maxD
   return Math.round(Math.max(jittered, retryAfterMs ?? 0));
 }
 
+/** The endpoint as shown in errors and logs: without credentials or query string. */
+export function displayEndpoint(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    url.username = "";
+    url.password = "";
+    url.search = "";
+    return url.toString().replace(/\/$/, "");
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
 /**
  * The OpenAI SDK turns any fetch error whose text matches /timed? ?out/ into a bare
  * `APIConnectionTimeoutError`, dropping the error and its cause; our errors must survive
@@ -139,7 +152,7 @@ export function createResilientFetch(
   const delays = { baseDelayMs: options.baseDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 20_000 };
   const breakerKey = `${target.endpoint}|${target.model}`;
   const breaker = (deps.breakers ?? defaultBreakerRegistry()).get(breakerKey, options.breakerThreshold, options.breakerCooldownMs);
-  const where = `model endpoint ${target.endpoint} (model ${target.model})`;
+  const where = `model endpoint ${displayEndpoint(target.endpoint)} (model ${target.model})`;
 
   const attempt = async (input: Parameters<typeof fetch>[0], init: RequestInit | undefined, streaming: boolean): Promise<Response> => {
     const timeout = new AbortController();

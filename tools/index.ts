@@ -5,8 +5,13 @@
  * - Offer tools to a model: `model.bindTools(toLangChainTools(specs))`.
  * - Run a model's tool calls: `executeToolCalls(aiMessage, specs, ctx, deps)` →
  *   `{ messages: ToolMessage[], toolCallsUsed, railEvents: RailEvent[] }`; keep `toolCallsUsed` and
- *   the rail events in graph state. It may pause the run with `interrupt(ToolApprovalRequest)`;
- *   resume with a `ToolApprovalDecision`.
+ *   the rail events in graph state. Pass `catalog.executorDeps` as `deps` (operator policies, rate
+ *   limits); `ctx.owner` and `ctx.checkpointId` are optional additions to the agreed context.
+ *   Rail event kinds: `tool_budget_exhausted`, `rate_limited`, `guardrail_denied`,
+ *   `approval_rejected`, `approval_edited`. It may pause the run with `interrupt(ToolApprovalRequest)`
+ *   (one interrupt per call needing approval, all before any call runs); resume with a
+ *   `ToolApprovalDecision`. It throws only for a bad `configurable.toolPolicies` (InvalidInputError)
+ *   and for LangGraph control flow / a cancelled run.
  * - Build the tool set from env + injected services: `createToolCatalog(...)` (see catalog.ts).
  */
 export * from "./types.js";

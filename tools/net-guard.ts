@@ -111,6 +111,8 @@ function requestOnce(url: URL, pinned: { address: string; family: 4 | 6 }, optio
         method: options.method,
         headers: { "accept-encoding": "identity", "user-agent": "Switchboard-tools/0.1", ...options.headers },
         signal: options.signal,
+        // No pooled sockets: every request connects to the address checked for it, and nothing lingers.
+        agent: false,
         // Connect to the address that passed the check, whatever DNS says now; TLS still verifies the host name.
         lookup: (_host, lookupOptions, callback) => {
           if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);

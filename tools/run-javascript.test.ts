@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toolRunContext } from "../test/support/tool-context.js";
 import { DEFAULT_SANDBOX_LIMITS, runInSandbox, runJavascriptTool } from "./run-javascript.js";
 
 describe("run_javascript sandbox (QuickJS/WebAssembly)", () => {
@@ -28,7 +29,42 @@ describe("run_javascript sandbox (QuickJS/WebAssembly)", () => {
   });
 
   it("reports exceptions with their console output through the tool", async () => {
-    const run = runJavascriptTool.run({ code: 'console.log("before"); throw new TypeError("bad thing")' }, {} as never);
+    const run = runJavascriptTool.run({ code: 'console.log("before"); throw new TypeError("bad thing")' }, toolRunContext());
     await expect(run).rejects.toThrow(/TypeError: bad thing\nconsole:\nbefore/);
+  });
+});
+
+describe("run_javascript isolation from the host process", () => {
+  it("keeps the event loop free while a snippet spins, and can be cancelled", async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 10);
+    const outcome = await runInSandbox("while (true) {}", { ...DEFAULT_SANDBOX_LIMITS, timeMs: 300 });
+    clearInterval(ticker);
+    expect(outcome.error).toMatch(/interrupted/);
+    expect(ticks).toBeGreaterThan(0);
+
+    const controller = new AbortController();
+    const running = runInSandbox("while (true) {}", { ...DEFAULT_SANDBOX_LIMITS, timeMs: 10_000 }, controller.signal);
+    controller.abort(new Error("run cancelled"));
+    await expect(running).rejects.toThrow(/run cancelled/);
+  });
+});
+
+describe("sandbox pool", () => {
+  it("queues jobs beyond its size, replaces killed workers and closes cleanly", async () => {
+    const { SandboxPool } = await import("./sandbox-pool.js");
+    const pool = new SandboxPool(1);
+    try {
+      const [a, b] = await Promise.all([pool.run("1 + 1", DEFAULT_SANDBOX_LIMITS), pool.run("2 + 2", DEFAULT_SANDBOX_LIMITS)]);
+      expect([a.result, b.result]).toEqual([2, 4]);
+      const controller = new AbortController();
+      const stuck = pool.run("while (true) {}", { ...DEFAULT_SANDBOX_LIMITS, timeMs: 60_000 }, controller.signal);
+      const queued = pool.run("'after the kill'", DEFAULT_SANDBOX_LIMITS);
+      setTimeout(() => controller.abort(new Error("stop")), 50);
+      await expect(stuck).rejects.toThrow("stop");
+      expect((await queued).result).toBe("after the kill");
+    } finally {
+      await pool.close();
+    }
   });
 });

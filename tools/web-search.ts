@@ -18,7 +18,6 @@ export function createWebSearchTool(options: { apiKey: string; apiBaseUrl?: stri
     }),
     timeoutMs: 20_000,
     sideEffect: "read_only",
-    secretFields: [],
     run: async ({ query, topic }) => {
       const search = new TavilySearch({
         tavilyApiKey: options.apiKey,

@@ -115,7 +115,7 @@ export async function startOpenAIStub(options: OpenAIStubOptions = {}): Promise<
     sendJson(res, 404, { error: { message: `openai-stub: no route ${request.method} ${request.path}`, type: "not_found" } });
   }
 
-  function answerChat(request: RecordedRequest, scripted: StubReply, res: ServerResponse): void {
+  async function answerChat(request: RecordedRequest, scripted: StubReply, res: ServerResponse): Promise<void> {
     if (scripted.status && scripted.status >= 400) {
       const headers: Record<string, string> =
         scripted.retryAfterSeconds !== undefined ? { "retry-after": String(scripted.retryAfterSeconds) } : {};
@@ -162,8 +162,11 @@ export async function startOpenAIStub(options: OpenAIStubOptions = {}): Promise<
     if (request.body?.stream_options?.include_usage) chunks.push(chunk([], { usage }));
 
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    res.flushHeaders();
     for (const [index, payload] of chunks.entries()) {
       if (scripted.disconnectAfterChunks !== undefined && index >= scripted.disconnectAfterChunks) {
+        // Only after what was written reached the socket: the client really got part of the stream.
+        await new Promise<void>((resolve) => res.write("", () => resolve()));
         res.socket?.destroy();
         return;
       }
