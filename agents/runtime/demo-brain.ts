@@ -30,7 +30,8 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   const request = messages.slice(1).map(messageText).join("\n");
   if (request.includes("Sub-task results:")) return `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findingsOf(request) || "(no results)"}`;
   const results = messages.filter((message) => message.getType() === "tool");
-  const usable = tools.filter((tool) => tool.name !== structured);
+  // http_fetch cannot reach anything offline; the demo does not pretend it can.
+  const usable = tools.filter((tool) => tool.name !== structured && tool.name !== "http_fetch");
   if (results.length === 0 && usable.length > 0) {
     const tool = usable.find((t) => t.name === "search_knowledge") ?? usable[0]!;
     return { content: "", toolCalls: [{ name: tool.name, args: demoArgs(tool.name, tool.parameters, goal) }] };
@@ -47,7 +48,7 @@ function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): R
   // Operators act on the world: the demo only involves one when the goal asks for it.
   const wanted = options.filter((option) => option !== "operator" || /webhook|notify|send|post/i.test(goal));
   const next = wanted.find((option) => !done.has(option));
-  if (next === undefined || done.size >= 3) {
+  if (next === undefined) {
     const findings = findingsOf(log);
     return { next: "finish", task: "", answer: `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findings || "(no specialist results)"}` };
   }

@@ -1,0 +1,93 @@
+/**
+ * Command-line arguments of `npm start`: parsed with Node's own `parseArgs`, checked, and
+ * explained when wrong.
+ */
+import { parseArgs } from "node:util";
+import { InvalidInputError } from "../lib/errors.js";
+import type { RunLimits } from "../agents/index.js";
+
+/** What the user asked for. */
+export interface CliOptions {
+  goal: string | undefined;
+  graph: string;
+  thread: string | undefined;
+  resume: boolean;
+  help: boolean;
+  list: boolean;
+  limits: RunLimits;
+}
+
+/** The usage text. */
+export function usage(graphs: readonly { id: string; description: string }[], defaultGraph: string): string {
+  return `Usage: npm start -- [options] "goal"
+
+Runs a goal through a Switchboard graph, streaming progress and asking you to approve side effects.
+
+Options:
+  --graph <id>          graph to run (default ${defaultGraph}): ${graphs.map((g) => g.id).join(", ")}
+  --thread <id>         thread to run on (default: a new one); a thread keeps the conversation
+  --resume              continue the run paused on --thread (approvals, loop questions, a crash)
+  --max-tokens <n>      token budget of the run
+  --max-cost <usd>      cost budget of the run, in US dollars (prices in agents/runtime/prices.ts)
+  --max-tool-calls <n>  tool-call budget of the run
+  --list                list the graphs
+  -h, --help            show this help
+
+Graphs:
+${graphs.map((g) => `  ${g.id.padEnd(14)}${g.description}`).join("\n")}
+`;
+}
+
+function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || (integer && !Number.isInteger(parsed))) {
+    throw new InvalidInputError(`--${name} must be a positive ${integer ? "whole number" : "number"}, got '${value}'.`);
+  }
+  return parsed;
+}
+
+/** Parses `argv` (without node and script); throws InvalidInputError with what to change. */
+export function parseCliArgs(argv: readonly string[], defaultGraph: string): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        graph: { type: "string" },
+        thread: { type: "string" },
+        resume: { type: "boolean", default: false },
+        "max-tokens": { type: "string" },
+        "max-cost": { type: "string" },
+        "max-tool-calls": { type: "string" },
+        list: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new InvalidInputError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+  const { values, positionals } = parsed;
+  const goal = positionals.join(" ").trim() || undefined;
+  const options: CliOptions = {
+    goal,
+    graph: values.graph ?? defaultGraph,
+    thread: values.thread,
+    resume: values.resume,
+    help: values.help,
+    list: values.list,
+    limits: Object.fromEntries(
+      Object.entries({
+        maxTokens: positiveNumber("max-tokens", values["max-tokens"], true),
+        maxCostUsd: positiveNumber("max-cost", values["max-cost"], false),
+        maxToolCalls: positiveNumber("max-tool-calls", values["max-tool-calls"], true),
+      }).filter(([, value]) => value !== undefined),
+    ),
+  };
+  if (options.help || options.list) return options;
+  if (options.resume && !options.thread) throw new InvalidInputError("--resume needs --thread <id>: the thread whose run to continue.");
+  if (options.resume && goal) throw new InvalidInputError("--resume continues a paused run; give no goal with it (send a follow-up with --thread <id> \"goal\").");
+  if (!options.resume && !goal) throw new InvalidInputError('Give a goal, e.g. npm start -- "Compare the populations of Paris and Berlin". Run with --help for the options.');
+  return options;
+}

@@ -1,0 +1,115 @@
+/**
+ * `npm start -- "goal"`: runs a goal through a registered graph from the terminal. With no
+ * model configured it runs the offline demo on a scripted model; with no Redis it keeps
+ * checkpoints in memory. It says both plainly.
+ */
+import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { HumanMessage } from "@langchain/core/messages";
+import { getEnv, type Env } from "../lib/env.js";
+import { SwitchboardError } from "../lib/errors.js";
+import { createLogger } from "../lib/logger.js";
+import { isModelConfigured } from "../lib/models.js";
+import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { createCheckpointer } from "../memory/index.js";
+import { createToolCatalog } from "../tools/index.js";
+import { createModelProvider } from "../agents/index.js";
+import { DEFAULT_GRAPH_ID, GRAPHS, getGraph } from "../graphs/index.js";
+import { parseCliArgs, usage } from "./args.js";
+import { terminalAsker } from "./prompts.js";
+import { processOutput, type Output } from "./render.js";
+import { driveRun, reportLines, type RunReport } from "./run.js";
+import { traceLinks } from "./tracing.js";
+
+const EXIT_CODES: Record<RunReport["status"], number> = {
+  completed: 0,
+  rejected: 2,
+  budget_exceeded: 2,
+  loop_detected: 2,
+  failed: 1,
+  cancelled: 130,
+  paused: 3,
+};
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], out: Output = processOutput()): Promise<number> {
+  let env: Env;
+  let options;
+  try {
+    env = getEnv();
+    options = parseCliArgs(argv, DEFAULT_GRAPH_ID);
+  } catch (error) {
+    out.info(`switchboard: ${(error as Error).message}`);
+    return 64;
+  }
+  if (options.help || options.list) {
+    out.answer(options.help ? usage(GRAPHS, DEFAULT_GRAPH_ID) : GRAPHS.map((g) => `${g.id}\t${g.description}`).join("\n"));
+    return 0;
+  }
+  const registration = getGraph(options.graph);
+  // Progress lines already show tool errors; JSON logs on the terminal only for real trouble (or debugging).
+  const logger = createLogger({ level: env.LOG_LEVEL === "debug" ? "debug" : "error", name: "cli" });
+  const threadId = options.thread ?? crypto.randomUUID();
+  out.info(`Switchboard · graph ${registration.id} · thread ${threadId}`);
+  if (!isModelConfigured(env)) {
+    out.info("! No model is configured (OPENAI_API_KEY / OPENAI_BASE_URL unset): this is the OFFLINE DEMO on a scripted model.");
+    out.info("  Its answers are canned, not reasoned. Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a real model.");
+  }
+  const checkpointer = await createCheckpointer(env, logger);
+  if (!checkpointer.durable) out.info(`! ${checkpointer.description}; --resume works only within this process.`);
+  else out.info(`· ${checkpointer.description}`);
+
+  let redis: RedisConnection | undefined;
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    out.info("\n(cancelling… press Ctrl-C again to quit at once)");
+    controller.abort(new Error("cancelled from the terminal"));
+  };
+  process.on("SIGINT", onSigint);
+  const asker = terminalAsker();
+  try {
+    // Shared rate-limit buckets only make sense where checkpoints are shared too.
+    if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });
+    const tools = createToolCatalog({ env, logger, ...(redis ? { redis } : {}) });
+    const graph = registration.createBuilder({ models: createModelProvider({ env }), tools }).compile({ checkpointer: checkpointer.saver });
+    const report = await driveRun({
+      graph,
+      graphId: registration.id,
+      threadId,
+      input: options.resume ? undefined : { messages: [new HumanMessage(options.goal!)] },
+      limits: options.limits,
+      asker,
+      out,
+      signal: controller.signal,
+    });
+    for (const line of reportLines(report, threadId)) out.info(line);
+    if (report.answer) out.answer(`\n${report.answer}`);
+    if (env.LANGSMITH_TRACING) {
+      await awaitAllCallbacks();
+      for (const line of await traceLinks(env, report.runIds)) out.info(line);
+    }
+    return EXIT_CODES[report.status];
+  } catch (error) {
+    const known = error instanceof SwitchboardError;
+    out.info(`switchboard: ${known ? "" : "unexpected error: "}${(error as Error).message}`);
+    if (!known) logger.error({ err: error }, "cli run failed");
+    return 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+    asker.close();
+    await awaitAllCallbacks().catch(() => undefined);
+    await redis?.close().catch(() => undefined);
+    await checkpointer.close().catch(() => undefined);
+  }
+}
+
+// Run only as the entry point, so tests can import main().
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`switchboard: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

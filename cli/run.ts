@@ -1,0 +1,132 @@
+/**
+ * Drives one run of a graph from the terminal: streams progress, asks the human whenever the
+ * run pauses (approvals, loop escalations) and resumes it, until the run reaches its terminal
+ * state. Ctrl-C cancels the run and records `cancelled` in its state.
+ */
+import { Command } from "@langchain/langgraph";
+import type { ProgressEvent, RunLimits, TerminalState, Usage } from "../agents/index.js";
+import type { CompiledRegisteredGraph } from "../graphs/index.js";
+import { askAbout, type Asker, type PendingInterrupt } from "./prompts.js";
+import { formatProgress, formatUsage, type Output } from "./render.js";
+
+/** How a run ended, as the CLI reports it. */
+export interface RunReport {
+  /** The terminal state, or `paused` when the run waits for an answer that never came. */
+  status: TerminalState | "paused";
+  statusReason: string | null;
+  answer: string | null;
+  usage: Usage | undefined;
+  /** Run ids of the segments (first run and each resume), for trace links. */
+  runIds: string[];
+}
+
+/** What `driveRun` needs. */
+export interface DriveOptions {
+  graph: CompiledRegisteredGraph;
+  graphId: string;
+  threadId: string;
+  /** The first input (a goal), or undefined to continue a paused run. */
+  input: unknown;
+  limits: RunLimits;
+  asker: Asker;
+  out: Output;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+interface FinalValues {
+  status?: TerminalState | null;
+  statusReason?: string | null;
+  result?: string | null;
+  usage?: Usage;
+}
+
+/** Runs (or continues) the graph until it ends, asking the human at every pause. */
+export async function driveRun(options: DriveOptions): Promise<RunReport> {
+  const { graph, out } = options;
+  const base = {
+    configurable: {
+      thread_id: options.threadId,
+      graph_id: options.graphId,
+      onLoop: "ask",
+      ...(Object.keys(options.limits).length > 0 ? { limits: options.limits } : {}),
+    },
+    recursionLimit: 200,
+    metadata: { graph_id: options.graphId, thread_id: options.threadId, client: "cli" },
+  };
+  const runIds: string[] = [];
+  let input: unknown = options.input;
+  if (input === undefined) {
+    const pending = await pendingInterrupts(graph, base);
+    input = pending.length > 0 ? await resumeValue(pending, options) : null;
+    if (input === undefined) return paused(graph, base, runIds);
+  }
+  for (;;) {
+    const runId = crypto.randomUUID();
+    runIds.push(runId);
+    try {
+      const stream = await graph.stream(input, { ...base, runId, runName: options.graphId, signal: options.signal, streamMode: ["custom"], subgraphs: true });
+      for await (const chunk of stream) {
+        const [namespace, , event] = chunk as [string[], string, ProgressEvent];
+        const line = formatProgress(event, namespace.length);
+        if (line) out.info(line);
+      }
+    } catch (error) {
+      if (!options.signal.aborted) throw error;
+      return recordCancellation(graph, base, runIds, out);
+    }
+    const pending = await pendingInterrupts(graph, base);
+    if (pending.length === 0) break;
+    const value = await resumeValue(pending, options);
+    if (value === undefined) return paused(graph, base, runIds);
+    if (options.signal.aborted) return recordCancellation(graph, base, runIds, out);
+    input = value;
+  }
+  const values = (await graph.getState(base)).values as FinalValues;
+  return { status: values.status ?? "paused", statusReason: values.statusReason ?? null, answer: values.result ?? null, usage: values.usage, runIds };
+}
+
+/** The interrupts the thread's run is waiting on (nested ones surface on the top task). */
+async function pendingInterrupts(graph: CompiledRegisteredGraph, config: object): Promise<PendingInterrupt[]> {
+  const snapshot = await graph.getState(config as Record<string, unknown>);
+  return (snapshot.tasks as { interrupts?: { id?: string; value: unknown }[] }[]).flatMap((task) =>
+    (task.interrupts ?? []).map((interrupt) => ({ id: interrupt.id, value: interrupt.value })),
+  );
+}
+
+/** Asks about every pending interrupt; the resume command, or undefined when input ended. */
+async function resumeValue(pending: PendingInterrupt[], options: DriveOptions): Promise<Command | undefined> {
+  const answers: Record<string, unknown> = {};
+  for (const interrupt of pending) {
+    const answer = await askAbout(interrupt, options.asker, options.out);
+    if (answer === undefined) return undefined;
+    if (pending.length === 1 || !interrupt.id) return new Command({ resume: answer });
+    answers[interrupt.id] = answer;
+  }
+  // Several pauses at once (parallel sub-tasks): answer each by its interrupt id.
+  return new Command({ resume: answers });
+}
+
+async function paused(graph: CompiledRegisteredGraph, config: object, runIds: string[]): Promise<RunReport> {
+  const values = (await graph.getState(config as Record<string, unknown>)).values as FinalValues;
+  return { status: "paused", statusReason: "waiting for an answer", answer: null, usage: values.usage, runIds };
+}
+
+/** Records `cancelled` in the thread's state so the run ends in a named state. */
+async function recordCancellation(graph: CompiledRegisteredGraph, config: object, runIds: string[], out: Output): Promise<RunReport> {
+  const reason = "Cancelled from the terminal (Ctrl-C).";
+  try {
+    await graph.updateState(config as Record<string, unknown>, { status: "cancelled", statusReason: reason });
+  } catch (error) {
+    out.info(`(could not record the cancellation in the thread's state: ${(error as Error).message})`);
+  }
+  const values = (await graph.getState(config as Record<string, unknown>)).values as FinalValues;
+  return { status: "cancelled", statusReason: reason, answer: values.result ?? null, usage: values.usage, runIds };
+}
+
+/** The closing lines of a run. */
+export function reportLines(report: RunReport, threadId: string): string[] {
+  const lines = [`\n■ ${report.status}${report.statusReason ? ` — ${report.statusReason}` : ""}${report.usage ? ` (${formatUsage(report.usage)})` : ""}`];
+  if (report.status === "paused") lines.push(`The run is paused. Continue it with: npm start -- --thread ${threadId} --resume`);
+  return lines;
+}
