@@ -15,7 +15,7 @@ import { createToolCatalog } from "../tools/index.js";
 import { createModelProvider } from "../agents/index.js";
 import { DEFAULT_GRAPH_ID, GRAPHS, getGraph } from "../graphs/index.js";
 import { parseCliArgs, usage } from "./args.js";
-import { terminalAsker } from "./prompts.js";
+import { terminalAsker, type Asker } from "./prompts.js";
 import { processOutput, type Output } from "./render.js";
 import { driveRun, reportLines, type RunReport } from "./run.js";
 import { traceLinks } from "./tracing.js";
@@ -30,8 +30,15 @@ const EXIT_CODES: Record<RunReport["status"], number> = {
   paused: 3,
 };
 
+/** Where the CLI talks to the human (injected in tests). */
+export interface CliIo {
+  out?: Output;
+  asker?: Asker;
+}
+
 /** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: readonly string[], out: Output = processOutput()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const out = io.out ?? processOutput();
   let env: Env;
   let options;
   try {
@@ -66,7 +73,7 @@ export async function main(argv: readonly string[], out: Output = processOutput(
     controller.abort(new Error("cancelled from the terminal"));
   };
   process.on("SIGINT", onSigint);
-  const asker = terminalAsker();
+  const asker = io.asker ?? terminalAsker();
   try {
     // Shared rate-limit buckets only make sense where checkpoints are shared too.
     if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });

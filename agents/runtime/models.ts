@@ -7,7 +7,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { getEnv } from "../../lib/env.js";
 import { ConfigError } from "../../lib/errors.js";
-import { createChatModel, isModelConfigured, type ModelEnv } from "../../lib/models.js";
+import { createChatModel, isModelConfigured, type ModelEnv, type ResilienceDeps } from "../../lib/models.js";
 import { ScriptedChatModel } from "../../lib/testing/scripted-chat-model.js";
 import { demoBrain } from "./demo-brain.js";
 
@@ -18,6 +18,8 @@ export type ModelProvider = (agent: string) => BaseChatModel;
 export interface ModelProviderOptions {
   /** The environment, or a function reading it on first use (default: `getEnv`). */
   env?: ModelEnv | (() => ModelEnv);
+  /** Retry/breaker services shared by the models (tests: no-op sleeps, a private breaker registry). */
+  resilience?: ResilienceDeps;
 }
 
 /** Whether a provider hands out the offline demo model. */
@@ -42,7 +44,7 @@ export function createModelProvider(options: ModelProviderOptions = {}): ModelPr
     if (!isModelConfigured(env)) return (demo ??= createDemoModel());
     let model = cache.get(agent);
     if (!model) {
-      model = createChatModel({ agent, env });
+      model = createChatModel({ agent, env, ...(options.resilience ? { deps: options.resilience } : {}) });
       cache.set(agent, model);
     }
     return model;
