@@ -41,18 +41,19 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   const out = io.out ?? processOutput();
   let env: Env;
   let options;
+  let registration;
   try {
     env = getEnv();
     options = parseCliArgs(argv, DEFAULT_GRAPH_ID);
+    if (options.help || options.list) {
+      out.answer(options.help ? usage(GRAPHS, DEFAULT_GRAPH_ID) : GRAPHS.map((g) => `${g.id}\t${g.description}`).join("\n"));
+      return 0;
+    }
+    registration = getGraph(options.graph);
   } catch (error) {
     out.info(`switchboard: ${(error as Error).message}`);
     return 64;
   }
-  if (options.help || options.list) {
-    out.answer(options.help ? usage(GRAPHS, DEFAULT_GRAPH_ID) : GRAPHS.map((g) => `${g.id}\t${g.description}`).join("\n"));
-    return 0;
-  }
-  const registration = getGraph(options.graph);
   // Progress lines already show tool errors; JSON logs on the terminal only for real trouble (or debugging).
   const logger = createLogger({ level: env.LOG_LEVEL === "debug" ? "debug" : "error", name: "cli" });
   const threadId = options.thread ?? crypto.randomUUID();

@@ -33,7 +33,7 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   // http_fetch cannot reach anything offline; the demo does not pretend it can.
   const usable = tools.filter((tool) => tool.name !== structured && tool.name !== "http_fetch");
   if (results.length === 0 && usable.length > 0) {
-    const tool = usable.find((t) => t.name === "search_knowledge") ?? usable[0]!;
+    const tool = pickDemoTool(usable, goal);
     return { content: "", toolCalls: [{ name: tool.name, args: demoArgs(tool.name, tool.parameters, goal) }] };
   }
   const last = results.at(-1);
@@ -73,6 +73,21 @@ function plan(tasksSchema: JsonSchema, goal: string): Record<string, unknown> {
       { id: "write", agent: third, task: `Write up the findings for: ${clip(goal, 200)}`, dependsOn: ["gather", "compute"] },
     ],
   };
+}
+
+/** The tool a goal most plausibly asks for (by keywords), else search, else the first. */
+function pickDemoTool<T extends { name: string }>(tools: T[], goal: string): T {
+  const wants: [RegExp, string][] = [
+    [/webhook|notify|send|post/i, "send_webhook"],
+    [/file|save|report|write/i, "write_file"],
+    [/\d|comput|calculat|sum|average|percent/i, "calculator"],
+    [/script|code|javascript|program/i, "run_javascript"],
+  ];
+  for (const [pattern, name] of wants) {
+    const tool = tools.find((t) => t.name === name);
+    if (tool && pattern.test(goal)) return tool;
+  }
+  return tools.find((t) => t.name === "search_knowledge") ?? tools.find((t) => t.name === "web_search") ?? tools[0]!;
 }
 
 function demoArgs(tool: string, schema: Record<string, unknown>, goal: string): Record<string, unknown> {
