@@ -77,14 +77,24 @@ describe("planner graph", () => {
     expect(new Set(out.railEvents.filter((e) => e.kind === "tool_budget_exhausted").map((e) => e.agent))).toEqual(new Set(["researcher", "analyst"]));
   });
 
-  it("sends an inconsistent plan back to the model, and fails cleanly when it cannot plan", async () => {
-    const cyclic = plan({ id: "a", agent: "researcher", task: "x", dependsOn: ["b"] }, { id: "b", agent: "analyst", task: "y", dependsOn: ["a"] });
-    const fixing = new ScriptedChatModel({ replies: [cyclic, plan({ id: "a", agent: "researcher", task: "x" }), "fine"] });
+  it("repairs an inconsistent plan, asks again for an unusable one, and fails cleanly when it cannot plan", async () => {
+    const cyclic = plan({ id: "a", agent: "researcher", task: "x", dependsOn: ["b"] }, { id: "b", agent: "analyst", task: "y", dependsOn: ["a"] }, { id: "b", agent: "writer", task: "z", dependsOn: ["zzz"] });
+    const repaired = await build({
+      planner: new ScriptedChatModel({ replies: [cyclic, "fine"] }),
+      researcher: new ScriptedChatModel({ replies: ["r"] }),
+      analyst: new ScriptedChatModel({ replies: ["a"] }),
+      writer: new ScriptedChatModel({ replies: ["w"] }),
+    }).invoke({ messages: [new HumanMessage("go")] });
+    expect(repaired.status).toBe("completed");
+    expect(repaired.plan.map((t) => [t.id, t.dependsOn])).toEqual([["a", []], ["b", ["a"]], ["b-2", []]]);
+    expect(repaired.railEvents.find((e) => e.kind === "plan_repaired")?.detail).toMatch(/'a' on 'b'.*'b' to 'b-2'.*on 'zzz'/);
+
+    const fixing = new ScriptedChatModel({ replies: [plan({ id: "a", agent: "nobody", task: "x" }), plan({ id: "a", agent: "researcher", task: "x" }), "fine"] });
     const ok = await build({ planner: fixing, researcher: new ScriptedChatModel({ replies: ["r"] }) }).invoke({ messages: [new HumanMessage("go")] });
     expect(ok.status).toBe("completed");
-    expect(String(fixing.calls[1]!.messages.at(-1)!.content)).toMatch(/cycle/);
+    expect(String(fixing.calls[1]!.messages.at(-1)!.content)).toMatch(/could not be used/);
 
-    const hopeless = new ScriptedChatModel({ replies: [cyclic, plan({ id: "a", agent: "nobody", task: "x" })] });
+    const hopeless = new ScriptedChatModel({ replies: [plan({ id: "a", agent: "nobody", task: "x" }), { structured: { tasks: [] } }] });
     const bad = await build({ planner: hopeless }).invoke({ messages: [new HumanMessage("go")] });
     expect(bad.status).toBe("failed");
     expect(bad.statusReason).toMatch(/could not plan/);

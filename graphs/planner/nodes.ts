@@ -26,7 +26,7 @@ import type { ResolvedGraphDeps } from "../shared/deps.js";
 import { decideStructured } from "../shared/decide.js";
 import { completionState, isNewRun, partialAnswer, pendingGoal, recallEpisodes, recordEpisode, runReset, workRecord } from "../shared/run.js";
 import { AGGREGATE_PROMPT, aggregateRequest, plannerPrompt, planRequest, taskBrief } from "./prompts.js";
-import { planSchema } from "./routes.js";
+import { planSchema, repairPlan } from "./routes.js";
 import type { PlannerStateType, PlannerUpdate, TaskAssignment } from "./state.js";
 
 /** What the planner's nodes need. */
@@ -61,9 +61,11 @@ export function createPlannerNode(ctx: PlannerContext) {
     if (!outcome.ok) {
       return finishPlanner(ctx, { ...view, usage: outcome.usage }, update, "failed", `${ctx.name} could not plan: ${outcome.error}`, `Stopped before finishing: no usable plan (${outcome.error}).`, [...all, railEvent("model_error", ctx.name, outcome.error)], config);
     }
+    const { tasks, repairs } = repairPlan(outcome.value.tasks);
+    if (repairs.length > 0) all.push(railEvent("plan_repaired", ctx.name, repairs.join("; ")));
     emitRailEvents(config, all);
-    emitProgress(config, { type: "plan", agent: ctx.name, tasks: outcome.value.tasks });
-    return { ...update, plan: outcome.value.tasks, railEvents: new Overwrite(all) as never };
+    emitProgress(config, { type: "plan", agent: ctx.name, tasks });
+    return { ...update, plan: tasks, railEvents: new Overwrite(all) as never };
   };
 }
 

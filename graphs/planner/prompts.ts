@@ -8,7 +8,7 @@ export function plannerPrompt(workers: readonly Worker[], maxTasks: number): str
   const team = workers.map((worker) => `- ${worker.name}: ${worker.description}`).join("\n");
   return `You plan work for a team of specialists:
 ${team}
-Call plan with at most ${maxTasks} sub-tasks. Each names one specialist and a self-contained task; list in dependsOn the ids of sub-tasks whose results it needs. Sub-tasks without dependencies run in parallel, so only add a dependency when the result is really needed.`;
+Call plan with at most ${maxTasks} sub-tasks. Each names one specialist and a self-contained task; list in dependsOn the ids of earlier sub-tasks whose results it needs. Sub-tasks without dependencies run in parallel, so only add a dependency when the result is really needed.`;
 }
 
 /** The planning request. */

@@ -7,49 +7,45 @@ import { z } from "zod";
 import { remainingLimits, splitLimits, type RunLimits } from "../../agents/index.js";
 import type { PlannedTask, PlannerStateType, TaskAssignment } from "./state.js";
 
-/** The plan the model writes, with its consistency checked (ids, agents, dependencies, no cycles). */
+/** The plan the model writes (shape only; `repairPlan` makes its dependencies consistent). */
 export function planSchema(agents: readonly string[], maxTasks: number) {
-  return z
-    .object({
-      tasks: z
-        .array(
-          z.object({
-            id: z.string().min(1).describe("short unique id"),
-            agent: z.enum(agents as [string, ...string[]]),
-            task: z.string().min(1).describe("self-contained task"),
-            dependsOn: z.array(z.string()).describe("ids whose results it needs"),
-          }),
-        )
-        .min(1)
-        .max(maxTasks),
-    })
-    .superRefine((plan, ctx) => {
-      const ids = new Set<string>();
-      for (const task of plan.tasks) {
-        if (ids.has(task.id)) ctx.addIssue({ code: "custom", message: `task id '${task.id}' is used twice` });
-        ids.add(task.id);
-      }
-      for (const task of plan.tasks) {
-        for (const dependency of task.dependsOn) {
-          if (!ids.has(dependency)) ctx.addIssue({ code: "custom", message: `task '${task.id}' depends on unknown task '${dependency}'` });
-        }
-      }
-      if (hasCycle(plan.tasks)) ctx.addIssue({ code: "custom", message: "the dependencies form a cycle" });
-    });
+  return z.object({
+    tasks: z
+      .array(
+        z.object({
+          id: z.string().min(1).describe("short unique id"),
+          agent: z.enum(agents as [string, ...string[]]),
+          task: z.string().min(1).describe("self-contained task"),
+          dependsOn: z.array(z.string()).describe("ids of earlier tasks whose results it needs"),
+        }),
+      )
+      .min(1)
+      .max(maxTasks),
+  });
 }
 
-function hasCycle(tasks: readonly PlannedTask[]): boolean {
-  const byId = new Map(tasks.map((task) => [task.id, task]));
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (id: string): boolean => {
-    if (state.get(id) === "done") return false;
-    if (state.get(id) === "visiting") return true;
-    state.set(id, "visiting");
-    const cyclic = (byId.get(id)?.dependsOn ?? []).some(visit);
-    state.set(id, "done");
-    return cyclic;
-  };
-  return tasks.some((task) => visit(task.id));
+/**
+ * Makes a plan consistent instead of sending it back: duplicate ids get a suffix, and a task
+ * may only depend on tasks listed before it (unknown ids, self-references and back edges are
+ * dropped), which also rules out cycles. Says what it changed.
+ */
+export function repairPlan(tasks: readonly PlannedTask[]): { tasks: PlannedTask[]; repairs: string[] } {
+  const repairs: string[] = [];
+  const seen = new Set<string>();
+  const repaired: PlannedTask[] = [];
+  for (const task of tasks) {
+    let id = task.id;
+    for (let n = 2; seen.has(id); n++) id = `${task.id}-${n}`;
+    if (id !== task.id) repairs.push(`renamed duplicate task id '${task.id}' to '${id}'`);
+    const dependsOn = [...new Set(task.dependsOn)].filter((dependency) => {
+      const ok = seen.has(dependency);
+      if (!ok) repairs.push(`dropped dependency of '${id}' on '${dependency}' (not an earlier task)`);
+      return ok;
+    });
+    seen.add(id);
+    repaired.push({ ...task, id, dependsOn });
+  }
+  return { tasks: repaired, repairs };
 }
 
 /** Sub-tasks whose dependencies are all done and that have not run yet. */
