@@ -68,3 +68,15 @@ describe("ScriptedChatModel", () => {
     expect(reply.invalid_tool_calls?.[0]).toMatchObject({ name: "add", args: "{a: 1" });
   });
 });
+
+describe("ScriptedChatModel streaming", () => {
+  it("streams a tool call without text exactly once (structured output works when streamed)", async () => {
+    const model = new ScriptedChatModel({ replies: [{ structured: { next: "writer" } }] });
+    const chunks = [];
+    const bound = model.bindTools([{ type: "function", function: { name: "route", description: "d", parameters: { type: "object", properties: { next: { type: "string" } } } } }]);
+    for await (const chunk of await bound.stream("go")) chunks.push(chunk);
+    const merged = chunks.reduce((a, b) => a.concat(b));
+    expect(merged.tool_calls).toEqual([expect.objectContaining({ name: "route", args: { next: "writer" } })]);
+    expect(merged.invalid_tool_calls ?? []).toEqual([]);
+  });
+});

@@ -135,18 +135,15 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedChatModelCallOption
     const text = typeof message.content === "string" ? message.content : "";
     // Text streams word by word so progress displays have something to show; tool calls and
     // usage arrive on the last chunk, as OpenAI-compatible servers send them.
+    if (text === "") {
+      yield new ChatGenerationChunk({ text: "", message: new AIMessageChunk({ content: "", id: message.id, ...this.finalChunkFields(message) }) });
+      return;
+    }
     const words = text.split(/(?<=\s)/);
     for (const [index, word] of words.entries()) {
       const last = index === words.length - 1;
-      const chunk = new AIMessageChunk({
-        content: word,
-        id: message.id,
-        ...(last ? this.finalChunkFields(message) : {}),
-      });
+      const chunk = new AIMessageChunk({ content: word, id: message.id, ...(last ? this.finalChunkFields(message) : {}) });
       yield new ChatGenerationChunk({ text: word, message: chunk });
-    }
-    if (words.length === 0 || text === "") {
-      yield new ChatGenerationChunk({ text: "", message: new AIMessageChunk({ content: "", id: message.id, ...this.finalChunkFields(message) }) });
     }
   }
 
