@@ -4,3 +4,4 @@
  */
 export { RedisSaver, type RedisSaverOptions, type TTLConfig } from "./redis-saver/saver.js";
 export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
+export { compactContext, isContextSummary, validateContextPolicy, type CompactionResult, type ContextPolicy, type Summarizer } from "./context.js";
