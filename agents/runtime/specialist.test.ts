@@ -60,6 +60,18 @@ describe("specialist agent", () => {
     expect(last.content).toMatch(/Not run/);
   });
 
+  it("prices every call with the run's price table and stops at the cost budget", async () => {
+    let n = 0;
+    const model = new ScriptedChatModel({ modelName: "pricey-1", respond: () => ({ toolCalls: [{ name: "lookup", args: { query: `q${n++}` } }] }) });
+    const config = { configurable: { prices: { pricey: { inputPerMillion: 1_000, outputPerMillion: 2_000 } }, limits: { maxCostUsd: 0.5 } } };
+    const out = await agent(model, { maxIterations: 50 }).graph.invoke(task("dig"), config);
+    expect(out.status).toBe("budget_exceeded");
+    expect(out.statusReason).toMatch(/cost \(USD\) budget/);
+    const expected = model.calls.reduce((sum, c) => sum + (c.inputTokens * 1_000 + c.outputTokens * 2_000) / 1_000_000, 0);
+    expect(out.usage.costUsd).toBeCloseTo(expected, 9);
+    expect(out.usage.costUsd - (model.calls.at(-1)!.inputTokens * 1_000 + model.calls.at(-1)!.outputTokens * 2_000) / 1_000_000).toBeLessThan(0.5);
+  });
+
   it("turns unknown tools and malformed arguments into errors the model corrects", async () => {
     const model = new ScriptedChatModel({
       replies: [
