@@ -17,16 +17,21 @@ export function uniquePrefix(suite: string): string {
   return `test:${suite}:${randomBytes(5).toString("hex")}:`;
 }
 
-/** Deletes every key under a prefix (SCAN on each master; test cleanup only). */
-export async function deletePrefix(connection: RedisConnection, prefix: string): Promise<void> {
+/** Every key matching a pattern (SCAN on each master; tests only). */
+export async function listKeys(connection: RedisConnection, pattern: string): Promise<string[]> {
   const nodes = isCluster(connection) ? connection.masters.map((master) => connection.nodeClient(master)) : [connection];
+  const keys: string[] = [];
   for (const pending of nodes) {
     const node = await pending;
-    for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      // One DEL per key: keys of different slots cannot share a command on a cluster node.
-      await Promise.all((batch as string[]).map((key) => node.del(key)));
-    }
+    for await (const batch of node.scanIterator({ MATCH: pattern, COUNT: 500 })) keys.push(...(batch as string[]));
   }
+  return keys;
+}
+
+/** Deletes every key under a prefix (test cleanup only). */
+export async function deletePrefix(connection: RedisConnection, prefix: string): Promise<void> {
+  // One DEL per key: keys of different slots cannot share a command on a cluster.
+  await Promise.all((await listKeys(connection, `${prefix}*`)).map((key) => connection.del(key)));
 }
 
 /** A running throwaway cluster. */
