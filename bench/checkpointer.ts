@@ -1,0 +1,121 @@
+/**
+ * npm run bench:checkpointer — the same workloads against MemorySaver, PostgresSaver (local
+ * PostgreSQL) and RedisSaver (local Redis), in one process, printing a table and ratios:
+ *   (a) ms per super-step, one node looping 500 super-steps, durability "sync";
+ *   (b) bytes stored after 100 and 200 steps appending a 1 KiB message, and the growth exponent;
+ *   (c) getTuple latency on threads with 10, 1000 and 5000 checkpoints;
+ *   (d) 50 threads x 50 steps concurrently: steps per second.
+ * Options: --quick (smaller sizes, for a smoke run), --pg <connection string>.
+ */
+import { randomUUID } from "node:crypto";
+import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
+import { getEnv } from "../lib/env.js";
+import { connectRedis } from "../lib/redis.js";
+import { RedisSaver } from "../memory/index.js";
+import { concurrentThroughput, getTupleLatency, median, runChat, runCounter } from "./checkpointer-workloads.js";
+import { storedBytes, type SaverUnderTest } from "./checkpointer-storage.js";
+
+const quick = process.argv.includes("--quick");
+const pgUrl = argValue("--pg") ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const sizes = quick
+  ? { loop: 100, chat: [20, 40], tuples: [10, 100, 300], threads: 10, threadSteps: 10, rounds: 1 }
+  : { loop: 500, chat: [100, 200], tuples: [10, 1000, 5000], threads: 50, threadSteps: 50, rounds: 3 };
+
+function argValue(flag: string): string | undefined {
+  const index = process.argv.indexOf(flag);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function progress(message: string): void {
+  process.stderr.write(`  … ${message}\n`);
+}
+
+async function openSavers(): Promise<SaverUnderTest[]> {
+  const runId = randomUUID().slice(0, 8);
+  const schema = `bench_${runId}`;
+  const postgres = PostgresSaver.fromConnString(pgUrl, { schema });
+  await postgres.setup();
+  const connection = await connectRedis({ url: getEnv().REDIS_URL ?? "redis://127.0.0.1:6379" });
+  const prefix = `bench:${runId}:`;
+  const redis = new RedisSaver(connection, { keyPrefix: prefix });
+  return [
+    { name: "MemorySaver", saver: new MemorySaver(), kind: "memory", close: async () => {} },
+    { name: "PostgresSaver", saver: postgres, kind: "postgres", schema, close: async () => {
+      await (postgres as unknown as { pool: { query(sql: string): Promise<unknown> } }).pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await postgres.end();
+    } },
+    { name: "RedisSaver", saver: redis, kind: "redis", prefix, close: async () => {
+      const keys: string[] = [];
+      for await (const batch of (connection as unknown as { scanIterator(o: object): AsyncIterable<string[]> }).scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch);
+      for (let i = 0; i < keys.length; i += 500) await connection.unlink(keys.slice(i, i + 500));
+      await redis.end();
+    } },
+  ];
+}
+
+async function main(): Promise<void> {
+  const savers = await openSavers();
+  const rows: Record<string, Record<string, number>> = {};
+  try {
+    for (const s of savers) {
+      const row: Record<string, number> = {};
+      rows[s.name] = row;
+      progress(`${s.name}: (a) ${sizes.loop} super-steps`);
+      await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
+      const perStep: number[] = [];
+      for (let r = 0; r < sizes.rounds; r += 1) perStep.push((await runCounter(s.saver, `loop-${randomUUID()}`, sizes.loop)) / sizes.loop);
+      row.msPerStep = median(perStep);
+
+      progress(`${s.name}: (b) bytes after ${sizes.chat.join(" and ")} chat steps`);
+      for (const steps of sizes.chat) {
+        const thread = `chat-${steps}-${randomUUID()}`;
+        await runChat(s.saver, thread, steps);
+        row[`bytes@${steps}`] = await storedBytes(s, thread);
+      }
+      row.growth = Math.log2(row[`bytes@${sizes.chat[1]}`]! / row[`bytes@${sizes.chat[0]}`]!);
+
+      for (const count of sizes.tuples) {
+        progress(`${s.name}: (c) getTuple on a thread with ${count} checkpoints`);
+        const thread = `tuples-${count}-${randomUUID()}`;
+        await runCounter(s.saver, thread, count - 2, "async");
+        row[`getTuple@${count}`] = await getTupleLatency(s.saver, thread);
+      }
+      progress(`${s.name}: (d) ${sizes.threads} threads x ${sizes.threadSteps} steps`);
+      await concurrentThroughput(s.saver, `warm-${randomUUID()}`, 5, 5);
+      const rates: number[] = [];
+      for (let r = 0; r < sizes.rounds; r += 1) rates.push(await concurrentThroughput(s.saver, `rate-${randomUUID()}`, sizes.threads, sizes.threadSteps));
+      row.stepsPerSec = median(rates);
+    }
+  } finally {
+    for (const s of savers) await s.close();
+  }
+  report(rows);
+}
+
+function report(rows: Record<string, Record<string, number>>): void {
+  const names = Object.keys(rows);
+  const metrics = Object.keys(rows[names[0]!]!);
+  const fmt = (metric: string, value: number) =>
+    metric.startsWith("bytes") ? `${(value / 1e6).toFixed(2)} MB` : metric === "growth" ? value.toFixed(2) : metric.startsWith("getTuple") || metric === "msPerStep" ? `${value.toFixed(3)} ms` : value.toFixed(0);
+  console.log(`\n| metric | ${names.join(" | ")} |\n| --- | ${names.map(() => "---").join(" | ")} |`);
+  for (const metric of metrics) console.log(`| ${metric} | ${names.map((n) => fmt(metric, rows[n]![metric]!)).join(" | ")} |`);
+  const m = rows.MemorySaver!, p = rows.PostgresSaver!, r = rows.RedisSaver!;
+  const [small, large] = sizes.chat;
+  const [fewest, , most] = sizes.tuples;
+  const lines = [
+    [`(a) Redis ms/step ÷ Memory`, r.msPerStep! / m.msPerStep!, "≤ 1.30"],
+    [`(a) Postgres ms/step ÷ Redis`, p.msPerStep! / r.msPerStep!, "≥ 3.00"],
+    [`(b) Redis growth exponent log2(bytes@${large}/bytes@${small})`, r.growth!, "≤ 1.20"],
+    [`(b) Redis bytes@${large} ÷ Postgres`, r[`bytes@${large}`]! / p[`bytes@${large}`]!, "≤ 0.10"],
+    [`(c) Redis getTuple@${most} ÷ getTuple@${fewest}`, r[`getTuple@${most}`]! / r[`getTuple@${fewest}`]!, "≤ 1.30"],
+    [`(c) Postgres getTuple@${most} ÷ getTuple@${fewest}`, p[`getTuple@${most}`]! / p[`getTuple@${fewest}`]!, "(reference)"],
+    [`(d) Redis steps/s ÷ Memory`, r.stepsPerSec! / m.stepsPerSec!, "≥ 0.80"],
+    [`(d) Redis steps/s ÷ Postgres`, r.stepsPerSec! / p.stepsPerSec!, "≥ 3.00"],
+  ] as const;
+  console.log("\n| ratio | value | bar |\n| --- | --- | --- |");
+  for (const [label, value, bar] of lines) console.log(`| ${label} | ${value.toFixed(2)} | ${bar} |`);
+  if (quick) console.log("\n(--quick: reduced sizes; the bars apply to the full run)");
+}
+
+await main();

@@ -1,0 +1,5 @@
+/**
+ * Switchboard's memory module: checkpoint persistence (RedisSaver) and, as they land,
+ * long-term memory and context management. Uses only lib/.
+ */
+export { RedisSaver, type RedisSaverOptions, type TTLConfig } from "./redis-saver/saver.js";
