@@ -9,7 +9,7 @@ import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import { Embeddings } from "@langchain/core/embeddings";
 import { connectRedis } from "../lib/redis.js";
 import { RedisStore } from "../memory/redis-store/store.js";
-import { deletePrefix } from "../test/support/memory-redis.js";
+import { deleteByPrefix } from "../test/support/redis.js";
 
 const ITEMS = Number(process.argv[2] ?? 10_000);
 const DIMS = 384;
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     await store.setup();
     ours = await measure(store, truth);
   } finally {
-    await deletePrefix(connection, keyPrefix);
+    await deleteByPrefix(connection, keyPrefix);
     await connection.close();
   }
 

@@ -3,3 +3,5 @@
  * long-term memory and context management. Uses only lib/.
  */
 export { RedisSaver, type RedisSaverOptions, type TTLConfig } from "./redis-saver/saver.js";
+export { RedisStore, type RedisStoreConfig, type RedisPutOptions } from "./redis-store/store.js";
+export type { StoreIndexConfig, StoreTtlConfig, TextEmbedder } from "./redis-store/context.js";

@@ -1,37 +1,27 @@
 /**
- * The few Redis commands the RedisStore sends, over a single node or a cluster alike: scripts by
- * EVALSHA with a fallback to EVAL when the server has not cached them (after a restart, a failover
- * or on a cluster node seen for the first time), and the registry commands. Replies of scripts
+ * The few Redis commands the RedisStore sends, over a single node or a cluster alike: scripts
+ * (through the saver's EVALSHA-then-EVAL runner) and the registry commands. Replies of scripts
  * come back as Buffers so stored vectors stay binary.
  */
-import { createHash } from "node:crypto";
 import { ErrorReply, RESP_TYPES } from "redis";
 import { DataCorruptionError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { RedisConnection } from "../../lib/redis.js";
+import { evalScript, LuaScript } from "../redis-saver/script-runner.js";
 
-/** A Lua script and its SHA1, computed once. */
-export interface LuaScript {
+/** A store script: the saver's LuaScript plus a name for error messages. */
+export interface NamedScript {
   name: string;
-  source: string;
-  sha: string;
+  script: LuaScript;
 }
 
 /** Prepares a script for EVALSHA. */
-export function luaScript(name: string, source: string): LuaScript {
-  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
+export function luaScript(name: string, source: string): NamedScript {
+  return { name, script: new LuaScript(source) };
 }
 
 type Arg = string | Buffer;
-interface EvalOptions {
-  keys: string[];
-  arguments: Arg[];
-}
 
 // node-redis types the client and the cluster with different generics; both share these methods.
-interface ScriptingConnection {
-  evalSha(sha: string, options: EvalOptions): Promise<unknown>;
-  eval(script: string, options: EvalOptions): Promise<unknown>;
-}
 interface RegistryConnection {
   zAdd(key: string, members: { score: number; value: string }[], options?: { condition: "NX" }): Promise<unknown>;
   zRangeByLex(key: string, min: string, max: string): Promise<string[]>;
@@ -41,27 +31,20 @@ interface RegistryConnection {
 
 /** Redis access for one store; wraps failures in Switchboard's error family. */
 export class StoreCommands {
-  private readonly binary: ScriptingConnection;
+  private readonly binary: RedisConnection;
   private readonly plain: RegistryConnection;
 
   constructor(connection: RedisConnection) {
-    const typed = connection as unknown as { withTypeMapping(mapping: object): ScriptingConnection };
-    this.binary = typed.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    this.binary = connection.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as RedisConnection;
     this.plain = connection as unknown as RegistryConnection;
   }
 
   /** Runs a script on the namespace whose keys are given; EVALSHA first, EVAL when not cached. */
-  async run(script: LuaScript, keys: string[], args: Arg[]): Promise<unknown> {
-    const options = { keys, arguments: args };
+  async run(named: NamedScript, keys: string[], args: Arg[]): Promise<unknown> {
     try {
-      return await this.binary.evalSha(script.sha, options);
+      return await evalScript(this.binary, named.script, keys, args);
     } catch (error) {
-      if (!(error instanceof ErrorReply && error.message.startsWith("NOSCRIPT"))) throw this.wrap(error, script.name);
-    }
-    try {
-      return await this.binary.eval(script.source, options);
-    } catch (error) {
-      throw this.wrap(error, script.name);
+      throw this.wrap(error, named.name);
     }
   }
 

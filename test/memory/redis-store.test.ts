@@ -2,12 +2,12 @@
  * RedisStore behaviour beyond the shared contract: TTLs, coherence between processes, mirror
  * resets, paging of large namespaces, the index fingerprint, and errors that say who is at fault.
  */
-import { spawn } from "node:child_process";
+import type { RedisClientType } from "redis";
 import { ConfigError, DataCorruptionError, InvalidInputError, UpstreamUnavailableError } from "../../lib/errors.js";
-import type { RedisConnection } from "../../lib/redis.js";
+import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { StoreKeys } from "../../memory/redis-store/keys.js";
 import { RedisStore } from "../../memory/redis-store/store.js";
-import { deletePrefix, listKeys, testConnection, TEST_REDIS_URL, uniquePrefix } from "../support/memory-redis.js";
+import { deleteByPrefix, startRedisServer, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { FruitCountEmbeddings } from "./store-contract.js";
 
 const index = { dims: FruitCountEmbeddings.dims, embeddings: new FruitCountEmbeddings(), fields: ["text"] };
@@ -19,13 +19,13 @@ describe("RedisStore on Redis", () => {
   const open = (config: ConstructorParameters<typeof RedisStore>[1] = {}) => new RedisStore(connection, { keyPrefix, ...config });
 
   beforeAll(async () => {
-    connection = await testConnection({ url: TEST_REDIS_URL });
+    connection = await connectRedis({ url: testRedisUrl() });
   });
   beforeEach(() => {
     keyPrefix = uniquePrefix("redis-store");
   });
   afterEach(async () => {
-    await deletePrefix(connection, keyPrefix);
+    await deleteByPrefix(connection, keyPrefix);
   });
   afterAll(async () => {
     await connection.close();
@@ -103,7 +103,9 @@ describe("RedisStore on Redis", () => {
     const store = open({ index, ttl: { defaultTTL: 10 } });
     await store.put(["slot", "test"], "a", { text: "apple" });
     await store.delete(["slot", "test"], "missing");
-    const tags = new Set((await listKeys(connection, `${keyPrefix}store:{*`)).map((key) => /\{([^}]+)\}/.exec(key)![1]!));
+    const keys: string[] = [];
+    for await (const batch of (connection as RedisClientType).scanIterator({ MATCH: `${keyPrefix}store:{*`, COUNT: 100 })) keys.push(...batch);
+    const tags = new Set(keys.map((key) => /\{([^}]+)\}/.exec(key)![1]!));
     expect(tags.size).toBe(1);
   });
 
@@ -141,19 +143,13 @@ describe("RedisStore on Redis", () => {
 describe("RedisStore while Redis is away", () => {
   it("fails fast with UpstreamUnavailableError and recovers when Redis returns", async () => {
     const port = 33010;
-    const start = () => spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    let server = start();
-    const stop = async () => {
-      server.kill("SIGTERM");
-      if (server.exitCode === null) await new Promise((resolve) => server.once("exit", resolve));
-    };
+    let server = await startRedisServer(port);
     try {
-      await sleep(300);
-      const store = await RedisStore.fromConnString(`redis://127.0.0.1:${port}`, { keyPrefix: "t:" });
+      const store = await RedisStore.fromConnString(server.url, { keyPrefix: "t:" });
       await store.put(["o"], "k", { v: 1 });
-      await stop();
+      await server.stop();
       await expect(store.get(["o"], "k")).rejects.toBeInstanceOf(UpstreamUnavailableError);
-      server = start();
+      server = await startRedisServer(port);
       let recovered = false;
       for (let i = 0; i < 50 && !recovered; i += 1) {
         await sleep(100);
@@ -162,7 +158,7 @@ describe("RedisStore while Redis is away", () => {
       expect(recovered).toBe(true);
       await store.end();
     } finally {
-      await stop();
+      await server.stop();
     }
   });
 });

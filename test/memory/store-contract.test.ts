@@ -1,7 +1,7 @@
 import { InMemoryStore } from "@langchain/langgraph-checkpoint";
 import { RedisStore } from "../../memory/redis-store/store.js";
-import type { RedisConnection } from "../../lib/redis.js";
-import { deletePrefix, startCluster, testConnection, TEST_REDIS_URL, uniquePrefix, type TestCluster } from "../support/memory-redis.js";
+import { connectRedis, type RedisConnection } from "../../lib/redis.js";
+import { deleteByPrefix, startRedisCluster, testRedisUrl, uniquePrefix, type RedisClusterProcess } from "../support/redis.js";
 import { describeStoreContract } from "./store-contract.js";
 
 describeStoreContract("InMemoryStore", async ({ index }) => {
@@ -12,7 +12,7 @@ describeStoreContract("InMemoryStore", async ({ index }) => {
 describe("on a single Redis node", () => {
   let connection: RedisConnection;
   beforeAll(async () => {
-    connection = await testConnection({ url: TEST_REDIS_URL });
+    connection = await connectRedis({ url: testRedisUrl() });
   });
   afterAll(async () => {
     await connection.close();
@@ -22,16 +22,16 @@ describe("on a single Redis node", () => {
     const keyPrefix = uniquePrefix("store-contract");
     const store = new RedisStore(connection, { keyPrefix, ...(index ? { index } : {}) });
     await store.setup();
-    return { store, close: () => deletePrefix(connection, keyPrefix) };
+    return { store, close: () => deleteByPrefix(connection, keyPrefix) };
   });
 });
 
 describe("on a 3-master Redis Cluster", () => {
-  let cluster: TestCluster;
+  let cluster: RedisClusterProcess;
   let connection: RedisConnection;
   beforeAll(async () => {
-    cluster = await startCluster([33001, 33002, 33003]);
-    connection = await testConnection({ clusterNodes: cluster.nodes });
+    cluster = await startRedisCluster([33001, 33002, 33003]);
+    connection = await connectRedis({ clusterNodes: cluster.nodes });
   });
   afterAll(async () => {
     await connection?.close();
@@ -45,7 +45,7 @@ describe("on a 3-master Redis Cluster", () => {
       store,
       close: async () => {
         await store.end();
-        await deletePrefix(connection, keyPrefix);
+        await deleteByPrefix(connection, keyPrefix);
       },
     };
   });
