@@ -58,6 +58,8 @@ export const envSchema = z.object({
     "must be an http(s) URL, e.g. http://localhost:11434/v1",
   ),
   OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  OPENAI_EMBEDDINGS_MODEL: optionalString,
+  OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
 
   LANGSMITH_TRACING: booleanFlag,
   LANGSMITH_API_KEY: optionalString,
