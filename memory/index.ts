@@ -16,3 +16,5 @@ export { KnowledgeBase, knowledgeNamespace, type KnowledgePassage, type IngestFi
 export { ingestPaths, type IngestEvent, type IngestSummary } from "./semantic/ingest.js";
 export { ProceduralMemory, SHARED_SKILLS_NAMESPACE, ownerSkillsNamespace, type RelevantSkill, type SkillAuthor } from "./procedural/procedural-memory.js";
 export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkdown, skillSchema, type Skill } from "./procedural/skill.js";
+export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/graph-seam.js";
+export { createSkillsSeam, type SkillsSeam } from "./procedural/agent-seam.js";

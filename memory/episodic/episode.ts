@@ -6,8 +6,8 @@
 import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
 
-/** How a run ended. */
-export const TERMINAL_STATES = ["completed", "failed", "interrupted", "budget_exceeded", "cancelled"] as const;
+/** How a run ended (the graphs' terminal states, plus `interrupted` for a run left waiting). */
+export const TERMINAL_STATES = ["completed", "budget_exceeded", "loop_detected", "rejected", "failed", "cancelled", "interrupted"] as const;
 
 const brief = (max: number) => z.string().trim().transform((text) => (text.length > max ? `${text.slice(0, max - 1)}…` : text));
 
@@ -16,10 +16,11 @@ export const episodeInputSchema = z.object({
   goal: z.string().trim().min(1, "an episode needs the run's goal").pipe(brief(2_000)),
   outcome: brief(2_000).default(""),
   terminalState: z.enum(TERMINAL_STATES),
-  decisions: z.array(brief(300)).max(50).default([]),
+  // Lists are clipped to their most recent entries rather than rejected: an episode is a summary.
+  decisions: z.array(brief(300)).transform((list) => list.slice(-50)).default([]),
   toolResults: z
     .array(z.object({ tool: z.string().min(1), summary: brief(300), ok: z.boolean().default(true) }))
-    .max(50)
+    .transform((list) => list.slice(-50))
     .default([]),
   tokens: z
     .object({ input: z.number().int().nonnegative().default(0), output: z.number().int().nonnegative().default(0) })
