@@ -40,17 +40,13 @@ export function parseValue(json: string, where: string): Record<string, unknown>
   }
 }
 
-/** Normalises each vector and packs them into one little-endian Float32 buffer. */
-export function encodeVectors(vectors: readonly (readonly number[])[], dims: number): Buffer {
-  const packed = new Float32Array(vectors.length * dims);
-  vectors.forEach((vector, row) => {
-    let norm = 0;
-    for (let d = 0; d < dims; d += 1) norm += vector[d]! * vector[d]!;
-    // A zero vector stays zero: its cosine with anything is 0, as InMemoryStore scores it.
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let d = 0; d < dims; d += 1) packed[row * dims + d] = vector[d]! * scale;
-  });
-  return Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+/** Writes one vector, normalised, into `target` at float offset `at` (a zero vector stays zero). */
+export function writeNormalized(vector: readonly number[], dims: number, target: Float32Array, at: number): void {
+  let norm = 0;
+  for (let d = 0; d < dims; d += 1) norm += vector[d]! * vector[d]!;
+  // A zero vector's cosine with anything is 0, as InMemoryStore scores it.
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let d = 0; d < dims; d += 1) target[at + d] = vector[d]! * scale;
 }
 
 /** Unpacks stored vectors into an aligned Float32Array (rows × dims). */

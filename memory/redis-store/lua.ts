@@ -79,6 +79,9 @@ else
   ver = purge_expired(now, tonumber(meta[3]))
 end
 local before = ver
+-- Most namespaces have no TTLs and few deletions: skip removals from sets that do not exist.
+local has_exp = redis.call('EXISTS', KEYS[6]) == 1
+local has_dead = redis.call('EXISTS', KEYS[5]) == 1
 for i = 0, count - 1 do
   local b = 5 + i * 5
   local key = ARGV[b]
@@ -89,6 +92,7 @@ for i = 0, count - 1 do
       redis.call('ZREM', KEYS[6], key)
       ver = ver + 1
       redis.call('ZADD', KEYS[5], ver, key)
+      has_dead = true
     end
   else
     ver = ver + 1
@@ -98,8 +102,13 @@ for i = 0, count - 1 do
     local ttl = ARGV[b + 3]
     redis.call('HSET', KEYS[2], key, created .. ':' .. seq .. ':' .. ARGV[1] .. ':' .. ttl .. ':' .. ARGV[b + 2])
     if ARGV[b + 4] == '' then redis.call('HDEL', KEYS[3], key) else redis.call('HSET', KEYS[3], key, ARGV[b + 4]) end
-    if ttl == '' then redis.call('ZREM', KEYS[6], key) else redis.call('ZADD', KEYS[6], now + tonumber(ttl), key) end
-    redis.call('ZREM', KEYS[5], key)
+    if ttl ~= '' then
+      redis.call('ZADD', KEYS[6], now + tonumber(ttl), key)
+      has_exp = true
+    elseif has_exp then
+      redis.call('ZREM', KEYS[6], key)
+    end
+    if has_dead then redis.call('ZREM', KEYS[5], key) end
     redis.call('ZADD', KEYS[4], ver, key)
   end
 end
