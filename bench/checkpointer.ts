@@ -56,37 +56,52 @@ async function openSavers(): Promise<SaverUnderTest[]> {
 
 async function main(): Promise<void> {
   const savers = await openSavers();
-  const rows: Record<string, Record<string, number>> = {};
+  const rows: Record<string, Record<string, number>> = Object.fromEntries(savers.map((s) => [s.name, {}]));
+  const row = (s: SaverUnderTest) => rows[s.name]!;
   try {
-    for (const s of savers) {
-      const row: Record<string, number> = {};
-      rows[s.name] = row;
-      progress(`${s.name}: (a) ${sizes.loop} super-steps`);
-      await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
-      const perStep: number[] = [];
-      for (let r = 0; r < sizes.rounds; r += 1) perStep.push((await runCounter(s.saver, `loop-${randomUUID()}`, sizes.loop)) / sizes.loop);
-      row.msPerStep = median(perStep);
+    // (a) and (d) alternate savers round by round, so load from other processes hits all alike.
+    for (const s of savers) await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
+    const perStep = new Map<string, number[]>();
+    for (let r = 0; r < sizes.rounds; r += 1) {
+      for (const s of savers) {
+        progress(`(a) ${s.name}: ${sizes.loop} super-steps, round ${r + 1}/${sizes.rounds}`);
+        const ms = (await runCounter(s.saver, `loop-${randomUUID()}`, sizes.loop)) / sizes.loop;
+        perStep.set(s.name, [...(perStep.get(s.name) ?? []), ms]);
+      }
+    }
+    for (const s of savers) row(s).msPerStep = median(perStep.get(s.name)!);
 
-      progress(`${s.name}: (b) bytes after ${sizes.chat.join(" and ")} chat steps`);
+    for (const s of savers) {
+      progress(`(b) ${s.name}: bytes after ${sizes.chat.join(" and ")} chat steps`);
       for (const steps of sizes.chat) {
         const thread = `chat-${steps}-${randomUUID()}`;
         await runChat(s.saver, thread, steps);
-        row[`bytes@${steps}`] = await storedBytes(s, thread);
+        row(s)[`bytes@${steps}`] = await storedBytes(s, thread);
       }
-      row.growth = Math.log2(row[`bytes@${sizes.chat[1]}`]! / row[`bytes@${sizes.chat[0]}`]!);
-
-      for (const count of sizes.tuples) {
-        progress(`${s.name}: (c) getTuple on a thread with ${count} checkpoints`);
-        const thread = `tuples-${count}-${randomUUID()}`;
-        await runCounter(s.saver, thread, count - 2, "async");
-        row[`getTuple@${count}`] = await getTupleLatency(s.saver, thread);
-      }
-      progress(`${s.name}: (d) ${sizes.threads} threads x ${sizes.threadSteps} steps`);
-      await concurrentThroughput(s.saver, `warm-${randomUUID()}`, 5, 5);
-      const rates: number[] = [];
-      for (let r = 0; r < sizes.rounds; r += 1) rates.push(await concurrentThroughput(s.saver, `rate-${randomUUID()}`, sizes.threads, sizes.threadSteps));
-      row.stepsPerSec = median(rates);
+      row(s).growth = Math.log2(row(s)[`bytes@${sizes.chat[1]}`]! / row(s)[`bytes@${sizes.chat[0]}`]!);
     }
+
+    for (const s of savers) {
+      const threads = new Map<number, string>();
+      for (const count of sizes.tuples) {
+        progress(`(c) ${s.name}: writing a thread with ${count} checkpoints`);
+        const thread = `tuples-${count}-${randomUUID()}`;
+        await runCounter(s.saver, thread, count - 2);
+        threads.set(count, thread);
+      }
+      for (const count of sizes.tuples) row(s)[`getTuple@${count}`] = await getTupleLatency(s.saver, threads.get(count)!);
+    }
+
+    for (const s of savers) await concurrentThroughput(s.saver, `warm-${randomUUID()}`, 5, 5);
+    const rates = new Map<string, number[]>();
+    for (let r = 0; r < sizes.rounds; r += 1) {
+      for (const s of savers) {
+        progress(`(d) ${s.name}: ${sizes.threads} threads x ${sizes.threadSteps} steps, round ${r + 1}/${sizes.rounds}`);
+        const rate = await concurrentThroughput(s.saver, `rate-${randomUUID()}`, sizes.threads, sizes.threadSteps);
+        rates.set(s.name, [...(rates.get(s.name) ?? []), rate]);
+      }
+    }
+    for (const s of savers) row(s).stepsPerSec = median(rates.get(s.name)!);
   } finally {
     for (const s of savers) await s.close();
   }

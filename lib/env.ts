@@ -27,13 +27,13 @@ const clusterNodes = optionalString.refine(
   "must be a comma-separated list of host:port, e.g. 10.0.0.1:7000,10.0.0.2:7000",
 );
 
-const positiveInt = (fallback?: number) =>
+const positiveInt = <Fallback extends number | undefined = undefined>(fallback?: Fallback) =>
   z
     .string()
     .trim()
     .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return fallback;
+    .transform((value, ctx): number | Fallback => {
+      if (value === undefined || value === "") return fallback as Fallback;
       const parsed = Number(value);
       if (!Number.isInteger(parsed) || parsed <= 0) {
         ctx.addIssue({ code: "custom", message: `must be a positive integer, got '${value}'` });
@@ -41,6 +41,48 @@ const positiveInt = (fallback?: number) =>
       }
       return parsed;
     });
+
+const nonNegativeInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number (0 or more), got '${value}'` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+/** A JSON object in a variable, validated by `shape`; unset or empty = `fallback`. */
+const jsonVariable = <T extends z.ZodType>(shape: T, example: string, fallback: z.infer<T>) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx): z.infer<T> => {
+      if (value === undefined || value === "") return fallback;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `must be JSON, e.g. ${example}` });
+        return z.NEVER;
+      }
+      const result = shape.safeParse(parsed);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        ctx.addIssue({ code: "custom", message: `${issue?.path.join(".") || "value"} ${issue?.message}; e.g. ${example}` });
+        return z.NEVER;
+      }
+      return result.data;
+    });
+
+const snakeName = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a snake_case name");
+const toolPolicyName = z.enum(["allow", "deny", "require_approval"]);
 
 /** The schema of Switchboard's environment; `.env.example` lists the same variables. */
 export const envSchema = z.object({
@@ -60,6 +102,29 @@ export const envSchema = z.object({
   OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
   OPENAI_EMBEDDINGS_MODEL: optionalString,
   OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
+  OPENAI_AGENT_MODELS: jsonVariable(z.record(snakeName, z.string().min(1)), '{"researcher":"gpt-4o"}', {}),
+  OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  OPENAI_MAX_RETRIES: nonNegativeInt(3),
+  OPENAI_BREAKER_THRESHOLD: positiveInt(5),
+  OPENAI_BREAKER_COOLDOWN_MS: positiveInt(30_000),
+
+  TAVILY_API_KEY: optionalString,
+  WORKSPACE_DIR: z.string().trim().min(1).default("./workspace"),
+  TOOL_CALL_BUDGET: positiveInt(50),
+  TOOL_POLICIES: jsonVariable(
+    z.record(z.string().regex(/^([a-z][a-z0-9_]*:)?([a-z][a-z0-9_]*|\*)$/, "must be 'tool', 'graph:tool' or 'graph:*'"), toolPolicyName),
+    '{"send_webhook":"allow","supervisor:write_file":"require_approval"}',
+    {},
+  ),
+  TOOL_RATE_LIMITS: jsonVariable(
+    z.record(snakeName, z.object({ capacity: z.number().positive(), refillPerSecond: z.number().positive() })),
+    '{"http_fetch":{"capacity":10,"refillPerSecond":0.5}}',
+    {},
+  ),
+  TOOL_NET_ALLOWLIST: optionalString.refine(
+    (value) => value === undefined || value.split(",").every((entry) => /^[A-Za-z0-9.:\-/*[\]]+$/.test(entry.trim())),
+    "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8,intranet.example",
+  ),
 
   LANGSMITH_TRACING: booleanFlag,
   LANGSMITH_API_KEY: optionalString,

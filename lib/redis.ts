@@ -24,6 +24,8 @@ export interface RedisConnectOptions {
   logger?: Logger;
   /** Milliseconds to wait for the first connection before giving up. */
   connectTimeoutMs?: number;
+  /** Milliseconds a command may wait for its reply (default 30 s; node-redis' own default, 5 s, fails runs on a busy host). */
+  commandTimeoutMs?: number;
 }
 
 const MAX_RECONNECT_DELAY_MS = 2_000;
@@ -54,7 +56,12 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
   };
   // Offline queue off: while Redis is away a command fails at once with a clear error
   // instead of hanging until Redis returns; callers retry or report 503.
-  const clientOptions = { socket, disableOfflineQueue: true, ...(options.name ? { name: options.name } : {}) };
+  const clientOptions = {
+    socket,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: options.commandTimeoutMs ?? 30_000 },
+    ...(options.name ? { name: options.name } : {}),
+  };
   let connection: RedisConnection;
   if (options.clusterNodes && options.clusterNodes.length > 0) {
     connection = createCluster({ rootNodes: parseClusterNodes(options.clusterNodes), defaults: clientOptions });

@@ -18,3 +18,6 @@ export { ProceduralMemory, SHARED_SKILLS_NAMESPACE, ownerSkillsNamespace, type R
 export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkdown, skillSchema, type Skill } from "./procedural/skill.js";
 export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/graph-seam.js";
 export { createSkillsSeam, type SkillsSeam } from "./procedural/agent-seam.js";
+export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
+export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
+export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";

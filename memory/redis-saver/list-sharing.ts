@@ -97,12 +97,16 @@ export async function planListOp(
   };
 }
 
-/** Remembers the last list per thread, namespace and channel, bounded so memory stays flat. */
+/**
+ * Remembers the last list per thread, namespace and channel. Bounded by entries and by the
+ * total number of remembered elements, so memory stays flat however many threads a server
+ * sees; a forgotten list costs one extra round trip (LIST_STATE), never extra storage.
+ */
 export class ListStateCache {
   private readonly states: LRUCache<string, ListState>;
 
-  constructor(maxEntries = 10_000) {
-    this.states = new LRUCache({ max: maxEntries });
+  constructor(maxEntries = 5_000, maxElements = 200_000) {
+    this.states = new LRUCache({ max: maxEntries, maxSize: maxElements, sizeCalculation: (state) => state.len + 1 });
   }
 
   /** The remembered state of a channel, if any. */

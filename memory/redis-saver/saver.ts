@@ -28,10 +28,10 @@ import { RESP_TYPES } from "redis";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import type { Logger } from "../../lib/logger.js";
 import { SaverKeys, assertStorableId } from "./keys.js";
-import { ListStateCache } from "./list-sharing.js";
+import { ListStateCache, type ListState } from "./list-sharing.js";
 import { decodeTuple, type LoadEntry } from "./read.js";
 import { evalScript } from "./script-runner.js";
-import { LOAD, PUT, PUT_WRITES } from "./scripts.js";
+import { LIST_STATE, LOAD, PUT, PUT_WRITES } from "./scripts.js";
 import { preparePut, preparePutWrites } from "./write.js";
 import { warnIfNotDurable } from "./durability.js";
 import { readDeltaHistory } from "./delta-history.js";
@@ -57,6 +57,12 @@ export interface RedisSaverOptions extends TTLConfig {
   /** How many channel lists to remember for structural sharing (default 10,000). */
   listCacheSize?: number;
 }
+
+/**
+ * `configurable` key carrying a fencing token from `ThreadLeases`: writes made with it are
+ * refused once the lease moved on, so a worker that lost a run cannot write after losing it.
+ */
+export const FENCE_CONFIG_KEY = "__switchboard_fence";
 
 /** Threads whose id is known to be in the registry, so put() sends SADD once per thread. */
 const REGISTERED_THREADS_LIMIT = 100_000;
@@ -164,12 +170,25 @@ export class RedisSaver extends BaseCheckpointSaver {
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
     const keys = this.keys.thread(threadId);
+    const fence = fenceOf(config);
     try {
       const register = this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
       for (let attempt = 0; ; attempt += 1) {
-        const prepared = await preparePut({ serde: this.serde, lists: this.lists, threadId, ns, parentId, checkpoint, metadata, newVersions, ttlMs: this.ttlMs, ...(noSharing ? { noSharing } : {}) });
-        const reply = (await evalScript(this.redis, PUT, keys, prepared.args)) as Buffer[];
+        const prepared = await preparePut({
+          serde: this.serde,
+          lists: this.lists,
+          threadId,
+          ns,
+          parentId,
+          checkpoint,
+          metadata,
+          newVersions,
+          ttlMs: this.ttlMs,
+          recall: (channels) => this.recallLists(keys, ns, parentId, channels),
+          ...(noSharing ? { noSharing } : {}),
+        });
+        const reply = (await evalScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [fence, ...prepared.args])) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -202,7 +221,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (writes.length === 0) return;
     try {
       const args = await preparePutWrites(this.serde, ns, id, writes, taskId, taskPath, this.ttlMs);
-      await evalScript(this.redis, PUT_WRITES, this.keys.thread(threadId), args);
+      await evalScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceOf(config), ...args]);
     } catch (error) {
       throw toSaverError("putWrites", threadId, error);
     }
@@ -262,6 +281,16 @@ export class RedisSaver extends BaseCheckpointSaver {
     checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
   }
 
+  /** What the parent checkpoint stored for the given list channels: segment, length and hashes. */
+  private async recallLists(keys: string[], ns: string, parentId: string, channels: string[]): Promise<Map<string, ListState>> {
+    const reply = (await evalScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels])) as [Buffer, Buffer, number, Buffer[]][];
+    const states = new Map<string, ListState>();
+    for (const [channel, seg, len, cums] of reply) {
+      states.set(channel.toString(), { seg: seg.toString(), len: Number(len), items: [], cums: cums.map((cum) => cum.toString("latin1")) });
+    }
+    return states;
+  }
+
   /** Adds the thread to the registry used by list() across threads, once per thread per process. */
   private async registerThread(threadId: string): Promise<void> {
     if (this.registered.has(threadId)) return;
@@ -269,6 +298,11 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (this.registered.size >= REGISTERED_THREADS_LIMIT) this.registered.clear();
     this.registered.add(threadId);
   }
+}
+
+function fenceOf(config: RunnableConfig): string {
+  const token = config.configurable?.[FENCE_CONFIG_KEY];
+  return token === undefined || token === null ? "" : String(token);
 }
 
 function loggerOf(options: RedisSaverOptions): { logger?: Logger } {

@@ -7,19 +7,21 @@ import { LUA_HELPERS } from "./lua.js";
 import { LuaScript } from "./script-runner.js";
 
 /**
- * PUT: ARGV = ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
+ * PUT: KEYS = the thread's eight keys + its lease key; ARGV = fence token ('' = unfenced), ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
  * value)*, nLists, (channel, version, baseSeg, lcp, cumAtLcp, length, nNew, element*)*.
  * Validates key types and every list operation before writing anything, so no failure
  * leaves half a checkpoint; a stale base (another writer appended first) aborts with
  * {'stale', n} and the caller retries without sharing.
  */
 export const PUT_SCRIPT = `${LUA_HELPERS}
-local typeError = assertKeyTypes()
-if typeError then return redis.error_reply(typeError) end
+local fenceError = assertFence(table.remove(ARGV, 1))
+if fenceError then return redis.error_reply(fenceError) end
 local ns, id, parent = ARGV[1], ARGV[2], ARGV[3]
 local nBlobs = tonumber(ARGV[8])
 local pos = 9 + nBlobs * 3
 local nLists = tonumber(ARGV[pos])
+local typeError = assertKeyTypes(nLists > 0 and { 1, 2, 3, 4, 7, 8 } or { 1, 2, 3, 4 })
+if typeError then return redis.error_reply(typeError) end
 pos = pos + 1
 local ops = {}
 for l = 1, nLists do
@@ -80,12 +82,14 @@ return result
 `;
 
 /**
- * PUT_WRITES: ARGV = ns, id, ttlMs, (task\\0idx, record, overwrite)*. Regular writes are
+ * PUT_WRITES: KEYS = the thread's eight keys + its lease key; ARGV = fence token, ns, id, ttlMs, (task\\0idx, record, overwrite)*. Regular writes are
  * kept on first store (idempotent per task and index); special writes (errors, interrupts)
  * overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
  */
 export const PUT_WRITES_SCRIPT = `${LUA_HELPERS}
-local typeError = assertKeyTypes()
+local fenceError = assertFence(table.remove(ARGV, 1))
+if fenceError then return redis.error_reply(fenceError) end
+local typeError = assertKeyTypes({ 5, 6 })
 if typeError then return redis.error_reply(typeError) end
 local prefix = ARGV[1] .. SEP .. ARGV[2] .. SEP
 for i = 4, #ARGV, 3 do
@@ -220,3 +224,33 @@ export const PUT_WRITES = new LuaScript(PUT_WRITES_SCRIPT);
 export const LOAD = new LuaScript(LOAD_SCRIPT);
 /** See DELTA_HISTORY_SCRIPT. */
 export const DELTA_HISTORY = new LuaScript(DELTA_HISTORY_SCRIPT);
+
+/**
+ * LIST_STATE: ARGV = ns, checkpoint id, channels... For each channel stored as a list at that
+ * checkpoint: { channel, segment, length, { cumulative hash per element } }. Lets a writer
+ * that has forgotten a thread's lists (evicted, restarted) still share their prefix.
+ */
+export const LIST_STATE_SCRIPT = `${LUA_HELPERS}
+local ns, id = ARGV[1], ARGV[2]
+local versions = redis.call('HGET', KEYS[1], ns .. SEP .. id .. SEP .. 'v')
+if not versions then return {} end
+local wanted = {}
+for i = 3, #ARGV do wanted[ARGV[i]] = true end
+local out = {}
+eachVersion(versions, function(ch, ver)
+  if not wanted[ch] then return end
+  local blob = redis.call('HGET', KEYS[4], ns .. SEP .. ch .. SEP .. ver)
+  if not blob or string.sub(blob, 1, 1) ~= 'l' then return end
+  local colon = string.find(blob, ':', 2, true)
+  local seg, len = string.sub(blob, 2, colon - 1), tonumber(string.sub(blob, colon + 1))
+  local fields = elementFields(KEYS[7], seg, len)
+  if not fields then return end
+  local cums = {}
+  for _, value in ipairs(hmgetAll(KEYS[8], fields)) do cums[#cums + 1] = value and string.sub(value, 1, 16) or '' end
+  out[#out + 1] = { ch, seg, len, cums }
+end)
+return out
+`;
+
+/** See LIST_STATE_SCRIPT. */
+export const LIST_STATE = new LuaScript(LIST_STATE_SCRIPT);

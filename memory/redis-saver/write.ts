@@ -12,7 +12,7 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import { dump, packTyped, packVersions, packWrite } from "./codec.js";
 import { SEP, assertStorableId } from "./keys.js";
-import { isShareableList, planListOp, type ListOp, type ListStateCache } from "./list-sharing.js";
+import { isShareableList, planListOp, type ListOp, type ListState, type ListStateCache } from "./list-sharing.js";
 
 /** Everything one PUT needs. */
 export interface PutInput {
@@ -27,6 +27,8 @@ export interface PutInput {
   ttlMs: number;
   /** Channels whose remembered list must not be used as a base (a previous attempt went stale). */
   noSharing?: ReadonlySet<string>;
+  /** Reads what the parent checkpoint stored for list channels this process has forgotten. */
+  recall?: (channels: string[]) => Promise<Map<string, ListState>>;
 }
 
 /** The script arguments and the list operations whose outcome the caller remembers. */
@@ -41,13 +43,14 @@ export async function preparePut(input: PutInput): Promise<PreparedPut> {
   const { channel_values: values, ...skeleton } = checkpoint;
   const blobArgs: (string | Buffer)[] = [];
   const listOps: ListOp[] = [];
-  for (const channel of Object.keys(input.newVersions)) {
+  const changed = Object.keys(input.newVersions).filter((channel) => Object.prototype.hasOwnProperty.call(values, channel));
+  const recalled = await recallForgotten(input, changed);
+  for (const channel of changed) {
     assertStorableId("channel name", channel);
-    if (!Object.prototype.hasOwnProperty.call(values, channel)) continue;
     const value = (values as Record<string, unknown>)[channel];
     const version = String(input.newVersions[channel]);
     if (isShareableList(value)) {
-      const previous = input.noSharing?.has(channel) ? undefined : input.lists.get(threadId, ns, channel);
+      const previous = input.noSharing?.has(channel) ? undefined : (input.lists.get(threadId, ns, channel) ?? recalled.get(channel));
       listOps.push(await planListOp(serde, previous, channel, version, value));
     } else {
       input.lists.delete(threadId, ns, channel);
@@ -71,6 +74,16 @@ export async function preparePut(input: PutInput): Promise<PreparedPut> {
     for (const element of op.elements) args.push(element);
   }
   return { args, listOps };
+}
+
+/** The parent's stored lists for list channels this process does not remember (one round trip, rarely). */
+async function recallForgotten(input: PutInput, channels: string[]): Promise<Map<string, ListState>> {
+  if (!input.recall || !input.parentId) return new Map();
+  const values = input.checkpoint.channel_values as Record<string, unknown>;
+  const forgotten = channels.filter(
+    (channel) => isShareableList(values[channel]) && !input.noSharing?.has(channel) && !input.lists.get(input.threadId, input.ns, channel),
+  );
+  return forgotten.length ? input.recall(forgotten) : new Map();
 }
 
 /** Serializes pending writes for the PUT_WRITES script. */

@@ -166,6 +166,26 @@ describe("structural sharing of message lists", () => {
   });
 });
 
+describe("structural sharing after the saver forgot a thread", () => {
+  it("recalls the parent's list from Redis and still stores each message once", async () => {
+    // A cache of one list: two threads running side by side evict each other every step.
+    const saver = new RedisSaver(connection, { keyPrefix: prefix, listCacheSize: 1 });
+    const looping = new StateGraph(MessagesAnnotation)
+      .addNode("bot", (state) => ({ messages: [new AIMessage(`step ${state.messages.length}`)] }))
+      .addEdge(START, "bot")
+      .addConditionalEdges("bot", (state) => (state.messages.length < 8 ? "bot" : END))
+      .compile({ checkpointer: saver });
+    await Promise.all(
+      ["forget-a", "forget-b"].map((thread) => looping.invoke({ messages: [new HumanMessage("go")] }, { configurable: { thread_id: thread } })),
+    );
+    for (const thread of ["forget-a", "forget-b"]) {
+      const state = await looping.getState({ configurable: { thread_id: thread } });
+      expect((state.values.messages as BaseMessage[]).map((m) => m.content)).toEqual(["go", ...[1, 2, 3, 4, 5, 6, 7].map((n) => `step ${n}`)]);
+      expect(await connection.hLen(keys.thread(thread)[7]!)).toBe(8);
+    }
+  });
+});
+
 describe("deleteThread", () => {
   it("removes every key of the thread and nothing of other threads", async () => {
     // Its own prefix: list() below walks every thread of the prefix.

@@ -1,0 +1,51 @@
+/**
+ * The one place that picks the checkpointer from configuration, so the CLI, the server and
+ * workers agree: RedisSaver when Redis is configured, else an embedded in-memory saver
+ * (and the caller says so, because nothing survives a restart).
+ */
+import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { Env } from "../lib/env.js";
+import type { Logger } from "../lib/logger.js";
+import { connectRedis, redactUrl } from "../lib/redis.js";
+import { RedisSaver } from "./redis-saver/saver.js";
+
+/** A checkpointer chosen from configuration, with what the caller should tell the user. */
+export interface ConfiguredCheckpointer {
+  saver: BaseCheckpointSaver;
+  /** Whether checkpoints survive a restart of this process. */
+  durable: boolean;
+  /** One line saying where checkpoints go, for start-up messages. */
+  description: string;
+  /** Closes the connection the saver opened (no-op for the in-memory saver). */
+  close(): Promise<void>;
+}
+
+/** RedisSaver on REDIS_CLUSTER_NODES or REDIS_URL (with REDIS_KEY_PREFIX and CHECKPOINT_TTL_MINUTES), else MemorySaver. */
+export async function createCheckpointer(env: Env, logger?: Logger): Promise<ConfiguredCheckpointer> {
+  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
+  if (!clusterNodes && !env.REDIS_URL) {
+    return {
+      saver: new MemorySaver(),
+      durable: false,
+      description: "embedded in-memory checkpoints (set REDIS_URL to keep threads across restarts)",
+      close: async () => {},
+    };
+  }
+  const connection = await connectRedis({
+    ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
+    name: "switchboard-saver",
+    ...(logger ? { logger } : {}),
+  });
+  const saver = new RedisSaver(connection, {
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    ...(env.CHECKPOINT_TTL_MINUTES ? { defaultTTL: env.CHECKPOINT_TTL_MINUTES } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  await saver.setup();
+  return {
+    saver,
+    durable: true,
+    description: `Redis checkpoints at ${clusterNodes ? `cluster ${clusterNodes.join(",")}` : redactUrl(env.REDIS_URL!)}`,
+    close: () => saver.end(),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The tool catalog: builds the tool set of a process from the environment and injected services
+ * (Redis for shared rate limits, the knowledge retriever from memory/), plus the executor's
+ * operator settings. Tools whose service is missing are not offered, and `unavailable` says why.
+ */
+import type { Env } from "../lib/env.js";
+import { ConfigError } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import type { RedisConnection } from "../lib/redis.js";
+import { calculatorTool } from "./calculator.js";
+import type { ToolExecutorDeps } from "./executor.js";
+import { createHttpFetchTool } from "./http-fetch.js";
+import { parseAllowlist, type NetPolicy, type Resolver } from "./net-guard.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./rate-limit.js";
+import { runJavascriptTool } from "./run-javascript.js";
+import { createSearchKnowledgeTool, type KnowledgeRetriever } from "./search-knowledge.js";
+import { createSendWebhookTool } from "./send-webhook.js";
+import type { AnyToolSpec } from "./types.js";
+import { createWebSearchTool } from "./web-search.js";
+import { createWriteFileTool } from "./write-file.js";
+
+/** Every tool Switchboard ships, by name. */
+export const TOOL_NAMES = ["calculator", "run_javascript", "http_fetch", "web_search", "search_knowledge", "write_file", "send_webhook"] as const;
+
+/** A shipped tool's name. */
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** The environment variables the catalog reads. */
+export type ToolEnv = Pick<
+  Env,
+  "TAVILY_API_KEY" | "WORKSPACE_DIR" | "TOOL_NET_ALLOWLIST" | "TOOL_POLICIES" | "TOOL_RATE_LIMITS" | "TOOL_CALL_BUDGET" | "REDIS_KEY_PREFIX"
+>;
+
+/** Inputs of `createToolCatalog`. */
+export interface ToolCatalogOptions {
+  env: ToolEnv;
+  /** Long-term knowledge (from memory/); without it search_knowledge is not offered. */
+  knowledge?: KnowledgeRetriever;
+  /** When given, rate-limit buckets live in Redis and hold across processes. */
+  redis?: RedisConnection;
+  logger?: Logger;
+  /** DNS resolver for http_fetch / send_webhook (tests). */
+  resolve?: Resolver;
+  /** Tavily endpoint override (tests, proxies). */
+  tavilyBaseUrl?: string;
+}
+
+/** The tools of a process and the executor settings that go with them. */
+export interface ToolCatalog {
+  /** Every offered tool. */
+  readonly tools: readonly AnyToolSpec[];
+  /** The offered tools by name. */
+  readonly byName: ReadonlyMap<string, AnyToolSpec>;
+  /** Tools not offered, with the reason (e.g. `web_search`: `TAVILY_API_KEY is not set`). */
+  readonly unavailable: Readonly<Partial<Record<ToolName, string>>>;
+  /** The offered tools among `names` (in that order); unknown names are a ConfigError, unavailable ones are skipped. */
+  select(names: readonly string[]): AnyToolSpec[];
+  /** Pass to `executeToolCalls` as `deps`. */
+  readonly executorDeps: ToolExecutorDeps;
+  /** Default tool-call budget of a run (`TOOL_CALL_BUDGET`). */
+  readonly toolCallBudget: number;
+}
+
+/** Builds the catalog; does no I/O itself. */
+export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
+  const { env } = options;
+  const policy: NetPolicy = { allowlist: parseAllowlist(env.TOOL_NET_ALLOWLIST), ...(options.resolve ? { resolve: options.resolve } : {}) };
+  const unavailable: Partial<Record<ToolName, string>> = {};
+  const tools: AnyToolSpec[] = [calculatorTool, runJavascriptTool, createHttpFetchTool({ policy })];
+  if (env.TAVILY_API_KEY) {
+    tools.push(createWebSearchTool({ apiKey: env.TAVILY_API_KEY, ...(options.tavilyBaseUrl ? { apiBaseUrl: options.tavilyBaseUrl } : {}) }));
+  } else unavailable.web_search = "TAVILY_API_KEY is not set";
+  if (options.knowledge) tools.push(createSearchKnowledgeTool({ retriever: options.knowledge }));
+  else unavailable.search_knowledge = "no knowledge retriever was provided (long-term memory is not wired)";
+  tools.push(createWriteFileTool({ workspaceDir: env.WORKSPACE_DIR }), createSendWebhookTool({ policy }));
+
+  for (const name of Object.keys(env.TOOL_RATE_LIMITS)) {
+    if (!(TOOL_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`TOOL_RATE_LIMITS names an unknown tool '${name}'; known tools: ${TOOL_NAMES.join(", ")}.`, { setting: "TOOL_RATE_LIMITS" });
+    }
+  }
+  const rateLimiter = options.redis
+    ? createRedisRateLimiter(options.redis, { keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) })
+    : createMemoryRateLimiter();
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+
+  return {
+    tools,
+    byName,
+    unavailable,
+    select(names) {
+      return names.flatMap((name) => {
+        if (!(TOOL_NAMES as readonly string[]).includes(name) && !byName.has(name)) {
+          throw new ConfigError(`Unknown tool '${name}'; known tools: ${TOOL_NAMES.join(", ")}.`);
+        }
+        const tool = byName.get(name);
+        return tool ? [tool] : [];
+      });
+    },
+    executorDeps: {
+      policies: env.TOOL_POLICIES,
+      rateLimits: env.TOOL_RATE_LIMITS,
+      rateLimiter,
+      ...(options.logger ? { logger: options.logger } : {}),
+    },
+    toolCallBudget: env.TOOL_CALL_BUDGET,
+  };
+}
