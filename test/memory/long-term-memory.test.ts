@@ -17,7 +17,9 @@ import { ProceduralMemory } from "../../memory/procedural/procedural-memory.js";
 import { RedisStore } from "../../memory/redis-store/store.js";
 import { ingestPaths } from "../../memory/semantic/ingest.js";
 import { KnowledgeBase, knowledgeNamespace } from "../../memory/semantic/knowledge-base.js";
+import { createSearchKnowledgeTool, type KnowledgeRetriever } from "../../tools/search-knowledge.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
+import { toolRunContext } from "../support/tool-context.js";
 
 describe("long-term memory on RedisStore", () => {
   let connection: RedisConnection;
@@ -101,6 +103,14 @@ describe("long-term memory on RedisStore", () => {
       expect(metro!.citation).toMatch(/^\[Paris\] cities\/paris\.md, lines \d+-\d+$/);
       const [berlin] = await knowledge.search("Berlin inhabitants", { owner: "ada", k: 1 });
       expect(berlin).toMatchObject({ source: "cities/berlin.html", citation: "[Berlin guide] cities/berlin.html, part 1 of 1" });
+
+      // The real search_knowledge tool, with the knowledge base as its injected retriever.
+      const retriever: KnowledgeRetriever = knowledge;
+      const tool = createSearchKnowledgeTool({ retriever });
+      const answer = (await tool.run({ query: "Paris metro lines", k: 1 }, toolRunContext({ owner: "ada" }))) as { passages: { text: string; source: string; citation: string }[] };
+      expect(answer.passages[0]).toMatchObject({ source: "cities/paris.md", citation: expect.stringContaining("cities/paris.md, lines") });
+      expect(answer.passages[0]!.text).toContain("16 lines");
+      expect(await tool.run({ query: "Paris metro lines", k: 1 }, toolRunContext({ owner: "someone-else" }))).toMatchObject({ passages: [] });
     });
 
     it("re-ingesting a changed file replaces its chunks and leaves none stale; a vanished file is dropped", async () => {
