@@ -6,6 +6,7 @@
  * version (paged, applied all at once so a search never sees half a sync).
  */
 import { decodeItem, decodeVectors, parseValue } from "./codec.js";
+import { kernelOnNewMemory, simdKernel, WASM_PAGE, type DotKernel, type WasmMemory } from "./simd-kernel.js";
 
 /** One item of a mirror. */
 export interface MirrorItem {
@@ -41,18 +42,59 @@ export class NamespaceMirror {
   /** Item index by key. */
   readonly slots = new Map<string, number>();
   /** Row-major vectors, `dims` floats a row; rows beyond `rowCount` are free. */
-  matrix: Float32Array;
+  matrix!: Float32Array;
   /** Owner item index of each row. */
   rowItem: Int32Array;
   rowCount = 0;
   lastUsed = 0;
 
+  /** WebAssembly memory holding [query | matrix | scores] when the SIMD kernel is available. */
+  private simd: { memory: WasmMemory; dot: DotKernel; queryBytes: number } | undefined;
+
   constructor(
     readonly namespace: string[],
     readonly dims: number,
   ) {
-    this.matrix = new Float32Array(dims * 16);
+    const kernel = dims > 0 && dims % 4 === 0 ? simdKernel() : null;
+    if (kernel) {
+      const queryBytes = Math.ceil((dims * 4) / 16) * 16;
+      this.simd = { ...kernelOnNewMemory(kernel, 1), queryBytes };
+    }
     this.rowItem = new Int32Array(16);
+    this.matrix = this.matrixView(16);
+  }
+
+  /** Whether `scoreAll` is the fast Float32 approximation (true) or exact (false). */
+  get approximate(): boolean {
+    return this.simd !== undefined;
+  }
+
+  /**
+   * Dot products of the query with every row: Float32 through the SIMD kernel (approximate to
+   * about dims × 2^-23), or exact in float64 without it. The result is valid until the next write.
+   */
+  scoreAll(query: Float64Array): Float32Array | Float64Array {
+    if (!this.simd) return exactScores(this, query);
+    const { memory, dot, queryBytes } = this.simd;
+    new Float32Array(memory.buffer, 0, this.dims).set(query);
+    const scoresAt = queryBytes + this.rowItem.length * this.dims * 4;
+    dot(0, queryBytes, this.rowCount, this.dims, scoresAt);
+    return new Float32Array(memory.buffer, scoresAt, this.rowCount);
+  }
+
+  // Room for `capacity` rows; in WebAssembly memory the matrix keeps its offset when memory grows,
+  // so growing copies nothing.
+  private matrixView(capacity: number): Float32Array {
+    if (!this.simd) {
+      const matrix = new Float32Array(capacity * this.dims);
+      if (this.matrix) matrix.set(this.matrix);
+      return matrix;
+    }
+    const { memory, queryBytes } = this.simd;
+    const needed = queryBytes + capacity * this.dims * 4 + capacity * 4;
+    const pages = Math.ceil(needed / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
+    if (pages > 0) memory.grow(pages);
+    return new Float32Array(memory.buffer, queryBytes, capacity * this.dims);
   }
 
   /** Parsed value of an item (cached). */
@@ -117,9 +159,7 @@ export class NamespaceMirror {
   private allocateRow(itemIndex: number): number {
     if (this.rowCount === this.rowItem.length) {
       const capacity = this.rowItem.length * 2;
-      const matrix = new Float32Array(capacity * this.dims);
-      matrix.set(this.matrix);
-      this.matrix = matrix;
+      this.matrix = this.matrixView(capacity);
       const rowItem = new Int32Array(capacity);
       rowItem.set(this.rowItem);
       this.rowItem = rowItem;
@@ -138,4 +178,31 @@ export class NamespaceMirror {
     }
     this.rowCount = last;
   }
+}
+
+/** Exact (float64) dot products of the query with every row of a mirror. */
+export function exactScores(mirror: NamespaceMirror, query: Float64Array): Float64Array {
+  const { matrix, rowCount, dims } = mirror;
+  const scores = new Float64Array(rowCount);
+  for (let row = 0; row < rowCount; row += 1) scores[row] = exactRowScore(matrix, row * dims, dims, query);
+  return scores;
+}
+
+/** Exact dot product of one matrix row (at float offset `base`) with the query. */
+export function exactRowScore(matrix: Float32Array, base: number, dims: number, query: Float64Array): number {
+  // Four accumulators let the JIT overlap the multiply-adds.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const tail = dims - (dims % 4);
+  let d = 0;
+  for (; d < tail; d += 4) {
+    s0 += matrix[base + d]! * query[d]!;
+    s1 += matrix[base + d + 1]! * query[d + 1]!;
+    s2 += matrix[base + d + 2]! * query[d + 2]!;
+    s3 += matrix[base + d + 3]! * query[d + 3]!;
+  }
+  for (; d < dims; d += 1) s0 += matrix[base + d]! * query[d]!;
+  return s0 + s1 + s2 + s3;
 }

@@ -1,39 +1,16 @@
 /**
  * Exact vector ranking over mirrors: a dot product of the normalised query with every normalised
- * row (cosine similarity), the best row per item, and a bounded top-N kept by insertion. No
- * approximation, so recall against exact cosine search is 1.0.
+ * row (cosine similarity), the best row per item, and a bounded top-N kept by insertion. The scan
+ * may run in Float32 SIMD, but the final order always comes from exact float64 scores, so recall
+ * against exact cosine search is 1.0.
  */
-import type { MirrorItem, NamespaceMirror } from "./mirror.js";
+import { exactRowScore, type MirrorItem, type NamespaceMirror } from "./mirror.js";
 
 /** A ranked item with the mirror it came from. */
 export interface RankedItem {
   mirror: NamespaceMirror;
   item: MirrorItem;
   score: number | undefined;
-}
-
-/** Cosine scores of every row of a mirror (rows are normalised, so a dot product suffices). */
-export function scoreRows(mirror: NamespaceMirror, query: Float64Array): Float64Array {
-  const { matrix, rowCount, dims } = mirror;
-  const scores = new Float64Array(rowCount);
-  const tail = dims - (dims % 4);
-  for (let row = 0, base = 0; row < rowCount; row += 1, base += dims) {
-    // Four accumulators let the JIT overlap the multiply-adds.
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let d = 0;
-    for (; d < tail; d += 4) {
-      s0 += matrix[base + d]! * query[d]!;
-      s1 += matrix[base + d + 1]! * query[d + 1]!;
-      s2 += matrix[base + d + 2]! * query[d + 2]!;
-      s3 += matrix[base + d + 3]! * query[d + 3]!;
-    }
-    for (; d < dims; d += 1) s0 += matrix[base + d]! * query[d]!;
-    scores[row] = s0 + s1 + s2 + s3;
-  }
-  return scores;
 }
 
 /** Keeps the `size` best entries seen, best first; ties keep insertion order (then `seq`). */
@@ -53,9 +30,22 @@ class TopN {
   }
 }
 
+// Extra candidates kept beyond the window when scores are approximate, before exact re-scoring.
+const MARGIN = 16;
+
+/** Bound on the error of a Float32 dot product of unit vectors (rounding of ~dims terms). */
+function errorBound(dims: number): number {
+  return (dims + 2) * 2 ** -23;
+}
+
 /**
  * Ranks the candidate items of several mirrors by similarity to the query; items without vectors
  * follow the scored ones (in insertion order). Returns the window [offset, offset + limit).
+ *
+ * With the SIMD kernel, the scan is Float32: the best `offset + limit + MARGIN` items by that
+ * score are re-scored exactly in float64, which gives the exact ranking whenever the gap between
+ * the window's last item and the last candidate exceeds twice the error bound; otherwise (near
+ * ties) every item is re-scored exactly. Recall is exact either way.
  */
 export function rankByVector(
   mirrors: readonly NamespaceMirror[],
@@ -64,10 +54,12 @@ export function rankByVector(
   offset: number,
   limit: number,
 ): RankedItem[] {
-  const top = new TopN(offset + limit);
+  const window = offset + limit;
   const unscored: RankedItem[] = [];
+  const approximate = mirrors.some((mirror) => mirror.approximate);
+  const shortlist = new TopN(approximate ? window + MARGIN : window);
   for (const mirror of mirrors) {
-    const rowScores = scoreRows(mirror, query);
+    const rowScores = mirror.scoreAll(query);
     const best = new Float64Array(mirror.items.length).fill(Number.NEGATIVE_INFINITY);
     for (let row = 0; row < mirror.rowCount; row += 1) {
       const owner = mirror.rowItem[row]!;
@@ -75,12 +67,37 @@ export function rankByVector(
     }
     mirror.items.forEach((item, index) => {
       if (accept && !accept(mirror, item)) return;
-      if (item.rows.length === 0) unscored.push({ mirror, item, score: undefined });
-      else top.offer({ mirror, item, score: best[index]! });
+      if (item.rows.length === 0) return void unscored.push({ mirror, item, score: undefined });
+      shortlist.offer({ mirror, item, score: best[index]! });
     });
   }
+  let ranked = shortlist.entries;
+  if (approximate) {
+    const list = shortlist.entries;
+    const dims = mirrors[0]?.dims ?? 0;
+    const separated = list.length < window + MARGIN || list[window - 1]!.score! - list[list.length - 1]!.score! > 2 * errorBound(dims);
+    const top = new TopN(window);
+    if (separated) {
+      for (const entry of list) top.offer({ ...entry, score: exactItemScore(entry, query) });
+    } else {
+      // Near ties at the window's edge: re-score every accepted item exactly.
+      for (const mirror of mirrors) {
+        for (const item of mirror.items) {
+          if (item.rows.length === 0 || (accept && !accept(mirror, item))) continue;
+          top.offer({ mirror, item, score: exactItemScore({ mirror, item, score: undefined }, query) });
+        }
+      }
+    }
+    ranked = top.entries;
+  }
   unscored.sort((a, b) => a.item.seq - b.item.seq);
-  return [...top.entries, ...unscored].slice(offset, offset + limit);
+  return [...ranked, ...unscored].slice(offset, offset + limit);
+}
+
+function exactItemScore({ mirror, item }: RankedItem, query: Float64Array): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const row of item.rows) best = Math.max(best, exactRowScore(mirror.matrix, row * mirror.dims, mirror.dims, query));
+  return best;
 }
 
 /** Lists candidate items in insertion order, mirror by mirror, for a search without a query. */
