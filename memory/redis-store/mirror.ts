@@ -8,6 +8,9 @@
 import { decodeItem, decodeVectors, parseValue } from "./codec.js";
 import { kernelOnNewMemory, simdKernel, WASM_PAGE, type DotKernel, type WasmMemory } from "./simd-kernel.js";
 
+/** Rows from which a mirror scans with the WebAssembly SIMD kernel. */
+export const SIMD_MIN_ROWS = 512;
+
 /** One item of a mirror. */
 export interface MirrorItem {
   key: string;
@@ -55,11 +58,6 @@ export class NamespaceMirror {
     readonly namespace: string[],
     readonly dims: number,
   ) {
-    const kernel = dims > 0 && dims % 4 === 0 ? simdKernel() : null;
-    if (kernel) {
-      const queryBytes = Math.ceil((dims * 4) / 16) * 16;
-      this.simd = { ...kernelOnNewMemory(kernel, 1), queryBytes };
-    }
     this.rowItem = new Int32Array(16);
     this.matrix = this.matrixView(16);
   }
@@ -82,9 +80,16 @@ export class NamespaceMirror {
     return new Float32Array(memory.buffer, scoresAt, this.rowCount);
   }
 
-  // Room for `capacity` rows; in WebAssembly memory the matrix keeps its offset when memory grows,
-  // so growing copies nothing.
+  // Room for `capacity` rows. Small mirrors (most: an owner's episodes or skills) stay in a plain
+  // Float32Array, since a WebAssembly memory costs at least 64 KiB; from SIMD_MIN_ROWS rows on the
+  // matrix moves into WebAssembly memory, where it keeps its offset as memory grows.
   private matrixView(capacity: number): Float32Array {
+    let moving = false;
+    if (!this.simd && capacity >= SIMD_MIN_ROWS && this.dims % 4 === 0) {
+      const kernel = simdKernel();
+      if (kernel) this.simd = { ...kernelOnNewMemory(kernel, 1), queryBytes: Math.ceil((this.dims * 4) / 16) * 16 };
+      moving = kernel !== null;
+    }
     if (!this.simd) {
       const matrix = new Float32Array(capacity * this.dims);
       if (this.matrix) matrix.set(this.matrix);
@@ -94,7 +99,10 @@ export class NamespaceMirror {
     const needed = queryBytes + capacity * this.dims * 4 + capacity * 4;
     const pages = Math.ceil(needed / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
     if (pages > 0) memory.grow(pages);
-    return new Float32Array(memory.buffer, queryBytes, capacity * this.dims);
+    const matrix = new Float32Array(memory.buffer, queryBytes, capacity * this.dims);
+    // Growing WebAssembly memory keeps the rows in place; only the move from a plain array copies.
+    if (moving && this.matrix) matrix.set(this.matrix);
+    return matrix;
   }
 
   /** Parsed value of an item (cached). */
