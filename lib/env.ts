@@ -100,6 +100,8 @@ export const envSchema = z.object({
     "must be an http(s) URL, e.g. http://localhost:11434/v1",
   ),
   OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  OPENAI_EMBEDDINGS_MODEL: optionalString,
+  OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
   OPENAI_AGENT_MODELS: jsonVariable(z.record(snakeName, z.string().min(1)), '{"researcher":"gpt-4o"}', {}),
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
   OPENAI_MAX_RETRIES: nonNegativeInt(3),

@@ -133,3 +133,14 @@ export class DataCorruptionError extends SwitchboardError {
     this.key = key;
   }
 }
+
+/** A worker lost its lease on a thread (it expired or another worker took over): it must stop writing. */
+export class LeaseLostError extends SwitchboardError {
+  /** The thread whose lease was lost. */
+  readonly threadId: string;
+
+  constructor(threadId: string, message: string, options: SwitchboardErrorOptions = {}) {
+    super("lease_lost", 409, message, options);
+    this.threadId = threadId;
+  }
+}

@@ -3,5 +3,22 @@
  * long-term memory and context management. Uses only lib/.
  */
 export { RedisSaver, type RedisSaverOptions, type TTLConfig } from "./redis-saver/saver.js";
+export { RedisStore, type RedisStoreConfig, type RedisPutOptions } from "./redis-store/store.js";
+export type { StoreIndexConfig, StoreTtlConfig, TextEmbedder } from "./redis-store/context.js";
+export { HashedNgramEmbeddings, type HashedNgramOptions } from "./embeddings/hashed-ngram.js";
+export { createEmbeddings, LOCAL_EMBEDDING_DIMS, type EmbeddingsChoice } from "./embeddings/factory.js";
+export { DEFAULT_OWNER, OwnerScopedStore, ownerLabel, ownerNamespace } from "./owners.js";
+export { openLongTermMemory, openStore, type LongTermMemory } from "./long-term.js";
+export { EpisodicMemory, episodesNamespace, type RecalledEpisode, type EpisodicMemoryOptions } from "./episodic/episodic-memory.js";
+export { episodeFromMessages, episodeInputSchema, TERMINAL_STATES, type Episode, type EpisodeInput } from "./episodic/episode.js";
+export { formatEpisodesForPrompt } from "./episodic/prompt.js";
+export { KnowledgeBase, knowledgeNamespace, type KnowledgePassage, type IngestFileResult } from "./semantic/knowledge-base.js";
+export { ingestPaths, type IngestEvent, type IngestSummary } from "./semantic/ingest.js";
+export { ProceduralMemory, SHARED_SKILLS_NAMESPACE, ownerSkillsNamespace, type RelevantSkill, type SkillAuthor } from "./procedural/procedural-memory.js";
+export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkdown, skillSchema, type Skill } from "./procedural/skill.js";
+export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/graph-seam.js";
+export { createSkillsSeam, type SkillsSeam } from "./procedural/agent-seam.js";
 export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
+export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
+export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";
 export { compactContext, isContextSummary, validateContextPolicy, type CompactionResult, type ContextPolicy, type Summarizer } from "./context.js";

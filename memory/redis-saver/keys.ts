@@ -17,6 +17,8 @@
  *   <prefix>cp:{<thread>}:wi    ZSET  the same members as wr's fields, for range reads per checkpoint
  *   <prefix>cp:{<thread>}:seg   HASH  "<segment>" -> "<base segment>|<base length>|<length>"; "#" = id counter
  *   <prefix>cp:{<thread>}:el    HASH  "<segment>:<index>" -> "<16-hex cumulative hash><type>\0<bytes>"
+ *   <prefix>cp:{<thread>}:lease STRING "<fencing token>:<holder>" with a TTL: who may write the thread now
+ *   <prefix>cp:{<thread>}:fence STRING counter issuing fencing tokens (never expires with the data)
  *   <prefix>cp:threads          SET   thread ids, for list() across threads (never on a hot path)
  *
  * List-valued channels (messages) are stored once per element in append-only segments: a
@@ -41,6 +43,12 @@ export class SaverKeys {
   thread(threadId: string): string[] {
     const base = `${this.prefix}cp:{${hashTag(threadId)}}:`;
     return THREAD_KEY_SUFFIXES.map((suffix) => base + suffix);
+  }
+
+  /** The thread's lease and fencing-token counter (same slot as its data, so writes can check the lease atomically). */
+  lease(threadId: string): { lease: string; fence: string } {
+    const base = `${this.prefix}cp:{${hashTag(threadId)}}:`;
+    return { lease: `${base}lease`, fence: `${base}fence` };
   }
 
   /** The registry of thread ids (read only by list() without a thread). */

@@ -79,7 +79,15 @@ local function assertKeyTypes(indexes)
 end
 local function refreshTtl(ttl)
   if ttl > 0 then
-    for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+    for i = 1, 8 do
+      if KEYS[i] then redis.call('PEXPIRE', KEYS[i], ttl) end
+    end
   end
+end
+local function assertFence(token)
+  if token == '' then return nil end
+  local lease = redis.call('GET', KEYS[9])
+  if lease and string.sub(lease, 1, #token + 1) == token .. ':' then return nil end
+  return 'FENCED fencing token ' .. token .. ' no longer holds ' .. KEYS[9] .. ' (now: ' .. (lease or 'nobody') .. ')'
 end
 `;

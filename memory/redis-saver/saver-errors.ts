@@ -12,7 +12,7 @@ import {
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
 } from "redis";
-import { SwitchboardError, UpstreamUnavailableError } from "../../lib/errors.js";
+import { LeaseLostError, SwitchboardError, UpstreamUnavailableError } from "../../lib/errors.js";
 
 const CONNECTION_ERRORS = [
   ClientClosedError,
@@ -43,6 +43,11 @@ export function toSaverError(operation: string, threadId: string | undefined, er
       `${where} failed: Redis is unreachable (${detail}). Nothing was half-written; once Redis is back, resume the run from its last checkpoint (invoke again with the same thread_id).`,
       { cause: error },
     );
+  }
+  if (error instanceof ErrorReply && detail.startsWith("FENCED") && threadId !== undefined) {
+    return new LeaseLostError(threadId, `${where} refused: this run no longer holds the thread's lease (${detail.slice(7)}). Another worker owns the run now; stop without writing.`, {
+      cause: error,
+    });
   }
   if (error instanceof ErrorReply) {
     return new UpstreamUnavailableError("redis", `RedisSaver.${operation}`, `${where} failed: Redis refused the command: ${detail}.`, {

@@ -58,6 +58,12 @@ export interface RedisSaverOptions extends TTLConfig {
   listCacheSize?: number;
 }
 
+/**
+ * `configurable` key carrying a fencing token from `ThreadLeases`: writes made with it are
+ * refused once the lease moved on, so a worker that lost a run cannot write after losing it.
+ */
+export const FENCE_CONFIG_KEY = "__switchboard_fence";
+
 /** Threads whose id is known to be in the registry, so put() sends SADD once per thread. */
 const REGISTERED_THREADS_LIMIT = 100_000;
 
@@ -164,6 +170,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
     const keys = this.keys.thread(threadId);
+    const fence = fenceOf(config);
     try {
       const register = this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
@@ -181,7 +188,7 @@ export class RedisSaver extends BaseCheckpointSaver {
           recall: (channels) => this.recallLists(keys, ns, parentId, channels),
           ...(noSharing ? { noSharing } : {}),
         });
-        const reply = (await evalScript(this.redis, PUT, keys, prepared.args)) as Buffer[];
+        const reply = (await evalScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [fence, ...prepared.args])) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -214,7 +221,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (writes.length === 0) return;
     try {
       const args = await preparePutWrites(this.serde, ns, id, writes, taskId, taskPath, this.ttlMs);
-      await evalScript(this.redis, PUT_WRITES, this.keys.thread(threadId), args);
+      await evalScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceOf(config), ...args]);
     } catch (error) {
       throw toSaverError("putWrites", threadId, error);
     }
@@ -291,6 +298,11 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (this.registered.size >= REGISTERED_THREADS_LIMIT) this.registered.clear();
     this.registered.add(threadId);
   }
+}
+
+function fenceOf(config: RunnableConfig): string {
+  const token = config.configurable?.[FENCE_CONFIG_KEY];
+  return token === undefined || token === null ? "" : String(token);
 }
 
 function loggerOf(options: RedisSaverOptions): { logger?: Logger } {

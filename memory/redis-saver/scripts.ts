@@ -7,13 +7,15 @@ import { LUA_HELPERS } from "./lua.js";
 import { LuaScript } from "./script-runner.js";
 
 /**
- * PUT: ARGV = ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
+ * PUT: KEYS = the thread's eight keys + its lease key; ARGV = fence token ('' = unfenced), ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
  * value)*, nLists, (channel, version, baseSeg, lcp, cumAtLcp, length, nNew, element*)*.
  * Validates key types and every list operation before writing anything, so no failure
  * leaves half a checkpoint; a stale base (another writer appended first) aborts with
  * {'stale', n} and the caller retries without sharing.
  */
 export const PUT_SCRIPT = `${LUA_HELPERS}
+local fenceError = assertFence(table.remove(ARGV, 1))
+if fenceError then return redis.error_reply(fenceError) end
 local ns, id, parent = ARGV[1], ARGV[2], ARGV[3]
 local nBlobs = tonumber(ARGV[8])
 local pos = 9 + nBlobs * 3
@@ -80,11 +82,13 @@ return result
 `;
 
 /**
- * PUT_WRITES: ARGV = ns, id, ttlMs, (task\\0idx, record, overwrite)*. Regular writes are
+ * PUT_WRITES: KEYS = the thread's eight keys + its lease key; ARGV = fence token, ns, id, ttlMs, (task\\0idx, record, overwrite)*. Regular writes are
  * kept on first store (idempotent per task and index); special writes (errors, interrupts)
  * overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
  */
 export const PUT_WRITES_SCRIPT = `${LUA_HELPERS}
+local fenceError = assertFence(table.remove(ARGV, 1))
+if fenceError then return redis.error_reply(fenceError) end
 local typeError = assertKeyTypes({ 5, 6 })
 if typeError then return redis.error_reply(typeError) end
 local prefix = ARGV[1] .. SEP .. ARGV[2] .. SEP

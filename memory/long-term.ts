@@ -1,0 +1,58 @@
+/**
+ * Opens Switchboard's long-term memory from the environment: a RedisStore when Redis is
+ * configured (single node or cluster), LangGraph's InMemoryStore in the embedded mode, both with
+ * the configured embeddings, and the episodic, semantic and procedural memories on top.
+ */
+import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
+import type { Env } from "../lib/env.js";
+import type { Logger } from "../lib/logger.js";
+import { createEmbeddings, type EmbeddingsChoice } from "./embeddings/factory.js";
+import { EpisodicMemory } from "./episodic/episodic-memory.js";
+import { ProceduralMemory } from "./procedural/procedural-memory.js";
+import { RedisStore } from "./redis-store/store.js";
+import { KnowledgeBase } from "./semantic/knowledge-base.js";
+
+/** Long-term memory, opened once per process. */
+export interface LongTermMemory {
+  /** The LangGraph store (pass it to `compile({ store })` and the server's /store routes). */
+  store: BaseStore;
+  /** Whether memory survives the process (Redis) or not (embedded InMemoryStore). */
+  durable: boolean;
+  embeddings: EmbeddingsChoice;
+  episodes: EpisodicMemory;
+  knowledge: KnowledgeBase;
+  skills: ProceduralMemory;
+  /** Closes the Redis connection, if one was opened. */
+  close(): Promise<void>;
+}
+
+/** Builds a LangGraph store from the environment (RedisStore or InMemoryStore). */
+export async function openStore(
+  env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
+  options: { logger?: Logger; embeddings?: EmbeddingsChoice } = {},
+): Promise<{ store: BaseStore; durable: boolean; embeddings: EmbeddingsChoice; close(): Promise<void> }> {
+  const embeddings = options.embeddings ?? createEmbeddings(env);
+  const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
+  const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
+  if (env.REDIS_CLUSTER_NODES || env.REDIS_URL) {
+    const store = env.REDIS_CLUSTER_NODES
+      ? await RedisStore.fromCluster(env.REDIS_CLUSTER_NODES.split(","), config)
+      : await RedisStore.fromConnString(env.REDIS_URL!, config);
+    return { store, durable: true, embeddings, close: () => store.end() };
+  }
+  return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
+}
+
+/** Opens long-term memory on the store the environment names. */
+export async function openLongTermMemory(
+  env: Parameters<typeof openStore>[0],
+  options: { logger?: Logger; embeddings?: EmbeddingsChoice; episodeTtlMinutes?: number } = {},
+): Promise<LongTermMemory> {
+  const opened = await openStore(env, options);
+  return {
+    ...opened,
+    episodes: new EpisodicMemory(opened.store, options.episodeTtlMinutes === undefined ? {} : { ttlMinutes: options.episodeTtlMinutes }),
+    knowledge: new KnowledgeBase(opened.store),
+    skills: new ProceduralMemory(opened.store),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * RedisStore: LangGraph's `BaseStore` on plain Redis (6.2+, Valkey, Redis Cluster; no modules).
+ * Items, vectors and versions live in Redis (layout: keys.ts); vector search runs exactly over a
+ * process-local mirror of each searched namespace, kept coherent by one version check per search.
+ */
+import {
+  BaseStore,
+  validateNamespace,
+  type GetOperation,
+  type ListNamespacesOperation,
+  type Operation,
+  type OperationResults,
+  type SearchOperation,
+} from "@langchain/langgraph-checkpoint";
+import { ConfigError } from "../../lib/errors.js";
+import { silentLogger, type Logger } from "../../lib/logger.js";
+import { connectRedis, type RedisConnection } from "../../lib/redis.js";
+import { StoreCommands } from "./commands.js";
+import { resolveIndex, ttlToMs, type StoreContext, type StoreIndexConfig, type StoreTtlConfig } from "./context.js";
+import { StoreKeys } from "./keys.js";
+import { MirrorCache } from "./mirror-cache.js";
+import { listNamespaces, readItems, searchItems } from "./reads.js";
+import { writeBatch, type TtlPutOperation } from "./writes.js";
+
+/** How a RedisStore is set up; `index` and `ttl` as in the official Redis store. */
+export interface RedisStoreConfig {
+  /** Vector index: `{ dims, embeddings, fields }`. Without it, `query` is ignored as in InMemoryStore. */
+  index?: StoreIndexConfig;
+  /** TTL policy in minutes. */
+  ttl?: StoreTtlConfig;
+  /** Prefix of every key (default `sb:`), so deployments and tests can share one Redis. */
+  keyPrefix?: string;
+  /** Most items mirrored in this process across namespaces before old mirrors are dropped. */
+  maxMirroredItems?: number;
+  /** Where warnings go. */
+  logger?: Logger;
+}
+
+/** Options of `RedisStore.put` beyond BaseStore's `index`. */
+export interface RedisPutOptions {
+  /** Field paths to embed, or false for none. */
+  index?: false | string[];
+  /** TTL in minutes; `null` keeps the item forever even when a default TTL is set. */
+  ttl?: number | null;
+}
+
+/** A LangGraph store on plain Redis with exact, fast vector search. */
+export class RedisStore extends BaseStore {
+  private readonly context: StoreContext;
+  private ownedConnection: RedisConnection | undefined;
+
+  constructor(
+    readonly connection: RedisConnection,
+    config: RedisStoreConfig = {},
+  ) {
+    super();
+    const index = resolveIndex(config.index);
+    const keys = new StoreKeys(config.keyPrefix ?? "sb:");
+    const commands = new StoreCommands(connection);
+    this.context = {
+      commands,
+      keys,
+      index,
+      mirrors: new MirrorCache(commands, keys, index?.dims ?? 0, config.maxMirroredItems ?? 250_000),
+      ttl: {
+        defaultMs: config.ttl?.defaultTTL === undefined ? undefined : ttlToMs(config.ttl.defaultTTL, "ttl.defaultTTL"),
+        refreshOnRead: config.ttl?.refreshOnRead ?? true,
+      },
+      logger: config.logger ?? silentLogger(),
+    };
+  }
+
+  /** Connects to a single node (or proxy) by URL, runs `setup()`, and owns the connection. */
+  static async fromConnString(url: string, config: RedisStoreConfig = {}): Promise<RedisStore> {
+    const connection = await connectRedis({ url, name: "switchboard-store", ...(config.logger ? { logger: config.logger } : {}) });
+    return RedisStore.owning(connection, config);
+  }
+
+  /** Connects to a Redis Cluster from its seed nodes, runs `setup()`, and owns the connection. */
+  static async fromCluster(rootNodes: ReadonlyArray<{ url: string } | string>, config: RedisStoreConfig = {}): Promise<RedisStore> {
+    const clusterNodes = rootNodes.map((node) => (typeof node === "string" ? node : node.url).replace(/^rediss?:\/\//, ""));
+    const connection = await connectRedis({ clusterNodes, name: "switchboard-store", ...(config.logger ? { logger: config.logger } : {}) });
+    return RedisStore.owning(connection, config);
+  }
+
+  private static async owning(connection: RedisConnection, config: RedisStoreConfig): Promise<RedisStore> {
+    const store = new RedisStore(connection, config);
+    store.ownedConnection = connection;
+    try {
+      await store.setup();
+    } catch (error) {
+      await store.end();
+      throw error;
+    }
+    return store;
+  }
+
+  /**
+   * Records the embedding index the vectors are made with, or checks it against the one recorded:
+   * vectors of another size cannot be searched together. Idempotent; needs no Redis module.
+   */
+  async setup(): Promise<void> {
+    const index = this.context.index;
+    if (!index) return;
+    const embedder = describeEmbedder(index.embeddings);
+    const recorded = await this.context.commands.readHash(this.context.keys.index);
+    if (!recorded.dims) {
+      await this.context.commands.writeHash(this.context.keys.index, { dims: String(index.dims), embedder });
+      return;
+    }
+    if (recorded.dims !== String(index.dims)) {
+      throw new ConfigError(
+        `The store under prefix '${this.context.keys.prefix}' holds ${recorded.dims}-dim vectors (${recorded.embedder}); the configured index makes ${index.dims}-dim ones (${embedder}). Use another REDIS_KEY_PREFIX or the embedding model the data was indexed with.`,
+      );
+    }
+    if (recorded.embedder !== embedder) {
+      this.context.logger.warn({ recorded: recorded.embedder, configured: embedder }, "store vectors were made by another embedding model; search quality may suffer until re-ingested");
+    }
+  }
+
+  /** Runs operations; as in InMemoryStore, reads see the state before this batch's writes. */
+  async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
+    const results: unknown[] = new Array(operations.length).fill(null);
+    const gets: { op: GetOperation; at: number }[] = [];
+    const reads: Promise<void>[] = [];
+    const writes: TtlPutOperation[] = [];
+    operations.forEach((op, at) => {
+      if ("value" in op) {
+        validateNamespace(op.namespace, { allowReservedRoot: true });
+        writes.push(op as TtlPutOperation);
+      } else if ("namespacePrefix" in op) {
+        validateNamespace(op.namespacePrefix, { allowEmpty: true, allowReservedRoot: true });
+        reads.push(searchItems(this.context, op as SearchOperation).then((found) => void (results[at] = found)));
+      } else if ("key" in op) {
+        validateNamespace(op.namespace, { allowEmpty: true, allowReservedRoot: true });
+        gets.push({ op, at });
+      } else {
+        reads.push(listNamespaces(this.context, op as ListNamespacesOperation).then((found) => void (results[at] = found)));
+      }
+    });
+    if (gets.length > 0) reads.push(readItems(this.context, gets, results));
+    await Promise.all(reads);
+    await writeBatch(this.context, writes);
+    return results as OperationResults<Op>;
+  }
+
+  /** Stores an item; the fourth argument is BaseStore's `index` or `{ index, ttl }`. */
+  override async put(namespace: string[], key: string, value: Record<string, unknown>, options?: false | string[] | RedisPutOptions): Promise<void> {
+    validateNamespace(namespace);
+    const { index, ttl } = options === undefined || options === false || Array.isArray(options) ? { index: options, ttl: undefined } : options;
+    await this.batch([{ namespace, key, value, ...(index === undefined ? {} : { index }), ...(ttl === undefined ? {} : { ttl }) }]);
+  }
+
+  /** Closes the connection if this store opened it (`fromConnString` / `fromCluster`). */
+  async end(): Promise<void> {
+    this.context.mirrors.clear();
+    const connection = this.ownedConnection;
+    this.ownedConnection = undefined;
+    if (connection?.isOpen) await connection.close();
+  }
+
+  /** BaseStore's stop hook: same as `end()`. */
+  override async stop(): Promise<void> {
+    await this.end();
+  }
+}
+
+function describeEmbedder(embeddings: object): string {
+  const model = (embeddings as { model?: unknown; modelName?: unknown }).model ?? (embeddings as { modelName?: unknown }).modelName;
+  return typeof model === "string" ? `${embeddings.constructor.name}:${model}` : embeddings.constructor.name;
+}
