@@ -10,10 +10,10 @@ import { SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer } from "../memory/index.js";
+import { createCheckpointer, openLongTermMemory, type LongTermMemory } from "../memory/index.js";
 import { createToolCatalog } from "../tools/index.js";
 import { createModelProvider } from "../agents/index.js";
-import { DEFAULT_GRAPH_ID, GRAPHS, getGraph } from "../graphs/index.js";
+import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, longTermServices } from "../graphs/index.js";
 import { parseCliArgs, usage } from "./args.js";
 import { terminalAsker, type Asker } from "./prompts.js";
 import { processOutput, type Output } from "./render.js";
@@ -67,6 +67,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   else out.info(`· ${checkpointer.description}`);
 
   let redis: RedisConnection | undefined;
+  let memory: LongTermMemory | undefined;
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -78,8 +79,12 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   try {
     // Shared rate-limit buckets only make sense where checkpoints are shared too.
     if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });
-    const tools = createToolCatalog({ env, logger, ...(redis ? { redis } : {}) });
-    const graph = registration.createBuilder({ models: createModelProvider({ env }), tools }).compile({ checkpointer: checkpointer.saver });
+    memory = await openLongTermMemory(env, { logger });
+    const services = longTermServices(memory);
+    const tools = createToolCatalog({ env, logger, knowledge: services.knowledge, ...(redis ? { redis } : {}) });
+    const graph = registration
+      .createBuilder({ models: createModelProvider({ env }), tools, memory: services.memory, skills: services.skills })
+      .compile({ checkpointer: checkpointer.saver, store: memory.store });
     const report = await driveRun({
       graph,
       graphId: registration.id,
@@ -107,6 +112,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     asker.close();
     await awaitAllCallbacks().catch(() => undefined);
     await redis?.close().catch(() => undefined);
+    await memory?.close().catch(() => undefined);
     await checkpointer.close().catch(() => undefined);
   }
 }

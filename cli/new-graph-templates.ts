@@ -98,6 +98,7 @@ export function continueUnlessEnded<Next extends string>(next: Next) {
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { createSpecialists } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
+import { defaultGraphServices } from "../shared/long-term.js";
 import { createWorkerStep, finish } from "./nodes.js";
 import { continueUnlessEnded } from "./routes.js";
 import { ${pascal}Input, ${pascal}State } from "./state.js";
@@ -120,7 +121,7 @@ export function create${pascal}Builder(deps: GraphDeps = {}) {
 }
 
 /** The uncompiled graph with default services (the CLI and server compile it with their saver). */
-export const builder = create${pascal}Builder();
+export const builder = create${pascal}Builder(defaultGraphServices());
 
 /** The compiled graph, for \`langgraph dev\` and LangGraph Studio. */
 export const graph = builder.compile({ name: GRAPH_ID });

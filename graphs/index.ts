@@ -18,6 +18,7 @@ import { createSupervisorBuilder } from "./supervisor/graph.js";
 
 export type { GraphDeps } from "./shared/deps.js";
 export type { Episode, EpisodicMemory } from "./shared/memory-seams.js";
+export { defaultGraphServices, lazyLongTermServices, longTermServices, type LongTermServices } from "./shared/long-term.js";
 
 /** What the CLI and the server do with a builder: compile it with their saver and store. */
 export interface GraphBuilder {

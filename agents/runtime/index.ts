@@ -11,4 +11,4 @@ export * from "./state.js";
 export * from "./tool-contract.js";
 export * from "./worker.js";
 export { DEMO_PREFIX } from "./demo-brain.js";
-export type { ContextManager, ContextSettings } from "./specialist-nodes.js";
+export type { ContextManager, ContextSettings, SkillSource } from "./specialist-nodes.js";

@@ -35,6 +35,11 @@ export type ContextManager = (
   policy: ContextSettings & { summarizer?: (dropped: BaseMessage[], previous: string | undefined) => Promise<string> },
 ) => Promise<{ messages: BaseMessage[]; compacted: boolean; removed: number; tokensBefore: number; tokensAfter: number }>;
 
+/** Procedural memory as an agent sees it (memory/'s skills seam has this shape). */
+export interface SkillSource {
+  forTask(task: string, config: LangGraphRunnableConfig): Promise<string>;
+}
+
 /** A checked specialist definition with its services, as the nodes use it. */
 export interface ResolvedSpecialist {
   name: string;
@@ -49,6 +54,7 @@ export interface ResolvedSpecialist {
   graphId: string;
   contextManager: ContextManager | undefined;
   defaultLimits: (() => RunLimits) | undefined;
+  skills: SkillSource | undefined;
 }
 
 const SUMMARY_PROMPT =
@@ -84,7 +90,7 @@ export function createModelNode(spec: ResolvedSpecialist) {
     const newRun = state.status !== null && state.messages.at(-1)?.getType() === "human";
     const usage = newRun ? NO_USAGE : state.usage;
     const base: AgentUpdate = newRun
-      ? { usage: new Overwrite(NO_USAGE) as never, railEvents: new Overwrite([]) as never, status: null, statusReason: null, result: null, loops: NO_LOOPS }
+      ? { usage: new Overwrite(NO_USAGE) as never, railEvents: new Overwrite([]) as never, status: null, statusReason: null, result: null, loops: NO_LOOPS, skills: null }
       : {};
     const stop = (status: TerminalState, reason: string, extra: AgentUpdate = {}, events: RailEvent[] = []) =>
       finish(spec.name, config, { ...base, ...extra }, status, reason, events, newRun ? [] : state.messages);
@@ -116,10 +122,25 @@ export function createModelNode(spec: ResolvedSpecialist) {
       events.push(railEvent("context_compacted", spec.name, `compacted ${compacted.removed} message(s): ~${compacted.tokensBefore} → ~${compacted.tokensAfter} tokens`));
     }
 
+    // Skills are looked up once per task (at its first model call) and kept in state.
+    let skills = newRun ? null : state.skills;
+    let skillsUpdate: AgentUpdate = {};
+    if (skills === null && spec.skills) {
+      try {
+        skills = (await spec.skills.forTask(latestHumanText(history), config)).trim();
+      } catch (error) {
+        if (isGraphBubbleUp(error)) throw error;
+        skills = "";
+        events.push(railEvent("memory_error", spec.name, `could not load skills: ${(error as Error).message}`));
+      }
+      skillsUpdate = { skills };
+    }
+
     let response: AIMessage;
     try {
       const model = spec.models(spec.name);
-      response = await bindModel(model).invoke([new SystemMessage(spec.prompt), ...history], config);
+      const prompt = skills ? `${spec.prompt}\n\n${skills}` : spec.prompt;
+      response = await bindModel(model).invoke([new SystemMessage(prompt), ...history], config);
     } catch (error) {
       if (isGraphBubbleUp(error)) throw error;
       if (config.signal?.aborted) return stop("cancelled", "The run was cancelled.");
@@ -128,7 +149,7 @@ export function createModelNode(spec: ResolvedSpecialist) {
     }
     const spent = addUsage(usageOfResponse(response, settings.prices), summaryUsage);
     const after = addUsage(usage, spent);
-    const update: AgentUpdate = withUsage({ ...base, messages: [...messagesUpdate, response] }, spent);
+    const update: AgentUpdate = withUsage({ ...base, ...skillsUpdate, messages: [...messagesUpdate, response] }, spent);
     const calls = (response.tool_calls?.length ?? 0) + (response.invalid_tool_calls?.length ?? 0);
 
     if (calls > 0) {
@@ -284,6 +305,12 @@ function notRun(message: AIMessage, why: string): ToolMessage[] {
   return (message.tool_calls ?? []).map(
     (call) => new ToolMessage({ tool_call_id: call.id ?? "", name: call.name, status: "error", content: `Not run: ${why}.` }),
   );
+}
+
+/** The task at the start of a run: the latest human message (the brief, or the user's new message). */
+function latestHumanText(messages: readonly BaseMessage[]): string {
+  const latest = messages.findLast((message) => message.getType() === "human");
+  return latest ? messageText(latest) : "";
 }
 
 /** The latest non-empty AI text in a transcript. */

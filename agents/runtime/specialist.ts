@@ -7,7 +7,7 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AIMessage } from "@langchain/core/messages";
 import { ConfigError } from "../../lib/errors.js";
 import type { ModelProvider } from "./models.js";
-import { createModelNode, createToolsNode, type ContextManager, type ContextSettings, type ResolvedSpecialist } from "./specialist-nodes.js";
+import { createModelNode, createToolsNode, type ContextManager, type ContextSettings, type ResolvedSpecialist, type SkillSource } from "./specialist-nodes.js";
 import { AgentInput, AgentState, type AgentStateType } from "./state.js";
 import { createToolExecutor, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 import type { RunLimits } from "./rails.js";
@@ -41,6 +41,8 @@ export interface SpecialistDeps {
   contextManager?: ContextManager;
   /** Limits of a run that sets none in its configurable (default: DEFAULT_LIMITS). */
   defaultLimits?: () => RunLimits;
+  /** Procedural memory: skills relevant to a task, as a prompt section ("" when none fit). */
+  skills?: SkillSource;
 }
 
 /** The default context window of a specialist, in tokens. */
@@ -110,6 +112,7 @@ export function createSpecialistBuilder(definition: SpecialistDefinition, deps: 
     defaultLimits: deps.defaultLimits,
     graphId: deps.graphId ?? definition.name,
     contextManager: deps.contextManager,
+    skills: deps.skills,
   };
   return new StateGraph({ stateSchema: AgentState, input: AgentInput })
     .addNode("model", createModelNode(spec))

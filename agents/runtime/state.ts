@@ -34,6 +34,8 @@ export const AgentState = Annotation.Root({
   loops: lastValue<ToolLoopState>(() => NO_LOOPS),
   /** The agent's answer once it has finished. */
   result: lastValue<string | null>(() => null),
+  /** Skills loaded for the current task (procedural memory); null until looked up. */
+  skills: lastValue<string | null>(() => null),
 });
 
 /** What a caller may send an agent: the conversation (or the task brief) and optional limits. */

@@ -6,6 +6,7 @@
  */
 import { createSpecialistBuilder, pickTools } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
+import { defaultGraphServices } from "../shared/long-term.js";
 import { ALL_TOOLS, type AgentGraphOptions } from "./config.js";
 import { ASSISTANT_PROMPT } from "./prompts.js";
 
@@ -28,8 +29,8 @@ export function createAgentBuilder(deps: GraphDeps = {}, options: AgentGraphOpti
   );
 }
 
-/** The uncompiled graph with default services. */
-export const builder = createAgentBuilder();
+/** The uncompiled graph with default services (long-term memory opened from the environment on first use). */
+export const builder = createAgentBuilder(defaultGraphServices());
 
 /** The compiled graph, for `langgraph dev` and LangGraph Studio. */
 export const graph = builder.compile({ name: GRAPH_ID });

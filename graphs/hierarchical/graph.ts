@@ -9,6 +9,7 @@
 import { ConfigError } from "../../lib/errors.js";
 import { createSpecialists, type SpecialistName, type Worker } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
+import { defaultGraphServices } from "../shared/long-term.js";
 import { createSupervisorBuilder, createSupervisorTeam } from "../supervisor/graph.js";
 import type { HierarchicalOptions, TeamDefinition } from "./config.js";
 import { PRODUCTION_TEAM_PREAMBLE, RESEARCH_TEAM_PREAMBLE, TOP_PREAMBLE } from "./prompts.js";
@@ -32,6 +33,7 @@ export function createHierarchicalBuilder(deps: GraphDeps = {}, options: Hierarc
     tools: resolved.tools,
     executor: resolved.executor,
     defaultLimits: resolved.defaultLimits,
+    ...(resolved.skills ? { skills: resolved.skills } : {}),
     ...(resolved.contextManager ? { contextManager: resolved.contextManager } : {}),
   };
   const teams = (options.teams ?? DEFAULT_TEAMS).map((team) => {
@@ -45,8 +47,8 @@ export function createHierarchicalBuilder(deps: GraphDeps = {}, options: Hierarc
   return createSupervisorBuilder({ ...shared, memory: resolved.memory, workers: teams }, { name: GRAPH_ID, preamble: TOP_PREAMBLE, maxHops: options.maxHops ?? 4 });
 }
 
-/** The uncompiled graph with default services. */
-export const builder = createHierarchicalBuilder();
+/** The uncompiled graph with default services (long-term memory opened from the environment on first use). */
+export const builder = createHierarchicalBuilder(defaultGraphServices());
 
 /** The compiled graph, for `langgraph dev` and LangGraph Studio. */
 export const graph = builder.compile({ name: GRAPH_ID });

@@ -10,6 +10,7 @@ import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain
 import { ConfigError } from "../../lib/errors.js";
 import { createSpecialists, type Worker } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
+import { defaultGraphServices } from "../shared/long-term.js";
 import { DEFAULT_MAX_TASKS, type PlannerOptions } from "./config.js";
 import { createAggregateNode, createPlannerNode, createRunTaskNode, createScheduleNode, plannerLimits, type PlannerContext } from "./nodes.js";
 import { routeReadyTasks } from "./routes.js";
@@ -42,8 +43,8 @@ export function createPlannerBuilder(deps: GraphDeps = {}, options: PlannerOptio
     .addEdge("aggregate", END);
 }
 
-/** The uncompiled graph with default services. */
-export const builder = createPlannerBuilder();
+/** The uncompiled graph with default services (long-term memory opened from the environment on first use). */
+export const builder = createPlannerBuilder(defaultGraphServices());
 
 /** The compiled graph, for `langgraph dev` and LangGraph Studio. */
 export const graph = builder.compile({ name: GRAPH_ID });

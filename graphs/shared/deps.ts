@@ -14,6 +14,7 @@ import {
   type ContextManager,
   type ModelProvider,
   type RunLimits,
+  type SkillSource,
   type SpecialistDeps,
   type ToolExecutor,
   type ToolSource,
@@ -35,6 +36,8 @@ export interface GraphDeps {
   contextManager?: ContextManager;
   /** Episodic memory seams (default: none). */
   memory?: EpisodicMemory;
+  /** Procedural memory: skills for an agent's task (default: none). */
+  skills?: SkillSource;
   /** Limits of runs that set none (default: DEFAULT_LIMITS, tool calls from TOOL_CALL_BUDGET). */
   defaultLimits?: () => RunLimits;
   /** Replace the shipped specialists entirely (tests, custom teams). */
@@ -71,6 +74,7 @@ export function resolveGraphDeps(graphId: string, deps: GraphDeps = {}): Resolve
     contextManager: deps.contextManager ?? compactContext,
     memory: deps.memory ?? {},
     workers: deps.workers,
+    ...(deps.skills ? { skills: deps.skills } : {}),
     defaultLimits:
       deps.defaultLimits ??
       (() => {

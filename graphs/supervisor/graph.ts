@@ -7,6 +7,7 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { createSpecialists, type Worker } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
+import { defaultGraphServices } from "../shared/long-term.js";
 import { DEFAULT_MAX_HOPS, validateTeam, type SupervisorOptions } from "./config.js";
 import { createSupervisorNode, createWorkerNode, type SupervisorContext } from "./nodes.js";
 import { routeAfterWorker, routeFromSupervisor } from "./routes.js";
@@ -39,7 +40,7 @@ export function createSupervisorTeam(deps: GraphDeps, options: SupervisorOptions
 }
 
 /** The uncompiled graph with default services (the CLI and server compile it with their saver). */
-export const builder = createSupervisorBuilder();
+export const builder = createSupervisorBuilder(defaultGraphServices());
 
 /** The compiled graph, for `langgraph dev` and LangGraph Studio. */
 export const graph = builder.compile({ name: GRAPH_ID });
