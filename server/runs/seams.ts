@@ -1,0 +1,68 @@
+/**
+ * The seams between the HTTP API and run execution, so one process can both serve and run
+ * (in-process workers) or many API processes can share workers through Redis (`npm run worker`).
+ * The API writes a run record, enqueues a `RunJob`, and reads the run's events back from its
+ * `RunEventLog`; whichever process dequeues the job executes it with a `RunHandler`.
+ * Implementations: in-process (embedded mode) and Redis-backed (queue engine, Redis Streams).
+ */
+
+/** Status of a run, as the LangGraph API names it. */
+export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
+
+/** How a cancellation ends a run: keep what it wrote (`interrupt`) or erase the run (`rollback`). */
+export type CancelAction = "interrupt" | "rollback";
+
+/** A unit of work on the queue: the run record (kept in the run store) says what to run. */
+export interface RunJob {
+  runId: string;
+  /** Null for stateless runs. */
+  threadId: string | null;
+  /** Owner of the run, for isolation checks in the worker. */
+  owner: string;
+}
+
+/** What the executing process gives a handler for the duration of one job. */
+export interface RunJobContext {
+  /** Aborted when the run is cancelled (from any process) or the worker drains. */
+  signal: AbortSignal;
+  /** Why `signal` fired: a user cancel (with its action) or a shutdown that hands the run back. */
+  abortReason(): { kind: "cancel"; action: CancelAction } | { kind: "shutdown" } | undefined;
+  /** How many times this job was started before (0 on the first attempt; >0 after a crash takeover). */
+  attempt: number;
+}
+
+/** Executes one run to its end and returns its final status; never throws for run failures. */
+export type RunHandler = (job: RunJob, context: RunJobContext) => Promise<RunStatus>;
+
+/** Queue of runs waiting for a worker. */
+export interface RunQueue {
+  /** Hands a job to some worker (this process or another). */
+  enqueue(job: RunJob): Promise<void>;
+  /** Starts consuming jobs in this process with `concurrency` parallel runs. */
+  startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void>;
+  /** Delivers a cancellation to whichever process runs (or will run) `runId`. */
+  cancel(runId: string, action: CancelAction): Promise<void>;
+  /** Jobs waiting for a worker (for `/metrics` and readiness). */
+  depth(): Promise<number>;
+  /** Stops consuming; with `drain`, waits for in-flight runs up to `timeoutMs`, then hands the rest back. */
+  close(options?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+/** One event of a run's stream, as sent over SSE. */
+export interface RunEvent {
+  /** Monotonic id within the run (a Redis Stream id in Redis mode); clients resume after it. */
+  id: string;
+  /** SSE event name: `metadata`, `values`, `updates`, `messages/partial`, `error`, `end`, …; subgraph events carry `|ns`. */
+  event: string;
+  data: unknown;
+}
+
+/** Append-only event log of each run, readable from any process while and after the run. */
+export interface RunEventLog {
+  /** Appends an event and returns its id. */
+  append(runId: string, event: string, data: unknown): Promise<string>;
+  /** Marks the run's stream finished; readers stop after the last event; the log expires later. */
+  finish(runId: string): Promise<void>;
+  /** Events after `after` (all when unset), following live until `finish` or `signal`. */
+  read(runId: string, options: { after?: string; signal?: AbortSignal }): AsyncIterable<RunEvent>;
+}
