@@ -59,3 +59,15 @@ export function costOfSteps(steps: readonly TraceStep[]): TraceCost {
 function roundUsd(value: number): number {
   return Math.round(value * 1e9) / 1e9;
 }
+
+/** A run's spending for run metadata (snake_case, as LangSmith and the LangGraph API show metadata). */
+export function costSummary(cost: TraceCost): Record<string, unknown> {
+  const pick = (usage: TraceUsage) => ({ input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, total_tokens: usage.totalTokens, cost_usd: usage.costUsd });
+  return {
+    ...pick(cost.total),
+    model_calls: cost.total.modelCalls,
+    tool_calls: cost.total.toolCalls,
+    by_agent: Object.fromEntries(Object.entries(cost.byAgent).map(([agent, usage]) => [agent, pick(usage)])),
+    by_tool: Object.fromEntries(Object.entries(cost.byTool).map(([tool, usage]) => [tool, { ...pick(usage), calls: usage.calls, errors: usage.errors }])),
+  };
+}

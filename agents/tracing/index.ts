@@ -4,3 +4,5 @@ export { costOfSteps } from "./cost.js";
 export { isPlumbingRun, stepsOfRun, type RunShape } from "./steps.js";
 export { langsmithClient, traceAnonymizer } from "./langsmith.js";
 export { terminalStateOf } from "./recorder.js";
+export { renderTrace, stepLine } from "./render.js";
+export { costSummary } from "./cost.js";
