@@ -31,6 +31,9 @@ const EXIT_CODES: Record<RunReport["status"], number> = {
   paused: 3,
 };
 
+/** How long the CLI waits at exit for traces to reach LangSmith. */
+const FLUSH_TIMEOUT_MS = 10_000;
+
 /** Where the CLI talks to the human (injected in tests). */
 export interface CliIo {
   out?: Output;
@@ -71,6 +74,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   let redis: RedisConnection | undefined;
   let memory: LongTermMemory | undefined;
   let traceStore: TraceStore | undefined;
+  let flushAttempted = false;
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -106,11 +110,13 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     for (const line of reportLines(report, threadId)) out.info(line);
     if (report.answer) out.answer(`\n${report.answer}`);
     // Everything queued reaches LangSmith and the trace store before the links are looked up and the process exits.
-    await flushTraces();
+    flushAttempted = true;
+    const flushed = await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
+    if (!flushed) out.info(`! Traces were not all sent within ${FLUSH_TIMEOUT_MS / 1000} s (is LANGSMITH_ENDPOINT reachable?); the local trace is complete.`);
     for (const runId of report.runIds) {
       out.info(store.durable ? `Trace: npm start -- --trace ${runId}` : `Trace of run ${runId}: kept in memory only (set REDIS_URL to look it up later with --trace)`);
     }
-    if (env.LANGSMITH_TRACING) for (const line of await traceLinks(env, report.runIds)) out.info(line);
+    if (env.LANGSMITH_TRACING && flushed) for (const line of await traceLinks(env, report.runIds)) out.info(line);
     return EXIT_CODES[report.status];
   } catch (error) {
     const known = error instanceof SwitchboardError;
@@ -120,7 +126,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   } finally {
     process.off("SIGINT", onSigint);
     asker.close();
-    await flushTraces();
+    // On error paths too: what was traced still reaches LangSmith and the trace store.
+    if (!flushAttempted) await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
     await traceStore?.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await memory?.close().catch(() => undefined);

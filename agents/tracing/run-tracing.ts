@@ -129,8 +129,25 @@ export function createRunTracing(options: RunTracingOptions): RunTracing {
   };
 }
 
-/** Sends every queued trace (callbacks, local saves, LangSmith batches); call before exit and on shutdown. */
-export async function flushTraces(): Promise<void> {
-  await awaitAllCallbacks().catch(() => undefined);
-  await flushLangSmith();
+/**
+ * Sends every queued trace (callbacks, local saves, LangSmith batches); call before exit and
+ * on shutdown. Resolves to false when `timeoutMs` passed first (e.g. LangSmith unreachable:
+ * the client keeps retrying, a process should not wait for it forever).
+ */
+export async function flushTraces(options: { timeoutMs?: number } = {}): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), options.timeoutMs ?? 15_000);
+    timer.unref();
+  });
+  const flushed = (async () => {
+    await awaitAllCallbacks().catch(() => undefined);
+    await flushLangSmith();
+    return true as const;
+  })();
+  try {
+    return await Promise.race([flushed, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
