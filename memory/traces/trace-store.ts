@@ -88,7 +88,8 @@ export class RedisTraceStore implements TraceStore {
 export class MemoryTraceStore implements TraceStore {
   readonly durable = false;
   private readonly traces: LRUCache<string, RunTrace>;
-  private readonly threads = new Map<string, string[]>();
+  /** Run ids of each thread with their start time, like the Redis index. */
+  private readonly threads = new Map<string, Map<string, number>>();
 
   constructor(options: TraceStoreOptions & { maxTraces?: number } = {}) {
     this.traces = new LRUCache({ max: options.maxTraces ?? 500, ttl: (options.retentionHours ?? DEFAULT_RETENTION_HOURS) * 3_600_000 });
@@ -98,9 +99,15 @@ export class MemoryTraceStore implements TraceStore {
     // A copy, so later changes by the caller do not alter what was saved.
     this.traces.set(trace.runId, structuredClone(trace));
     if (!trace.threadId) return;
-    const runs = (this.threads.get(trace.threadId) ?? []).filter((id) => id !== trace.runId && this.traces.has(id));
-    runs.unshift(trace.runId);
-    this.threads.set(trace.threadId, runs.slice(0, DEFAULT_RUNS_PER_THREAD));
+    const runs = this.threads.get(trace.threadId) ?? new Map<string, number>();
+    for (const id of runs.keys()) if (!this.traces.has(id)) runs.delete(id);
+    runs.set(trace.runId, Date.parse(trace.startedAt) || Date.now());
+    if (runs.size > DEFAULT_RUNS_PER_THREAD) runs.delete(this.newestFirst(runs).at(-1)!);
+    this.threads.set(trace.threadId, runs);
+  }
+
+  private newestFirst(runs: Map<string, number>): string[] {
+    return [...runs.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   }
 
   async get(runId: string): Promise<RunTrace | null> {
@@ -109,7 +116,7 @@ export class MemoryTraceStore implements TraceStore {
   }
 
   async listRuns(threadId: string, limit = 100): Promise<string[]> {
-    return (this.threads.get(threadId) ?? []).filter((id) => this.traces.has(id)).slice(0, limit);
+    return this.newestFirst(this.threads.get(threadId) ?? new Map()).filter((id) => this.traces.has(id)).slice(0, limit);
   }
 
   async close(): Promise<void> {}
