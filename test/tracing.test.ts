@@ -133,6 +133,8 @@ describe("tracing a supervisor run", () => {
   it("accounts tokens and cost per run, agent, tool and model", () => {
     const [first, second] = traces;
     expect(first!.terminalState).toBe("interrupted");
+    // The approval pause shows where it happened: the operator's tools node, not an error.
+    expect(flattenSteps(first!.root).filter((step) => step.status === "interrupted").map((step) => `${step.kind}:${step.name}`)).toEqual(["node:operator", "agent:operator", "node:tools"]);
     expect(second!.terminalState).toBe("completed");
     const models = flattenSteps(first!.root).filter((step) => step.model);
     const sum = models.reduce((total, step) => total + step.model!.usage.costUsd, 0);
