@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseEnv } from "../../lib/env.js";
 import { flattenSteps } from "../../lib/tracing/trace.js";
-import { ScriptedChatModel } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedChatModelOptions } from "../../lib/testing/scripted-chat-model.js";
 import { MemoryTraceStore } from "../../memory/index.js";
 import { createAgentBuilder } from "../../graphs/agent/graph.js";
 import { lookupTool } from "../../test/support/fake-tools.js";
@@ -31,7 +31,7 @@ describe("run tracing: guardrail decisions, rail trips, tool errors, size bound"
     await langsmith.close();
   });
 
-  async function run(maxKb: number, replies: ConstructorParameters<typeof ScriptedChatModel>[0]["replies"], configurable: Record<string, unknown> = {}) {
+  async function run(maxKb: number, replies: ScriptedChatModelOptions["replies"], configurable: Record<string, unknown> = {}) {
     const env = parseEnv({ LANGSMITH_TRACING: "true", LANGSMITH_ENDPOINT: langsmith.url, LANGSMITH_API_KEY: "lsv2_pt_test", TRACE_MAX_KB: String(maxKb) });
     const store = new MemoryTraceStore();
     const model = new ScriptedChatModel({ replies, modelName: "gpt-4o-mini" });

@@ -4,7 +4,7 @@
  * values of fields a tool marks as secret, wherever they show up later (a model that repeats
  * a token in its answer, a JSON string holding the arguments).
  */
-import { createSecretAnonymizer } from "langsmith/anonymizer";
+import { DEFAULT_SECRET_RULES } from "langsmith/anonymizer";
 import { LRUCache } from "lru-cache";
 
 /** What replaces a secret. */
@@ -36,34 +36,38 @@ const MAX_DEPTH = 32;
 export function createTraceAnonymizer(options: TraceAnonymizerOptions = {}): TraceAnonymizer {
   const fields = new Set([...DEFAULT_SECRET_FIELDS, ...(options.secretFields ?? [])].map((name) => name.toLowerCase()));
   const known = new LRUCache<string, true>({ max: options.rememberValues ?? 1_000 });
-  const learn = (value: string) => {
-    if (value.length >= MIN_SECRET_LENGTH && value !== REDACTED) known.set(value, true);
-  };
-  for (const value of options.secretValues ?? []) if (value) learn(value);
   // `"token": "value"` inside strings (tool-call arguments travel as JSON text), escaped or not.
   const fieldPattern = new RegExp(`(\\\\?["'](?:${[...fields].map(escapeRegExp).join("|")})\\\\?["']\\s*:\\s*\\\\?["'])((?:[^"'\\\\]|\\\\(?!["']))*)`, "gi");
-  const rules = createSecretAnonymizer({ maxDepth: MAX_DEPTH });
-
-  const collect = (value: unknown, key: string | undefined, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
-    if (typeof value === "string") {
-      if (key !== undefined && fields.has(key.toLowerCase())) learn(value);
-      for (const match of value.matchAll(fieldPattern)) learn(match[2] ?? "");
-    } else if (Array.isArray(value)) {
-      for (const item of value) collect(item, key, depth + 1);
-    } else if (value && typeof value === "object") {
-      for (const [name, nested] of Object.entries(value)) collect(nested, name, depth + 1);
-    }
+  let learned = 0;
+  const remember = (value: string) => {
+    if (value.length < MIN_SECRET_LENGTH || value === REDACTED || known.has(value)) return;
+    known.set(value, true);
+    learned += 1;
   };
+  for (const value of options.secretValues ?? []) if (value) remember(value);
 
   const scrubString = (text: string): string => {
-    let out = text.replace(fieldPattern, (_, prefix: string) => `${prefix}${REDACTED}`);
+    let out = text.replace(fieldPattern, (_, prefix: string, value: string) => {
+      remember(value);
+      return `${prefix}${REDACTED}`;
+    });
     for (const secret of known.keys()) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    // LangSmith's rules cost ~25 regex passes; most strings hold none of their markers.
+    if (MARKERS.test(out)) {
+      for (const rule of DEFAULT_SECRET_RULES) {
+        const pattern = typeof rule.pattern === "string" ? new RegExp(rule.pattern, "g") : rule.pattern;
+        out = out.replace(pattern, rule.replace ?? REDACTED);
+        pattern.lastIndex = 0;
+      }
+    }
     return out;
   };
 
   const scrub = (value: unknown, key: string | undefined, depth: number): unknown => {
-    if (key !== undefined && fields.has(key.toLowerCase()) && value !== null && value !== undefined && typeof value !== "boolean") return REDACTED;
+    if (key !== undefined && fields.has(key.toLowerCase()) && value !== null && value !== undefined && typeof value !== "boolean") {
+      if (typeof value === "string") remember(value);
+      return REDACTED;
+    }
     if (typeof value === "string") return scrubString(value);
     if (depth > MAX_DEPTH || value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) return value.map((item) => scrub(item, undefined, depth + 1));
@@ -73,10 +77,15 @@ export function createTraceAnonymizer(options: TraceAnonymizerOptions = {}): Tra
 
   return <T>(data: T): T => {
     if (data === null || data === undefined) return data;
-    collect(data, undefined, 0);
-    return rules(scrub(data, undefined, 0)) as T;
+    const before = learned;
+    const out = scrub(data, undefined, 0);
+    // A secret learned mid-walk may also sit in a string scrubbed before it: walk once more.
+    return (learned === before ? out : scrub(data, undefined, 0)) as T;
   };
 }
+
+/** Cheap test for anything LangSmith's secret rules could match (prefixes, keywords, URL credentials). */
+const MARKERS = /sk-|sk_|rk_|lsv2_|ls__|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|ABIA|ACCA|A3T|AIza|ya29\.|xox|xapp-|hooks\.slack|npm_|pypi-|SG\.|eyJ|-----BEGIN|KEY|SECRET|TOKEN|PASSW|AUTH|BEARER|BASIC|:\/\/[^\s/@]*:[^\s/@]*@/i;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");

@@ -51,12 +51,17 @@ export class RedisTraceStore implements TraceStore {
 
   async save(trace: RunTrace): Promise<void> {
     await this.guard("save the trace of run", trace.runId, async () => {
-      await this.redis.set(this.traceKey(trace.runId), JSON.stringify(trace), { PX: this.retentionMs });
-      if (!trace.threadId) return;
-      const index = this.threadKey(trace.threadId);
-      await this.redis.zAdd(index, { score: Date.parse(trace.startedAt) || Date.now(), value: trace.runId });
-      await this.redis.zRemRangeByRank(index, 0, -this.maxRunsPerThread - 1);
-      await this.redis.pExpire(index, this.retentionMs);
+      const writes: Promise<unknown>[] = [this.redis.set(this.traceKey(trace.runId), JSON.stringify(trace), { PX: this.retentionMs })];
+      if (trace.threadId) {
+        // Issued together: one pipelined round trip; commands on one key run in order.
+        const index = this.threadKey(trace.threadId);
+        writes.push(
+          this.redis.zAdd(index, { score: Date.parse(trace.startedAt) || Date.now(), value: trace.runId }),
+          this.redis.zRemRangeByRank(index, 0, -this.maxRunsPerThread - 1),
+          this.redis.pExpire(index, this.retentionMs),
+        );
+      }
+      await Promise.all(writes);
     });
   }
 
