@@ -2,14 +2,14 @@ import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseEnv } from "../../lib/env.js";
-import { flattenSteps } from "../../lib/tracing/trace.js";
-import { ScriptedChatModel, type ScriptedChatModelOptions } from "../../lib/testing/scripted-chat-model.js";
-import { MemoryTraceStore } from "../../memory/index.js";
-import { createAgentBuilder } from "../../graphs/agent/graph.js";
-import { lookupTool } from "../../test/support/fake-tools.js";
-import { startLangSmithStub, type LangSmithStub } from "../../test/support/langsmith-stub.js";
-import { createRunTracing, flushTraces, staticModels, type AnyToolSpec } from "../index.js";
+import { parseEnv } from "../lib/env.js";
+import { flattenSteps } from "../lib/tracing/trace.js";
+import { ScriptedChatModel, type ScriptedChatModelOptions } from "../lib/testing/scripted-chat-model.js";
+import { MemoryTraceStore } from "../memory/index.js";
+import { createAgentBuilder } from "../graphs/agent/graph.js";
+import { lookupTool } from "./support/fake-tools.js";
+import { startLangSmithStub, type LangSmithStub } from "./support/langsmith-stub.js";
+import { createRunTracing, flushTraces, staticModels, type AnyToolSpec } from "../agents/index.js";
 
 const failing: AnyToolSpec = {
   name: "flaky",
