@@ -6,3 +6,4 @@ export { langsmithClient, traceAnonymizer } from "./langsmith.js";
 export { terminalStateOf } from "./recorder.js";
 export { renderTrace, stepLine } from "./render.js";
 export { costSummary } from "./cost.js";
+export { langsmithRunUrl } from "./links.js";
