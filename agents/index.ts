@@ -9,6 +9,7 @@ import type { SpecialistDefinition, SpecialistDeps, ToolSource, Worker } from ".
 import { createWriter } from "./writer/index.js";
 
 export * from "./runtime/index.js";
+export * from "./tracing/index.js";
 export { createAnalyst, createOperator, createResearcher, createWriter };
 
 /** Factories of the shipped specialists, by name. */

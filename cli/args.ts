@@ -14,6 +14,8 @@ export interface CliOptions {
   resume: boolean;
   help: boolean;
   list: boolean;
+  /** Print the recorded trace of this run id instead of running. */
+  trace: string | undefined;
   limits: RunLimits;
 }
 
@@ -30,6 +32,7 @@ Options:
   --max-tokens <n>      token budget of the run
   --max-cost <usd>      cost budget of the run, in US dollars (prices in agents/runtime/prices.ts)
   --max-tool-calls <n>  tool-call budget of the run
+  --trace <run id>      print the recorded trace of a run (steps, prompts, tools, tokens, cost)
   --list                list the graphs
   -h, --help            show this help
 
@@ -62,6 +65,7 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
         "max-cost": { type: "string" },
         "max-tool-calls": { type: "string" },
         list: { type: "boolean", default: false },
+        trace: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -77,6 +81,7 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
     resume: values.resume,
     help: values.help,
     list: values.list,
+    trace: values.trace,
     limits: Object.fromEntries(
       Object.entries({
         maxTokens: positiveNumber("max-tokens", values["max-tokens"], true),
@@ -86,6 +91,10 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
     ),
   };
   if (options.help || options.list) return options;
+  if (options.trace !== undefined) {
+    if (!options.trace.trim() || goal || options.resume) throw new InvalidInputError("--trace takes a run id and nothing else, e.g. npm start -- --trace 1f0c…; run ids are printed at the end of each run.");
+    return options;
+  }
   if (options.resume && !options.thread) throw new InvalidInputError("--resume needs --thread <id>: the thread whose run to continue.");
   if (options.resume && goal) throw new InvalidInputError("--resume continues a paused run; give no goal with it (send a follow-up with --thread <id> \"goal\").");
   if (!options.resume && !goal) throw new InvalidInputError('Give a goal, e.g. npm start -- "Compare the populations of Paris and Berlin". Run with --help for the options.');

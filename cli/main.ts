@@ -3,22 +3,23 @@
  * model configured it runs the offline demo on a scripted model; with no Redis it keeps
  * checkpoints in memory. It says both plainly.
  */
-import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { HumanMessage } from "@langchain/core/messages";
 import { getEnv, type Env } from "../lib/env.js";
 import { SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer, openLongTermMemory, type LongTermMemory } from "../memory/index.js";
+import { createCheckpointer, openLongTermMemory, openTraceStore, type LongTermMemory } from "../memory/index.js";
+import type { TraceStore } from "../lib/tracing/trace.js";
 import { createToolCatalog } from "../tools/index.js";
-import { createModelProvider } from "../agents/index.js";
+import { createModelProvider, createRunTracing, flushTraces } from "../agents/index.js";
 import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, longTermServices } from "../graphs/index.js";
 import { parseCliArgs, usage } from "./args.js";
 import { terminalAsker, type Asker } from "./prompts.js";
 import { processOutput, type Output } from "./render.js";
 import { driveRun, reportLines, type RunReport } from "./run.js";
 import { traceLinks } from "./tracing.js";
+import { showTrace } from "./trace-view.js";
 
 const EXIT_CODES: Record<RunReport["status"], number> = {
   completed: 0,
@@ -29,6 +30,9 @@ const EXIT_CODES: Record<RunReport["status"], number> = {
   cancelled: 130,
   paused: 3,
 };
+
+/** How long the CLI waits at exit for traces to reach LangSmith. */
+const FLUSH_TIMEOUT_MS = 10_000;
 
 /** Where the CLI talks to the human (injected in tests). */
 export interface CliIo {
@@ -54,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     out.info(`switchboard: ${(error as Error).message}`);
     return 64;
   }
+  if (options.trace !== undefined) return showTrace(env, options.trace, out);
   // Progress lines already show tool errors; JSON logs on the terminal only for real trouble (or debugging).
   const logger = createLogger({ level: env.LOG_LEVEL === "debug" ? "debug" : "error", name: "cli" });
   const threadId = options.thread ?? crypto.randomUUID();
@@ -68,6 +73,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
 
   let redis: RedisConnection | undefined;
   let memory: LongTermMemory | undefined;
+  let traceStore: TraceStore | undefined;
+  let flushAttempted = false;
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -80,8 +87,11 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     // Shared rate-limit buckets only make sense where checkpoints are shared too.
     if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });
     memory = await openLongTermMemory(env, { logger });
+    traceStore = await openTraceStore(env, { ...(redis ? { redis } : {}), logger });
     const services = longTermServices(memory);
     const tools = createToolCatalog({ env, logger, knowledge: services.knowledge, ...(redis ? { redis } : {}) });
+    const secretFields = tools.tools.flatMap((tool) => tool.secretFields ?? []);
+    const store = traceStore;
     const graph = registration
       .createBuilder({ models: createModelProvider({ env }), tools, memory: services.memory, skills: services.skills })
       .compile({ checkpointer: checkpointer.saver, store: memory.store });
@@ -94,13 +104,19 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
       asker,
       out,
       signal: controller.signal,
+      tracing: (runId) =>
+        createRunTracing({ env, traceStore: store, runId, threadId, graphId: registration.id, secretFields, metadata: { client: "cli" }, logger }),
     });
     for (const line of reportLines(report, threadId)) out.info(line);
     if (report.answer) out.answer(`\n${report.answer}`);
-    if (env.LANGSMITH_TRACING) {
-      await awaitAllCallbacks();
-      for (const line of await traceLinks(env, report.runIds)) out.info(line);
+    // Everything queued reaches LangSmith and the trace store before the links are looked up and the process exits.
+    flushAttempted = true;
+    const flushed = await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
+    if (!flushed) out.info(`! Traces were not all sent within ${FLUSH_TIMEOUT_MS / 1000} s (is LANGSMITH_ENDPOINT reachable?); the local trace is complete.`);
+    for (const runId of report.runIds) {
+      out.info(store.durable ? `Trace: npm start -- --trace ${runId}` : `Trace of run ${runId}: kept in memory only (set REDIS_URL to look it up later with --trace)`);
     }
+    if (env.LANGSMITH_TRACING && flushed) for (const line of await traceLinks(env, report.runIds)) out.info(line);
     return EXIT_CODES[report.status];
   } catch (error) {
     const known = error instanceof SwitchboardError;
@@ -110,7 +126,9 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   } finally {
     process.off("SIGINT", onSigint);
     asker.close();
-    await awaitAllCallbacks().catch(() => undefined);
+    // On error paths too: what was traced still reaches LangSmith and the trace store.
+    if (!flushAttempted) await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
+    await traceStore?.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await memory?.close().catch(() => undefined);
     await checkpointer.close().catch(() => undefined);

@@ -4,7 +4,7 @@
  * state. Ctrl-C cancels the run and records `cancelled` in its state.
  */
 import { Command } from "@langchain/langgraph";
-import type { ProgressEvent, RunLimits, TerminalState, Usage } from "../agents/index.js";
+import type { ProgressEvent, RunLimits, RunTracing, TerminalState, Usage } from "../agents/index.js";
 import type { CompiledRegisteredGraph } from "../graphs/index.js";
 import { askAbout, type Asker, type PendingInterrupt } from "./prompts.js";
 import { formatProgress, formatUsage, type Output } from "./render.js";
@@ -32,6 +32,8 @@ export interface DriveOptions {
   out: Output;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /** Tracing for each run segment (first run and each resume), by its run id. */
+  tracing?: (runId: string) => RunTracing;
 }
 
 interface FinalValues {
@@ -64,17 +66,23 @@ export async function driveRun(options: DriveOptions): Promise<RunReport> {
   for (;;) {
     const runId = crypto.randomUUID();
     runIds.push(runId);
+    const tracing = options.tracing?.(runId);
+    const traced = tracing
+      ? { callbacks: tracing.callbacks, metadata: { ...base.metadata, ...tracing.metadata }, tags: tracing.tags }
+      : {};
     try {
-      const stream = await graph.stream(input, { ...base, runId, runName: options.graphId, signal: options.signal, streamMode: ["custom"], subgraphs: true });
+      const stream = await graph.stream(input, { ...base, ...traced, runId, runName: options.graphId, signal: options.signal, streamMode: ["custom"], subgraphs: true });
       for await (const chunk of stream) {
         const [namespace, , event] = chunk as [string[], string, ProgressEvent];
         const line = formatProgress(event, namespace.length);
         if (line) out.info(line);
       }
     } catch (error) {
+      await tracing?.finish(options.signal.aborted ? "cancelled" : "failed");
       if (!options.signal.aborted) throw error;
       return recordCancellation(graph, base, runIds, out);
     }
+    await tracing?.finish();
     const pending = await pendingInterrupts(graph, base);
     if (pending.length === 0) break;
     const value = await resumeValue(pending, options);

@@ -128,8 +128,16 @@ export const envSchema = z.object({
 
   LANGSMITH_TRACING: booleanFlag,
   LANGSMITH_API_KEY: optionalString,
-  LANGSMITH_ENDPOINT: optionalString,
+  LANGSMITH_ENDPOINT: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/.+/.test(value),
+    "must be an http(s) URL, e.g. https://api.smith.langchain.com",
+  ),
   LANGSMITH_PROJECT: optionalString,
+
+  // --- Tracing (local traces, cost accounting) ---
+  TRACE_RETENTION_HOURS: positiveInt(168),
+  TRACE_MAX_KB: positiveInt(2_048),
+  // --- end tracing ---
 });
 
 /** Switchboard's validated environment. */

@@ -22,3 +22,5 @@ export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.
 export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
 export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";
 export { compactContext, isContextSummary, validateContextPolicy, type CompactionResult, type ContextPolicy, type Summarizer } from "./context.js";
+export { MemoryTraceStore, RedisTraceStore, type TraceStoreOptions } from "./traces/trace-store.js";
+export { openTraceStore } from "./traces/open.js";

@@ -11,7 +11,6 @@
  *     time limit.
  */
 import { type AIMessage, ToolMessage } from "@langchain/core/messages";
-import { RunnableLambda } from "@langchain/core/runnables";
 import { interrupt, isGraphBubbleUp } from "@langchain/langgraph";
 import { silentLogger, type Logger } from "../lib/logger.js";
 import { idempotencyKey, runWithTimeout, toolFailureText, validateArguments } from "./call-steps.js";
@@ -25,6 +24,7 @@ import {
   type ToolPolicyMap,
 } from "./guardrail.js";
 import { createMemoryRateLimiter, type RateLimitRule, type ToolRateLimiter } from "./rate-limit.js";
+import { recordRefusedToolRun, tracedToolRun, type ToolRefusal } from "./tool-runs.js";
 import { indexTools, redactSecrets, type AnyToolSpec, type RailEvent, type SideEffectClass, type ToolExecutionContext } from "./types.js";
 
 /** Operator-level settings and services of the executor (trusted; built once by the catalog). */
@@ -60,12 +60,23 @@ interface PlannedCall {
   args?: Record<string, unknown>;
   needsApproval?: boolean;
   editedBy?: "reviewer";
+  /** The guardrail's policy, the human's answer, or why the call was refused (for the trace). */
+  policy?: ToolPolicy;
+  approval?: "approved" | "edited" | "rejected";
+  refused?: ToolRefusal;
   result?: { content: string; status: "success" | "error" };
 }
 
 let processLimiter: ToolRateLimiter | undefined;
 
 const failure = (content: string) => ({ content, status: "error" as const });
+
+/** Marks a plan refused (for the trace) and answers it with `content`. */
+function refuse(plan: PlannedCall, why: ToolRefusal, content: string): PlannedCall {
+  plan.refused = why;
+  plan.result = failure(content);
+  return plan;
+}
 
 /** Executes every tool call of `message`; see the module comment for the phases. */
 export async function executeToolCalls(
@@ -93,29 +104,25 @@ export async function executeToolCalls(
     const plan: PlannedCall = { id: call.id ?? `call_without_id_${index}`, name: call.name ?? "(no name)", invalid };
     if (used >= ctx.toolCallBudget) {
       refusedForBudget.push(plan.name);
-      plan.result = failure(
+      return refuse(
+        plan,
+        "tool_budget",
         `Error: this run's tool-call budget is exhausted (${ctx.toolCallBudget} calls); ${plan.name} was not run. Do not call tools again: answer with what you already have.`,
       );
-      return plan;
     }
     used += 1;
     if (invalid) {
       const raw = typeof call.args === "string" ? call.args.slice(0, 300) : JSON.stringify(call.args);
-      plan.result = failure(
+      return refuse(
+        plan,
+        "invalid_arguments",
         `Error: the arguments of your call to ${plan.name} are not valid JSON${"error" in call && call.error ? ` (${call.error})` : ""}: ${raw}. Call the tool again with a JSON object as arguments.`,
       );
-      return plan;
     }
     const spec = byName.get(plan.name);
-    if (!spec) {
-      plan.result = failure(`Error: there is no tool named '${plan.name}'. Available tools: ${[...byName.keys()].join(", ") || "none"}.`);
-      return plan;
-    }
+    if (!spec) return refuse(plan, "unknown_tool", `Error: there is no tool named '${plan.name}'. Available tools: ${[...byName.keys()].join(", ") || "none"}.`);
     const validated = validateArguments(spec, call.args);
-    if (!validated.ok) {
-      plan.result = failure(`Error: ${validated.message}`);
-      return plan;
-    }
+    if (!validated.ok) return refuse(plan, "invalid_arguments", `Error: ${validated.message}`);
     const policy = resolveToolPolicy({
       tool: spec.name,
       sideEffect: spec.sideEffect,
@@ -124,10 +131,10 @@ export async function executeToolCalls(
       ...(runPolicies ? { run: runPolicies } : {}),
       ...(deps.defaultPolicies ? { defaults: deps.defaultPolicies } : {}),
     });
+    plan.policy = policy;
     if (policy === "deny") {
       rail("guardrail_denied", `policy denies ${spec.name} in graph ${ctx.graphId}`, spec.name);
-      plan.result = failure(`Error: ${spec.name} is not permitted in this run (guardrail policy). Do not call it again; find another way or explain what you could not do.`);
-      return plan;
+      return refuse(plan, "guardrail_denied", `Error: ${spec.name} is not permitted in this run (guardrail policy). Do not call it again; find another way or explain what you could not do.`);
     }
     Object.assign(plan, { spec, args: validated.args, needsApproval: policy === "require_approval" });
     return plan;
@@ -145,17 +152,30 @@ export async function executeToolCalls(
   const limiter = deps.rateLimiter ?? (processLimiter ??= createMemoryRateLimiter());
   const runSignal = ctx.config?.signal;
   const checkpoint = ctx.checkpointId ?? String(ctx.config?.configurable?.checkpoint_ns ?? ctx.config?.configurable?.checkpoint_id ?? "");
+  const traceRecord = (plan: PlannedCall) => ({
+    tool: plan.name,
+    toolCallId: plan.id,
+    agent: ctx.agent,
+    args: plan.args ? redactSecrets(plan.args, plan.spec?.secretFields) : callArgs(message, plan.id),
+    ...(plan.policy ? { policy: plan.policy } : {}),
+    ...(plan.approval ? { approval: plan.approval } : {}),
+    ...(plan.refused ? { refused: plan.refused } : {}),
+  });
   await Promise.all(
     plans.map(async (plan) => {
       const { spec, args } = plan;
-      if (plan.result || !spec || !args) return;
+      if (plan.result || !spec || !args) {
+        if (plan.result) await recordRefusedToolRun(ctx.config, traceRecord(plan), plan.result.content);
+        return;
+      }
       const rule = deps.rateLimits?.[spec.name];
       if (rule) {
         const decision = await limiter.take(spec.name, rule);
         if (!decision.allowed) {
           const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
           rail("rate_limited", `${spec.name} over ${rule.capacity} calls per ${Math.round(rule.capacity / rule.refillPerSecond)} s; next token in ${seconds} s`, spec.name);
-          plan.result = failure(`Error: ${spec.name} is rate limited; it was not run. Try again in about ${seconds} s, or continue without it.`);
+          refuse(plan, "rate_limited", `Error: ${spec.name} is rate limited; it was not run. Try again in about ${seconds} s, or continue without it.`);
+          await recordRefusedToolRun(ctx.config, traceRecord(plan), plan.result!.content);
           return;
         }
       }
@@ -169,9 +189,8 @@ export async function executeToolCalls(
         idempotencyKey: idempotencyKey(ctx.threadId, checkpoint, plan.id),
       };
       try {
-        // A named child run, so traces show each tool call with its secret fields redacted.
-        const traced = RunnableLambda.from(() => runWithTimeout(spec, args, runContext, runSignal)).withConfig({ runName: spec.name, tags: ["tool"] });
-        const content = await traced.invoke(redactSecrets(args, spec.secretFields), ctx.config ? { callbacks: ctx.config.callbacks } : {});
+        // A `tool` run, so traces show each call with its secret fields redacted and the guardrail's decision.
+        const content = await tracedToolRun(ctx.config, traceRecord(plan), () => runWithTimeout(spec, args, runContext, runSignal));
         const note = plan.editedBy ? `(A reviewer changed the arguments before running: ${JSON.stringify(args)})\n` : "";
         plan.result = { content: note + content, status: "success" };
       } catch (error) {
@@ -207,11 +226,15 @@ function askForApproval(plan: PlannedCall, ctx: ToolExecutionContext, rail: (kin
       problem = decision.problem;
       continue;
     }
-    if (decision.decision === "approve") return;
+    if (decision.decision === "approve") {
+      plan.approval = "approved";
+      return;
+    }
     if (decision.decision === "reject") {
       const reason = decision.reason?.trim() || "no reason given";
       rail("approval_rejected", `a human rejected ${spec.name}: ${reason}`, spec.name);
-      plan.result = failure(`The user rejected this call to ${spec.name}, so it did not run. Reason: ${reason}. Do not repeat it unchanged.`);
+      plan.approval = "rejected";
+      refuse(plan, "approval_rejected", `The user rejected this call to ${spec.name}, so it did not run. Reason: ${reason}. Do not repeat it unchanged.`);
       return;
     }
     const validated = validateArguments(spec, decision.args);
@@ -219,12 +242,20 @@ function askForApproval(plan: PlannedCall, ctx: ToolExecutionContext, rail: (kin
       rail("approval_edited", `a human edited the arguments of ${spec.name}`, spec.name);
       plan.args = validated.args;
       plan.editedBy = "reviewer";
+      plan.approval = "edited";
       return;
     }
     problem = `The edited arguments cannot be used: ${validated.message}`;
   }
   rail("approval_rejected", `no usable answer after ${MAX_APPROVAL_ATTEMPTS} tries; ${spec.name} did not run`, spec.name);
-  plan.result = failure(`The approval of ${spec.name} could not be obtained (no usable answer), so it did not run.`);
+  plan.approval = "rejected";
+  refuse(plan, "approval_rejected", `The approval of ${spec.name} could not be obtained (no usable answer), so it did not run.`);
+}
+
+/** The raw arguments of a call the executor could not resolve (unknown tool, bad JSON), for the trace. */
+function callArgs(message: AIMessage, id: string): unknown {
+  const call = [...(message.tool_calls ?? []), ...(message.invalid_tool_calls ?? [])].find((candidate) => candidate.id === id);
+  return call?.args ?? null;
 }
 
 /**
