@@ -30,7 +30,7 @@ describe("on a 3-master Redis Cluster", () => {
   let cluster: RedisClusterProcess;
   let connection: RedisConnection;
   beforeAll(async () => {
-    cluster = await startRedisCluster([31011, 31012, 31013]);
+    cluster = await startRedisCluster([31021, 31022, 31023]);
     connection = await connectRedis({ clusterNodes: cluster.nodes });
   });
   afterAll(async () => {
