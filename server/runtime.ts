@@ -23,6 +23,7 @@ import { InProcessRunQueue } from "./runs/in-process-queue.js";
 import type { RunHandler } from "./runs/seams.js";
 import { createMemoryStorage } from "./storage/memory.js";
 import { createRedisStorage } from "./storage/redis.js";
+import type { RunRecord } from "./storage/types.js";
 
 /** The project's own langgraph.json. */
 export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
@@ -83,6 +84,8 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  // Only an in-process queue runs what this process created, so only then is the record handed over.
+  const freshRuns = new Map<string, RunRecord>();
   const deps: AppDeps = {
     storage,
     graphs,
@@ -95,8 +98,9 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     apiKeys,
     corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
+    freshRuns,
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer });
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns });
   return {
     deps,
     handler,

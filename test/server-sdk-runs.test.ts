@@ -141,7 +141,7 @@ for (const mode of ["redis", "embedded"] as const) {
       const atOld = await client.threads.getState(thread.thread_id, afterFirst.checkpoint.checkpoint_id!);
       expect((atOld.values as { messages: unknown[] }).messages).toHaveLength(2);
       const forked = await client.threads.updateState(thread.thread_id, { values: { echoed: 10 }, checkpointId: afterFirst.checkpoint.checkpoint_id!, asNode: "echo" });
-      expect(forked.checkpoint.checkpoint_id).toBeTruthy();
+      expect(forked.configurable?.checkpoint_id).toBeTruthy();
       const latest = await client.threads.getState(thread.thread_id);
       expect(latest.values).toMatchObject({ echoed: 11 });
       expect((latest.values as { messages: unknown[] }).messages).toHaveLength(2);

@@ -36,8 +36,10 @@ export class InProcessRunQueue implements RunQueue {
     if (active) {
       active.reason ??= { kind: "cancel", action };
       active.controller.abort(action);
-    } else if (this.waiting.some((job) => job.runId === runId)) {
+    } else {
+      // Waiting here, or about to be enqueued by the run ahead of it: deliver when it starts.
       this.earlyCancels.set(runId, action);
+      setTimeout(() => this.earlyCancels.delete(runId), 60_000).unref();
     }
   }
 

@@ -17,7 +17,7 @@ import { serializeForApi } from "./serialize.js";
 
 /** A run as the API shows it. */
 export function publicRun(run: RunRecord): Record<string, unknown> {
-  const { owner: _owner, pre_checkpoint: _pre, cancel: _cancel, kwargs, ...rest } = run;
+  const { owner: _owner, started_at: _started, cancel: _cancel, kwargs, ...rest } = run;
   const { graph_id: _graph, ...publicKwargs } = kwargs;
   return { ...rest, kwargs: publicKwargs };
 }
