@@ -61,6 +61,23 @@ describe("the project's graphs through the SDK", () => {
     expect(done.status).toBe("rejected");
   }, 60_000);
 
+  it("hierarchical: lists its subgraphs and streams their chunks with stream_subgraphs", async () => {
+    const subgraphs = await client.assistants.getSubgraphs("hierarchical", { recurse: true });
+    expect(Object.keys(subgraphs).length).toBeGreaterThan(0);
+    const names = new Set<string>();
+    for await (const part of client.runs.stream(null, "hierarchical", { input: ask("Compare the populations of Paris (2148000) and Berlin (3645000)"), streamMode: ["updates"], streamSubgraphs: true })) names.add(part.event);
+    expect([...names].some((name) => name.startsWith("updates|"))).toBe(true);
+  }, 60_000);
+
+  it("streams LangChain events in events mode", async () => {
+    const kinds = new Set<string>();
+    for await (const part of client.runs.stream(null, "agent", { input: ask("hello"), streamMode: ["events"] })) {
+      if (part.event === "events") kinds.add((part.data as { event: string }).event);
+    }
+    expect(kinds.has("on_chain_start")).toBe(true);
+    expect(kinds.has("on_chat_model_start")).toBe(true);
+  }, 60_000);
+
   it("streams token chunks in messages mode", async () => {
     const parts: { event: string }[] = [];
     for await (const part of client.runs.stream(null, "agent", { input: ask("hello there"), streamMode: ["messages"] })) parts.push(part);
