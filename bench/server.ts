@@ -7,7 +7,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
@@ -17,7 +19,10 @@ import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const config = `${root}bench/server-langgraph.json`;
+// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both out of the repo.
+const configDir = mkdtempSync(join(tmpdir(), "sb-bench-server-"));
+const config = join(configDir, "langgraph.json");
+writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: `${root}server/test-fixtures/graphs.ts:trivial` } }));
 const quick = process.argv.includes("--quick");
 const flag = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -211,7 +216,9 @@ async function main(): Promise<void> {
   for (const [label, ratio, , ok] of bars) console.log(`${ok ? "PASS" : "FAIL"}  ${label}: ${fmt(ratio, 3)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(configDir, { recursive: true, force: true }));

@@ -63,8 +63,11 @@ describe("server HTTP contract", () => {
   });
 
   it("answers CORS preflights for the configured origin", async () => {
-    const response = await app.request("/threads", { method: "OPTIONS", headers: { origin: "https://studio.example", "access-control-request-method": "POST" } });
+    const response = await app.request("/threads", { method: "OPTIONS", headers: { origin: "https://studio.example", "access-control-request-method": "POST", "access-control-request-private-network": "true" } });
     expect(response.headers.get("access-control-allow-origin")).toBe("https://studio.example");
+    expect(response.headers.get("access-control-allow-private-network")).toBe("true");
+    const other = await app.request("/threads", { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("refuses missing and unknown keys with 401", async () => {
