@@ -43,6 +43,17 @@ for (const mode of ["redis", "embedded"] as const) {
       expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
     });
 
+    it("creates a missing thread with if_not_exists=create and keeps a stateless run's thread with on_completion=keep", async () => {
+      const threadId = crypto.randomUUID();
+      await expect(client.runs.wait(threadId, "echo", { input: { messages: [] } })).rejects.toThrow(/404/);
+      await client.runs.wait(threadId, "echo", { input: { messages: [{ role: "human", content: "new" }] }, ifNotExists: "create" });
+      expect((await client.threads.getState(threadId)).values).toMatchObject({ echoed: 1 });
+      let runThread: string | undefined;
+      await client.runs.wait(null, "echo", { input: { messages: [] }, onCompletion: "keep", onRunCreated: (meta) => void (runThread = meta.thread_id ?? meta.run_id) });
+      expect(runThread).toBeTruthy();
+      expect((await client.threads.getState(runThread!)).values).toMatchObject({ echoed: 1 });
+    });
+
     it("streams updates and values with ids, metadata first", async () => {
       const thread = await client.threads.create();
       const chunks = await collect(client.runs.stream(thread.thread_id, "echo", { input: { messages: [{ role: "human", content: "s" }] }, streamMode: ["updates", "values"] }));
