@@ -49,7 +49,9 @@ for (const mode of ["redis", "embedded"] as const) {
       await client.runs.wait(threadId, "echo", { input: { messages: [{ role: "human", content: "new" }] }, ifNotExists: "create" });
       expect((await client.threads.getState(threadId)).values).toMatchObject({ echoed: 1 });
       let runThread: string | undefined;
-      await client.runs.wait(null, "echo", { input: { messages: [] }, onCompletion: "keep", onRunCreated: (meta) => void (runThread = meta.thread_id ?? meta.run_id) });
+      // The SDK's types leave on_completion out of stateless runs; the API (and this server) take it.
+      const keep = { input: { messages: [] }, onCompletion: "keep", onRunCreated: (meta: { run_id: string; thread_id?: string }) => void (runThread = meta.thread_id ?? meta.run_id) };
+      await client.runs.wait(null, "echo", keep as never);
       expect(runThread).toBeTruthy();
       expect((await client.threads.getState(runThread!)).values).toMatchObject({ echoed: 1 });
     });
