@@ -22,8 +22,11 @@ const root = new URL("..", import.meta.url).pathname;
 // ignored .bench-results/ (inside the project, so the CLI resolves the project's packages).
 const configDir = join(root, ".bench-results", "server");
 const config = join(configDir, "langgraph.json");
-mkdirSync(configDir, { recursive: true });
-writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../server/test-fixtures/graphs.ts:trivial" } }));
+/** (Re)writes the config right before each server starts: langgraph dev may tidy its directory on exit. */
+function writeConfig(): void {
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../server/test-fixtures/graphs.ts:trivial" } }));
+}
 const quick = process.argv.includes("--quick");
 const flag = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -107,6 +110,7 @@ async function pollOk(url: string, child: ChildProcess): Promise<void> {
 
 async function benchLanggraphDev(): Promise<Result> {
   const port = await freePort();
+  writeConfig();
   const env: NodeJS.ProcessEnv = { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LOG_LEVEL: "error" };
   delete env.LANGSMITH_TRACING;
   const child = spawn(`${root}node_modules/.bin/langgraphjs`, ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--no-reload", "--config", config], {
@@ -131,6 +135,7 @@ async function benchLanggraphDev(): Promise<Result> {
 }
 
 async function startOurs(prefix: string): Promise<{ url: string; child: ChildProcess }> {
+  writeConfig();
   const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
     cwd: root,
     env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false" },
