@@ -29,6 +29,8 @@ export interface RunJobContext {
   abortReason(): { kind: "cancel"; action: CancelAction } | { kind: "shutdown" } | undefined;
   /** How many times this job was started before (0 on the first attempt; >0 after a crash takeover). */
   attempt: number;
+  /** Entries to merge into the run's `configurable` (the thread lease's fencing token, the tool-call ledger). */
+  configurable?: Record<string, unknown>;
 }
 
 /** Executes one run to its end and returns its final status; never throws for run failures. */
