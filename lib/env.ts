@@ -131,6 +131,31 @@ export const envSchema = z.object({
   LANGSMITH_ENDPOINT: optionalString,
   LANGSMITH_PROJECT: optionalString,
 
+  // --- Server (npm run serve) ---
+  PORT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return 2024;
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        ctx.addIssue({ code: "custom", message: `must be a port number 0-65535, got '${value}'` });
+        return z.NEVER;
+      }
+      return port;
+    }),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SERVER_API_KEYS: optionalString.refine(
+    (value) => value === undefined || value.split(",").every((pair) => /^[^\s,:]{16,}(:[^\s,]+)?$/.test(pair.trim())),
+    "must be comma-separated key:owner pairs with keys of 16+ characters, e.g. 3f9c...e1:alice,77ab...02:bob",
+  ),
+  SERVER_CORS_ORIGINS: optionalString,
+  SERVER_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  SERVER_RUN_CONCURRENCY: positiveInt(32),
+  SERVER_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  SERVER_EVENTS_RETAIN_SECONDS: positiveInt(600),
+
   // --- Scale-out (queue workers, leases; npm run worker) ---
   WORKERS: z
     .string()

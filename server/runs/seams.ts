@@ -57,6 +57,8 @@ export interface RunEvent {
   /** SSE event name: `metadata`, `values`, `updates`, `messages/partial`, `error`, `end`, …; subgraph events carry `|ns`. */
   event: string;
   data: unknown;
+  /** `data` already serialized as JSON (what the SSE frame carries), when the log has it. */
+  raw?: string;
 }
 
 /** Append-only event log of each run, readable from any process while and after the run. */
@@ -65,6 +67,10 @@ export interface RunEventLog {
   append(runId: string, event: string, data: unknown): Promise<string>;
   /** Marks the run's stream finished; readers stop after the last event; the log expires later. */
   finish(runId: string): Promise<void>;
-  /** Events after `after` (all when unset), following live until `finish` or `signal`. */
-  read(runId: string, options: { after?: string; signal?: AbortSignal }): AsyncIterable<RunEvent>;
+  /**
+   * Events after `after` (all when unset), following live until `finish` or `signal`. `isLive` is
+   * asked when nothing arrived for a while: false (the run ended and its log expired, or it never
+   * started) ends the read.
+   */
+  read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncIterable<RunEvent>;
 }

@@ -1,0 +1,64 @@
+/**
+ * The Hono app speaking the LangGraph API: middleware, route modules, one error path.
+ * `createApp(deps)` does not listen; `main.ts` does.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { InvalidInputError, SwitchboardError } from "../lib/errors.js";
+import { assistantsRoutes } from "./assistants/routes.js";
+import type { AppDeps } from "./deps.js";
+import { createErrorHandler } from "./http/errors.js";
+import { accessLog } from "./middleware/access-log.js";
+import { authenticate } from "./middleware/auth.js";
+import { requestId } from "./middleware/request-id.js";
+import { opsRoutes } from "./ops/routes.js";
+import { runsRoutes } from "./runs/routes.js";
+import { storeRoutes } from "./store/routes.js";
+import { threadsRoutes } from "./threads/routes.js";
+
+export type { AppDeps } from "./deps.js";
+
+class PayloadTooLargeError extends SwitchboardError {
+  constructor(limit: number) {
+    super("payload_too_large", 413, `The request body is larger than ${limit} bytes.`);
+  }
+}
+
+/** Builds the app on its dependencies. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(requestId());
+  app.use(accessLog(deps.logger));
+  if (deps.corsOrigins.length > 0) {
+    const any = deps.corsOrigins.includes("*");
+    app.use(
+      cors({
+        origin: any ? "*" : deps.corsOrigins,
+        allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Last-Event-ID", "X-Request-Id"],
+        exposeHeaders: ["Content-Location", "X-Request-Id", "X-Pagination-Total", "X-Pagination-Next", "Retry-After"],
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      }),
+    );
+  }
+  app.use(
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(deps.bodyLimitBytes);
+      },
+    }),
+  );
+  app.use(authenticate(deps.apiKeys));
+  app.route("/", opsRoutes(deps));
+  app.route("/", assistantsRoutes(deps));
+  app.route("/", threadsRoutes(deps));
+  app.route("/", runsRoutes(deps));
+  app.route("/", storeRoutes(deps));
+  app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}.` }, 404));
+  app.onError(createErrorHandler(deps.logger));
+  return app;
+}
+
+/** Kept for callers that validate outside routes. */
+export { InvalidInputError };

@@ -1,0 +1,31 @@
+/**
+ * What the HTTP app runs on. `main.ts` (and tests) build it; `createApp(deps)` only wires routes.
+ */
+import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
+import type { Logger } from "../lib/logger.js";
+import type { GraphRegistry } from "./graphs/registry.js";
+import type { ApiKeys } from "./middleware/auth.js";
+import type { ServerMetrics } from "./ops/metrics.js";
+import type { RunEventLog, RunQueue } from "./runs/seams.js";
+import type { Storage } from "./storage/types.js";
+
+/** The app's dependencies. */
+export interface AppDeps {
+  storage: Storage;
+  graphs: GraphRegistry;
+  saver: BaseCheckpointSaver;
+  /** The LangGraph store behind /store routes (scoped per owner there). */
+  store: BaseStore;
+  events: RunEventLog;
+  queue: RunQueue;
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** API key → owner; undefined = auth off. */
+  apiKeys: ApiKeys;
+  /** Allowed CORS origins ("*" = any); empty = CORS off. */
+  corsOrigins: string[];
+  /** Largest accepted request body, bytes. */
+  bodyLimitBytes: number;
+  /** Whether the server is shutting down (new runs are refused with 503). */
+  draining?: () => boolean;
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm run serve [-- --config path/to/langgraph.json] [--port N] [--host H]`: serves the graphs of
+ * a langgraph.json over the LangGraph API. PORT, HOST, REDIS_URL and the SERVER_* variables
+ * configure it (see .env.example). SIGTERM/SIGINT stop accepting, let in-flight runs finish (up to
+ * SERVER_SHUTDOWN_TIMEOUT_MS) and close connections.
+ */
+import { serve } from "@hono/node-server";
+import { parseArgs } from "node:util";
+import ipaddr from "ipaddr.js";
+import { getEnv } from "../lib/env.js";
+import { ConfigError } from "../lib/errors.js";
+import { createLogger } from "../lib/logger.js";
+import { createApp } from "./app.js";
+import { buildServerRuntime } from "./runtime.js";
+
+function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === "loopback";
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } }, allowPositionals: false });
+  const env = getEnv();
+  const logger = createLogger({ name: "server", level: env.LOG_LEVEL });
+  const host = values.host ?? env.HOST;
+  const port = values.port !== undefined ? Number(values.port) : env.PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be 0-65535, got '${values.port}'.`, { setting: "PORT" });
+  if (!env.SERVER_API_KEYS && !isLoopback(host)) {
+    throw new ConfigError(`Refusing to serve without API keys on ${host}: set SERVER_API_KEYS (key:owner pairs) or bind HOST to 127.0.0.1.`, { setting: "SERVER_API_KEYS" });
+  }
+
+  const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});
+  if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
+  for (const warning of runtime.warnings) logger.warn(warning);
+  const { deps } = runtime;
+  let draining = false;
+  deps.draining = () => draining;
+  await deps.queue.startWorker(runtime.handler, { concurrency: env.SERVER_RUN_CONCURRENCY });
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
+    // One machine-readable line on stdout for scripts and tests that start the server on port 0.
+    process.stdout.write(`${JSON.stringify({ listening: `http://${host}:${info.port}` })}\n`);
+  });
+
+  const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal }, "shutting down: no new runs, finishing in-flight runs");
+    server.close();
+    await deps.queue.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
+    await runtime.close();
+    logger.info("stopped");
+    logger.flush?.();
+    setTimeout(() => process.exit(0), 50).unref();
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`switchboard server: ${message}\n`);
+  process.exit(1);
+});

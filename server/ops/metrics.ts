@@ -1,0 +1,93 @@
+/**
+ * The server's Prometheus registry, created in this one module so other areas (tracing's cost
+ * counters) register into the same registry: runs by status, run duration, queue depth, runs in
+ * flight, tokens and tool calls.
+ */
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { LLMResult } from "@langchain/core/outputs";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { RunObserver } from "../runs/handler.js";
+import type { RunRecord } from "../storage/types.js";
+
+/** The server's metrics. */
+export interface ServerMetrics {
+  registry: Registry;
+  runsCreated: Counter<"strategy">;
+  runsFinished: Counter<"status" | "graph_id">;
+  runDuration: Histogram<"status" | "graph_id">;
+  runsInFlight: Gauge;
+  queueDepth: Gauge;
+  tokens: Counter<"kind" | "graph_id">;
+  toolCalls: Counter<"tool" | "graph_id">;
+  /** Run hooks for the handler. */
+  observer: RunObserver;
+}
+
+/** Creates the registry and the server's metrics; `queueDepth` is read from `depth` at scrape time. */
+export function createServerMetrics(options: { depth?: () => Promise<number>; defaultMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
+  const runsCreated = new Counter({ name: "switchboard_runs_created_total", help: "Runs created, by multitask strategy.", labelNames: ["strategy"] as const, registers: [registry] });
+  const runsFinished = new Counter({ name: "switchboard_runs_total", help: "Runs finished, by final status.", labelNames: ["status", "graph_id"] as const, registers: [registry] });
+  const runDuration = new Histogram({
+    name: "switchboard_run_duration_seconds",
+    help: "Run execution time, by final status.",
+    labelNames: ["status", "graph_id"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const runsInFlight = new Gauge({ name: "switchboard_runs_in_flight", help: "Runs executing in this process.", registers: [registry] });
+  const depth = options.depth;
+  const queueDepth = new Gauge({
+    name: "switchboard_queue_depth",
+    help: "Runs waiting for a worker.",
+    registers: [registry],
+    async collect() {
+      if (depth) this.set(await depth().catch(() => 0));
+    },
+  });
+  const tokens = new Counter({ name: "switchboard_tokens_total", help: "Model tokens, by kind (input/output).", labelNames: ["kind", "graph_id"] as const, registers: [registry] });
+  const toolCalls = new Counter({ name: "switchboard_tool_calls_total", help: "Tool calls made by runs.", labelNames: ["tool", "graph_id"] as const, registers: [registry] });
+
+  const observer: RunObserver = {
+    started: () => runsInFlight.inc(),
+    finished(run: RunRecord, status, seconds) {
+      runsInFlight.dec();
+      runsFinished.inc({ status, graph_id: run.kwargs.graph_id });
+      runDuration.observe({ status, graph_id: run.kwargs.graph_id }, seconds);
+    },
+    callbacks: (run: RunRecord) => [new UsageCounter(run.kwargs.graph_id, tokens, toolCalls)],
+  };
+  return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, tokens, toolCalls, observer };
+}
+
+/** Counts tokens from model results and tool starts, per graph. */
+class UsageCounter extends BaseCallbackHandler {
+  name = "switchboard_usage_counter";
+
+  constructor(
+    private readonly graphId: string,
+    private readonly tokens: Counter<"kind" | "graph_id">,
+    private readonly toolCalls: Counter<"tool" | "graph_id">,
+  ) {
+    super();
+  }
+
+  override handleLLMEnd(output: LLMResult): void {
+    let input = 0;
+    let outputTokens = 0;
+    for (const generations of output.generations) {
+      for (const generation of generations) {
+        const usage = (generation as { message?: { usage_metadata?: { input_tokens?: number; output_tokens?: number } } }).message?.usage_metadata;
+        input += usage?.input_tokens ?? 0;
+        outputTokens += usage?.output_tokens ?? 0;
+      }
+    }
+    if (input > 0) this.tokens.inc({ kind: "input", graph_id: this.graphId }, input);
+    if (outputTokens > 0) this.tokens.inc({ kind: "output", graph_id: this.graphId }, outputTokens);
+  }
+
+  override handleToolStart(tool: { id?: string[]; name?: string } | undefined, _input: string, _runId: string, _parentRunId?: string, _tags?: string[], _metadata?: Record<string, unknown>, runName?: string): void {
+    this.toolCalls.inc({ tool: runName ?? tool?.name ?? tool?.id?.at(-1) ?? "unknown", graph_id: this.graphId });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds everything a server (or a worker) process runs on from the environment: storage,
+ * checkpointer, store, event log, queue, graphs, metrics, run handler. Redis when REDIS_URL or
+ * REDIS_CLUSTER_NODES is set, else the embedded in-memory mode. No HTTP here.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Env } from "../lib/env.js";
+import type { Logger } from "../lib/logger.js";
+import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
+import { GRAPHS, graphEntryPath, longTermServices, type GraphDeps } from "../graphs/index.js";
+import { ensureSystemAssistants } from "./assistants/service.js";
+import type { AppDeps } from "./deps.js";
+import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
+import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
+import { parseApiKeys } from "./middleware/auth.js";
+import { createServerMetrics } from "./ops/metrics.js";
+import { InMemoryRunEventLog } from "./runs/event-log-memory.js";
+import { RedisRunEventLog } from "./runs/event-log-redis.js";
+import { createRunHandler } from "./runs/handler.js";
+import { InProcessRunQueue } from "./runs/in-process-queue.js";
+import type { RunHandler } from "./runs/seams.js";
+import { createMemoryStorage } from "./storage/memory.js";
+import { createRedisStorage } from "./storage/redis.js";
+
+/** The project's own langgraph.json. */
+export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
+
+/** A built runtime: the app's deps plus the handler and what to close. */
+export interface ServerRuntime {
+  deps: AppDeps;
+  handler: RunHandler;
+  /** Start-up notes (embedded mode, auth off, graphs that failed to load). */
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the runtime for a langgraph.json (`configPath`, default the project's). */
+export async function buildServerRuntime(env: Env, logger: Logger, options: { configPath?: string; graphDeps?: GraphDeps } = {}): Promise<ServerRuntime> {
+  const warnings: string[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
+  const redisConfigured = Boolean(clusterNodes || env.REDIS_URL);
+
+  const checkpointer = await createCheckpointer(env, logger);
+  closers.push(() => checkpointer.close());
+  const memory = await openLongTermMemory(env, { logger });
+  closers.push(() => memory.close());
+
+  let redis: RedisConnection | undefined;
+  if (redisConfigured) {
+    redis = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-server", logger });
+    const connection = redis;
+    closers.push(async () => void (connection.isOpen ? await connection.close() : undefined));
+  } else {
+    warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
+  }
+  const storage = redis ? createRedisStorage(redis, env.REDIS_KEY_PREFIX) : createMemoryStorage();
+  const retainMs = env.SERVER_EVENTS_RETAIN_SECONDS * 1000;
+  const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
+  if (redisEvents) closers.unshift(() => redisEvents.close());
+  const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
+  const queue = new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
+
+  const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
+  const projectConfig = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON);
+  const services: GraphDeps = { ...longTermServices(memory), ...options.graphDeps };
+  // The project's own graphs are compiled from the registry with this process's memory services.
+  const fromRegistry = (id: string, spec: string): ServableGraph | undefined => {
+    const registered = GRAPHS.find((graph) => graph.id === id);
+    if (!projectConfig || !registered || graphEntryPath(id) !== spec) return undefined;
+    return registered.createBuilder(services).compile({ name: id }) as unknown as ServableGraph;
+  };
+  const loaded = await loadGraphs(config, fromRegistry);
+  const graphs = new GraphRegistry(
+    loaded.graphs.map((graph) => ({ ...graph, ...(GRAPHS.find((entry) => entry.id === graph.id) ? { description: GRAPHS.find((entry) => entry.id === graph.id)!.description } : {}) })),
+    loaded.failures,
+  );
+  graphs.attach(checkpointer.saver, memory.store);
+  for (const failure of loaded.failures) warnings.push(`Graph '${failure.id}' failed to load and is not served: ${failure.error}`);
+  await ensureSystemAssistants(storage, graphs);
+
+  const metrics = createServerMetrics({ depth: () => queue.depth() });
+  const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  const deps: AppDeps = {
+    storage,
+    graphs,
+    saver: checkpointer.saver,
+    store: memory.store,
+    events,
+    queue,
+    logger,
+    metrics,
+    apiKeys,
+    corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
+    bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
+  };
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer });
+  return {
+    deps,
+    handler,
+    warnings,
+    async close() {
+      for (const close of closers) await close().catch((error: unknown) => logger.warn({ err: error }, "closing a connection failed"));
+    },
+  };
+}

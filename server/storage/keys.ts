@@ -1,0 +1,77 @@
+/**
+ * The server's Redis key layout, built in this one module (same discipline as the saver's).
+ *
+ * A thread's keys share its `{<thread>}` hash tag, so one Lua script can decide a multitask
+ * strategy and store a run atomically in one Redis Cluster slot. A stateless run's temporary
+ * thread has the run's id, so it also lives in one slot.
+ *
+ *   <p>srv:{<thread>}:thread      HASH  owner, doc (JSON), status, updated_at, values, interrupts, graph_id, assistant_id
+ *   <p>srv:{<thread>}:runs        ZSET  run ids by creation time (ms)
+ *   <p>srv:{<thread>}:active      LIST  pending/running run ids in execution order; the first one executes
+ *   <p>srv:{<thread>}:run:<run>   HASH  doc (JSON, immutable), status, updated_at, pre_checkpoint, cancel
+ *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON), expired after the run
+ *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
+ *   <p>srv:assistants             ZSET  assistant ids by creation time
+ *   <p>srv:assistant:<id>         STRING assistant JSON
+ *   <p>srv:assistant:<id>:versions LIST assistant JSON per version, newest first
+ */
+import { hashTag } from "../../memory/redis-saver/keys.js";
+import { ownerLabel } from "../../memory/owners.js";
+
+/** Builds the server's keys under one prefix (REDIS_KEY_PREFIX). */
+export class ServerKeys {
+  private readonly base: string;
+
+  constructor(prefix: string) {
+    this.base = `${prefix}srv:`;
+  }
+
+  private tagged(threadId: string): string {
+    return `${this.base}{${hashTag(threadId)}}:`;
+  }
+
+  /** The thread hash. */
+  thread(threadId: string): string {
+    return `${this.tagged(threadId)}thread`;
+  }
+
+  /** The thread's run index. */
+  runs(threadId: string): string {
+    return `${this.tagged(threadId)}runs`;
+  }
+
+  /** The thread's active runs, in execution order. */
+  active(threadId: string): string {
+    return `${this.tagged(threadId)}active`;
+  }
+
+  /** One run of the thread. */
+  run(threadId: string, runId: string): string {
+    return `${this.tagged(threadId)}run:${runId}`;
+  }
+
+  /** The run's event stream. */
+  events(runId: string): string {
+    return `${this.tagged(runId)}events`;
+  }
+
+  /** The owner's thread index. */
+  ownerThreads(owner: string): string {
+    return `${this.base}owner:${ownerLabel(owner)}:threads`;
+  }
+
+  /** The assistant index. */
+  assistants(): string {
+    return `${this.base}assistants`;
+  }
+
+  /** One assistant. */
+  assistant(id: string): string {
+    return `${this.base}assistant:${id}`;
+  }
+
+  /** An assistant's versions. */
+  assistantVersions(id: string): string {
+    return `${this.base}assistant:${id}:versions`;
+  }
+}

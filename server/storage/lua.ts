@@ -1,0 +1,107 @@
+/**
+ * The Lua scripts that keep a thread's runs consistent across replicas: deciding a multitask
+ * strategy, ending a run and cancelling one each happen in one atomic step on the thread's slot,
+ * so two servers can never both start a run on one thread nor lose a queued run.
+ */
+import { createHash } from "node:crypto";
+import type { RedisConnection } from "../../lib/redis.js";
+
+/** A script and its SHA1. */
+export interface Script {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+/** Runs a script by SHA, sending the source once when Redis does not know it (restart, failover). */
+export async function runScript(redis: RedisConnection, lua: Script, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalSha(lua.sha, { keys, arguments: args });
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+    return redis.eval(lua.source, { keys, arguments: args });
+  }
+}
+
+/**
+ * KEYS: thread, active, runs, run. ARGV: run id, run doc, strategy, if_not_exists, owner, now (ISO),
+ * created (ms), new thread doc, graph id, assistant id.
+ * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread.
+ */
+export const CREATE_RUN = script(`
+local owner = redis.call('HGET', KEYS[1], 'owner')
+local outcome = 'created'
+if not owner then
+  if ARGV[4] ~= 'create' then return {'no_thread'} end
+  redis.call('HSET', KEYS[1], 'owner', ARGV[5], 'doc', ARGV[8], 'status', 'idle', 'updated_at', ARGV[6])
+  outcome = 'created_thread'
+elseif owner ~= ARGV[5] then
+  return {'no_thread'}
+end
+local active = redis.call('LRANGE', KEYS[2], 0, -1)
+if #active > 0 and ARGV[3] == 'reject' then
+  table.insert(active, 1, 'busy')
+  return active
+end
+redis.call('HSET', KEYS[4], 'doc', ARGV[2], 'status', 'pending', 'updated_at', ARGV[6])
+redis.call('ZADD', KEYS[3], ARGV[7], ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'status', 'busy', 'updated_at', ARGV[6], 'graph_id', ARGV[9], 'assistant_id', ARGV[10])
+table.insert(active, 1, outcome)
+return active
+`);
+
+/**
+ * KEYS: thread, active, run, runs. ARGV: run id, run status, now, thread status, values JSON ('' = keep),
+ * interrupts JSON, delete run ('1'). Returns the run now first in the active list, or false.
+ */
+export const FINISH_RUN = script(`
+redis.call('LREM', KEYS[2], 0, ARGV[1])
+if ARGV[7] == '1' then
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[4], ARGV[1])
+elseif redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('HSET', KEYS[3], 'status', ARGV[2], 'updated_at', ARGV[3])
+end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local status = ARGV[4]
+  if head then status = 'busy' end
+  redis.call('HSET', KEYS[1], 'status', status, 'updated_at', ARGV[3])
+  if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'values', ARGV[5], 'interrupts', ARGV[6]) end
+end
+return head
+`);
+
+/**
+ * KEYS: thread, active, run, runs. ARGV: run id, action, now.
+ * Returns missing | done | head (flagged for its worker) | removed (it was still waiting).
+ */
+export const CANCEL_RUN = script(`
+local status = redis.call('HGET', KEYS[3], 'status')
+if not status then return 'missing' end
+if status ~= 'pending' and status ~= 'running' then return 'done' end
+if redis.call('LINDEX', KEYS[2], 0) == ARGV[1] then
+  redis.call('HSET', KEYS[3], 'cancel', ARGV[2])
+  return 'head'
+end
+redis.call('LREM', KEYS[2], 0, ARGV[1])
+if ARGV[2] == 'rollback' then
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[4], ARGV[1])
+else
+  redis.call('HSET', KEYS[3], 'status', 'interrupted', 'updated_at', ARGV[3])
+end
+return 'removed'
+`);
+
+/** KEYS: run. ARGV: now. Pending → running, only if the run still exists and is pending. */
+export const MARK_RUNNING = script(`
+if redis.call('HGET', KEYS[1], 'status') == 'pending' then
+  redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1])
+end
+return 1
+`);

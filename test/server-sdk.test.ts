@@ -1,0 +1,67 @@
+/**
+ * The official @langchain/langgraph-sdk Client against the server on a free port, serving a
+ * langgraph.json Switchboard does not ship (echo, interrupt() approval, a slow counter), on Redis
+ * and in the embedded mode.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "@langchain/langgraph-sdk";
+import { FIXTURE_CONFIG, startTestServer, type TestServer } from "./support/server.js";
+
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of stream) out.push(item);
+  return out;
+}
+
+for (const mode of ["redis", "embedded"] as const) {
+  describe(`server on a foreign langgraph.json (${mode})`, () => {
+    let server: TestServer;
+    let client: Client;
+
+    beforeAll(async () => {
+      server = await startTestServer({ redis: mode === "redis", configPath: FIXTURE_CONFIG });
+      client = server.client();
+    });
+    afterAll(async () => server?.close());
+
+    it("registers one assistant per loadable graph and reports the broken one", async () => {
+      const assistants = await client.assistants.search({ limit: 100 });
+      expect(assistants.map((assistant) => assistant.graph_id).sort()).toEqual(["approval", "echo", "slow", "trivial"]);
+      expect(server.runtime.warnings.some((warning) => warning.includes("'broken'"))).toBe(true);
+      const echo = await client.assistants.get("echo");
+      expect(echo.assistant_id).toBe("046b5dc7-2108-582c-9c6c-31d556d138f0");
+    });
+
+    it("waits for a thread run and a stateless run", async () => {
+      const thread = await client.threads.create();
+      const values = (await client.runs.wait(thread.thread_id, "echo", { input: { messages: [{ role: "human", content: "hi" }] } })) as { messages: { content: string }[] };
+      expect(values.messages.at(-1)?.content).toBe("echo: hi");
+      const stateless = (await client.runs.wait(null, "echo", { input: { messages: [{ role: "human", content: "yo" }] } })) as { echoed: number };
+      expect(stateless.echoed).toBe(1);
+      const state = await client.threads.getState(thread.thread_id);
+      expect((state.values as { echoed: number }).echoed).toBe(1);
+      expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
+    });
+
+    it("streams updates and values with ids, metadata first", async () => {
+      const thread = await client.threads.create();
+      const chunks = await collect(client.runs.stream(thread.thread_id, "echo", { input: { messages: [{ role: "human", content: "s" }] }, streamMode: ["updates", "values"] }));
+      expect(chunks[0]?.event).toBe("metadata");
+      expect(chunks.some((chunk) => chunk.event === "updates" && JSON.stringify(chunk.data).includes("echo: s"))).toBe(true);
+      expect(chunks.filter((chunk) => chunk.event === "values").length).toBeGreaterThan(0);
+    });
+
+    it("pauses at interrupt() and resumes with a Command", async () => {
+      const thread = await client.threads.create();
+      const paused = (await client.runs.wait(thread.thread_id, "approval", { input: { request: "deploy" } })) as { __interrupt__?: { value: unknown }[] };
+      expect(paused.__interrupt__?.[0]?.value).toEqual({ question: "approve deploy?" });
+      const pausedThread = await client.threads.get(thread.thread_id);
+      expect(pausedThread.status).toBe("interrupted");
+      expect(Object.values(pausedThread.interrupts ?? {}).flat().length).toBe(1);
+      const done = (await client.runs.wait(thread.thread_id, "approval", { command: { resume: "yes" } })) as { decision: string; log: string[] };
+      expect(done.decision).toBe("yes");
+      expect(done.log).toEqual(["prepared deploy", "decided yes"]);
+      expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
+    });
+  });
+}

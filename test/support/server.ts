@@ -1,0 +1,60 @@
+/**
+ * Starts the Switchboard server in this process on a free port for SDK tests: embedded mode or
+ * Redis under a unique key prefix (deleted by `close`), any langgraph.json, optional API keys.
+ */
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import { Client } from "@langchain/langgraph-sdk";
+import { parseEnv } from "../../lib/env.js";
+import { silentLogger } from "../../lib/logger.js";
+import { connectRedis } from "../../lib/redis.js";
+import type { GraphDeps } from "../../graphs/index.js";
+import { createApp } from "../../server/app.js";
+import { buildServerRuntime, type ServerRuntime } from "../../server/runtime.js";
+import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./redis.js";
+
+/** A running test server. */
+export interface TestServer {
+  url: string;
+  runtime: ServerRuntime;
+  /** An SDK client (with an API key when given). */
+  client(apiKey?: string): Client;
+  close(): Promise<void>;
+}
+
+/** The fixture langgraph.json with graphs Switchboard does not ship. */
+export const FIXTURE_CONFIG = new URL("../../server/test-fixtures/langgraph.json", import.meta.url).pathname;
+
+/** Starts a server; `redis: true` = on the shared Redis under a fresh prefix. */
+export async function startTestServer(options: { redis?: boolean; configPath?: string; graphDeps?: GraphDeps; apiKeys?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const prefix = uniquePrefix("server");
+  const env = parseEnv({
+    ...(options.redis ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix } : {}),
+    ...(options.apiKeys ? { SERVER_API_KEYS: options.apiKeys } : {}),
+    WORKSPACE_DIR: "./workspace/test-server",
+    ...options.env,
+  });
+  const runtime = await buildServerRuntime(env, silentLogger(), { ...(options.configPath ? { configPath: options.configPath } : {}), ...(options.graphDeps ? { graphDeps: options.graphDeps } : {}) });
+  await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 8 });
+  const app = createApp(runtime.deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    runtime,
+    client: (apiKey?: string) => new Client({ apiUrl: url, ...(apiKey ? { apiKey } : {}), defaultHeaders: {} }),
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await runtime.deps.queue.close({ drain: false });
+      await runtime.close();
+      if (options.redis) {
+        const redis = await connectRedis({ url: testRedisUrl() });
+        await deleteByPrefix(redis, prefix);
+        await redis.close();
+      }
+    },
+  };
+}
