@@ -19,6 +19,7 @@ import { createServerMetrics } from "./ops/metrics.js";
 import { InMemoryRunEventLog } from "./runs/event-log-memory.js";
 import { RedisRunEventLog } from "./runs/event-log-redis.js";
 import { createRunHandler } from "./runs/handler.js";
+import { createRedisRunQueue } from "./queue/index.js";
 import { InProcessRunQueue } from "./runs/in-process-queue.js";
 import type { RunHandler } from "./runs/seams.js";
 import { createMemoryStorage } from "./storage/memory.js";
@@ -61,7 +62,8 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
-  const queue = new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
+  // With Redis, runs go through the shared queue so any worker process can execute them (server/queue/).
+  const queue = (redis ? createRedisRunQueue(env, { logger }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   const projectConfig = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON);

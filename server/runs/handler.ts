@@ -7,6 +7,7 @@
  * stays in the run record for runs that never got that far.
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { LeaseLostError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { GraphRegistry } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../storage/types.js";
@@ -86,7 +87,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     const callbacks = deps.observer?.callbacks?.(run);
     const options = omitUndefined({
-      configurable: config.configurable,
+      // The worker's additions (fencing token, tool-call ledger) ride along with the caller's.
+      configurable: context.configurable ? { ...config.configurable, ...context.configurable } : config.configurable,
       recursionLimit: config.recursion_limit,
       tags: config.tags,
       metadata: config.metadata,
@@ -122,7 +124,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       status = "interrupted";
       rollback = reason.action === "rollback";
       threadStatus = (mapper.lastCheckpoint?.next.length ?? 0) > 0 ? "interrupted" : "idle";
-    } else if (reason?.kind === "shutdown") {
+    } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError) {
+      // Shutting down, or another worker took the run over (this one lost its lease): write nothing more.
       handBack = true;
       status = "pending";
     } else {
@@ -136,8 +139,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
 
   await marking.catch(() => undefined);
   if (handBack) {
-    // Shutting down: the run stays first in its thread's queue for a worker to take over.
-    await events.finish(run.run_id).catch(() => undefined);
+    // Shutting down: the run stays first in its thread's queue for a worker to take over; its
+    // stream stays open so connected clients keep following it there.
+    await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
     return status;
   }
   if (rollback) {

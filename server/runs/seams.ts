@@ -67,6 +67,8 @@ export interface RunEventLog {
   append(runId: string, event: string, data: unknown): Promise<string>;
   /** Marks the run's stream finished; readers stop after the last event; the log expires later. */
   finish(runId: string): Promise<void>;
+  /** Stops holding the run's events in this process without ending its stream (the run was handed to another worker). */
+  handOff?(runId: string): Promise<void>;
   /**
    * Events after `after` (all when unset), following live until `finish` or `signal`. `isLive` is
    * asked when nothing arrived for a while: false (the run ended and its log expired, or it never
