@@ -53,11 +53,15 @@ export function scaleScript(webhookUrl: string | undefined): (request: RecordedR
   };
 }
 
-/** Starts the stub playing `scaleScript`, answering each call after `delayMs`. */
-export async function startScaleStub(options: { delayMs?: number; webhookUrl?: string } = {}): Promise<OpenAIStub> {
+/** Starts the stub playing `scaleScript`, answering each call after `delayMs` (`slowDelayMs` for jobs tagged `job-slow…`). */
+export async function startScaleStub(options: { delayMs?: number; slowDelayMs?: number; webhookUrl?: string } = {}): Promise<OpenAIStub> {
   const stub = await startOpenAIStub();
   const script = scaleScript(options.webhookUrl);
-  stub.onRequest((request) => ({ ...script(request), ...(options.delayMs ? { delayMs: options.delayMs } : {}) }));
+  stub.onRequest((request) => {
+    const slow = options.slowDelayMs !== undefined && allText(request).includes("job-slow");
+    const delayMs = slow ? options.slowDelayMs : options.delayMs;
+    return { ...script(request), ...(delayMs ? { delayMs } : {}) };
+  });
   return stub;
 }
 
