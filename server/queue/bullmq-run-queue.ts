@@ -47,6 +47,8 @@ interface JobData extends RunJob {
 }
 
 const QUEUE_NAME = "runs";
+/** When a run handed back by its handler (e.g. Redis went away mid-run) is tried again. */
+const HANDED_BACK_RETRY_MS = 1_000;
 
 /** The hash-tagged BullMQ prefix for a Switchboard key prefix. */
 export function queuePrefixFor(keyPrefix: string): string {
@@ -210,6 +212,7 @@ export class BullMqRunQueue implements RunQueue {
       const job_: RunJob = { runId, threadId: job.data.threadId, owner: job.data.owner };
       const status = await handler(job_, { signal: run.controller.signal, abortReason: reason, attempt });
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
+      if (status === "pending") throw new RunDeferredError(`run ${runId} was handed back unfinished`, HANDED_BACK_RETRY_MS, { started: true });
       if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, runId).catch(() => {});
       return status;
     } catch (error) {

@@ -7,7 +7,7 @@
  * stays in the run record for runs that never got that far.
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { LeaseLostError } from "../../lib/errors.js";
+import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { GraphRegistry } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../storage/types.js";
@@ -124,8 +124,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       status = "interrupted";
       rollback = reason.action === "rollback";
       threadStatus = (mapper.lastCheckpoint?.next.length ?? 0) > 0 ? "interrupted" : "idle";
-    } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError) {
-      // Shutting down, or another worker took the run over (this one lost its lease): write nothing more.
+    } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError || (error instanceof UpstreamUnavailableError && error.upstream === "redis")) {
+      // Shutting down, another worker took the run over (this one lost its lease), or Redis went
+      // away mid-run: write nothing more; the queue retries the run from its last checkpoint.
       handBack = true;
       status = "pending";
     } else {

@@ -33,7 +33,10 @@ export interface RunJobContext {
   configurable?: Record<string, unknown>;
 }
 
-/** Executes one run to its end and returns its final status; never throws for run failures. */
+/**
+ * Executes one run to its end and returns its final status; never throws for run failures.
+ * `pending` means the run was handed back unfinished (shutdown, lease lost, Redis away): the queue retries it.
+ */
 export type RunHandler = (job: RunJob, context: RunJobContext) => Promise<RunStatus>;
 
 /** Queue of runs waiting for a worker. */
