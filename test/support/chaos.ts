@@ -6,6 +6,7 @@
  */
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../../lib/redis.js";
+import { SaverKeys } from "../../memory/redis-saver/keys.js";
 import { testRedisUrl, uniquePrefix } from "./redis.js";
 import { scaleGoal, startScaleStub, startSwitchboard, startWebhookReceiver, type SwitchboardProcess } from "./scale-harness.js";
 import { cleanQueuePrefix } from "./scale.js";
@@ -100,9 +101,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await submit(wave);
       let victim: SwitchboardProcess | undefined;
       let held = 0;
+      let waitedSince = Date.now();
       while (!victim && Date.now() < deadline) {
-        await pause(200);
-        const holders = await leaseHolders(redis, prefix);
+        await pause(100);
+        // Runs finished before a worker could be caught holding one: send another wave.
+        if (Date.now() - waitedSince > 5_000 && runs.length < options.runs) {
+          await submit(wave);
+          waitedSince = Date.now();
+        }
+        const holders = await leaseHolders(redis, prefix, unfinished().map((run) => run.threadId));
         const alive = workers.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
         // Keep one worker alive: replacements take seconds to start on a busy machine.
         if (alive.length < 2) continue;
@@ -153,16 +160,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** How many thread leases each worker pid holds now (lease values are `<token>:<run>@<host>:<pid>:<id>`). */
-async function leaseHolders(redis: Awaited<ReturnType<typeof connectRedis>>, prefix: string): Promise<Map<number, number>> {
+/** How many of these threads' leases each worker pid holds now (lease values are `<token>:<run>@<host>:<pid>:<id>`). */
+async function leaseHolders(redis: Awaited<ReturnType<typeof connectRedis>>, prefix: string, threadIds: string[]): Promise<Map<number, number>> {
   const counts = new Map<number, number>();
-  const client = redis as never as { scanIterator(options: unknown): AsyncIterable<string[]> };
-  for await (const batch of client.scanIterator({ MATCH: `${prefix}cp:*:lease`, COUNT: 1_000 })) {
-    const values = batch.length > 0 ? await Promise.all(batch.map((key) => redis.get(key))) : [];
-    for (const value of values) {
-      const pid = Number(/@[^:]+:(\d+):/.exec(String(value))?.[1]);
-      if (pid) counts.set(pid, (counts.get(pid) ?? 0) + 1);
-    }
+  const values = await Promise.all(threadIds.map((threadId) => redis.get(new SaverKeys(prefix).lease(threadId).lease)));
+  for (const value of values) {
+    const pid = Number(/@[^:]+:(\d+):/.exec(String(value))?.[1]);
+    if (pid) counts.set(pid, (counts.get(pid) ?? 0) + 1);
   }
   return counts;
 }
