@@ -1,6 +1,6 @@
 /**
  * `npm run chaos [-- runs kills]`: the chaos bar. 100 supervisor runs that each send a webhook
- * (default), on 3 worker processes behind 1 API process, while a worker holding runs is killed
+ * (default), on 4 worker processes behind 1 API process, while a worker holding runs is killed
  * with SIGKILL 20 times (and replaced). Bar: every run finished, 0 lost, 0 duplicated side effects.
  * Needs Redis on REDIS_URL (default 127.0.0.1:6379); uses a fresh key prefix and cleans it up.
  */
@@ -9,7 +9,7 @@ import { runChaos } from "../test/support/chaos.js";
 const [runs = 100, kills = 20] = process.argv.slice(2).map(Number);
 const started = Date.now();
 const stamp = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`;
-const report = await runChaos({ runs, kills, workers: 3, concurrency: 4, delayMs: 250, killEveryMs: 1_000, timeoutMs: 600_000, log: (line) => console.log(`${stamp()}  ${line}`) });
+const report = await runChaos({ runs, kills, workers: 4, concurrency: 4, delayMs: 250, killEveryMs: 1_000, timeoutMs: 600_000, log: (line) => console.log(`${stamp()}  ${line}`) });
 console.log("");
 console.log(`runs                      ${report.runs}`);
 console.log(`finished                  ${report.finished}`);

@@ -21,7 +21,7 @@ import { RedisRunEventLog } from "./runs/event-log-redis.js";
 import { createRunHandler } from "./runs/handler.js";
 import { createRedisRunQueue } from "./queue/index.js";
 import { InProcessRunQueue } from "./runs/in-process-queue.js";
-import type { RunHandler } from "./runs/seams.js";
+import type { RunHandler, RunJob } from "./runs/seams.js";
 import { createMemoryStorage } from "./storage/memory.js";
 import { createRedisStorage } from "./storage/redis.js";
 
@@ -63,7 +63,14 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
   // With Redis, runs go through the shared queue so any worker process can execute them (server/queue/).
-  const queue = (redis ? createRedisRunQueue(env, { logger }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
+  // A run the queue gives up on (it kept crashing its workers) ends as an error instead of staying "running".
+  const abandon = async (job: RunJob, reason: string) => {
+    await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);
+    const next = await storage.runs.finish(job.threadId ?? job.runId, job.runId, { status: "error", threadStatus: "error" });
+    await events.finish(job.runId);
+    if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
+  };
+  const queue = (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   const projectConfig = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON);

@@ -98,21 +98,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let kills = 0;
     let runsHitByKills = 0;
     while (kills < options.kills && Date.now() < deadline) {
-      await submit(wave);
+      // Spread the runs left over the kills left, so the last kills still find runs in flight.
+      await submit(Math.max(1, Math.min(wave, Math.floor((options.runs - runs.length) / Math.max(1, options.kills - kills)))));
       let victim: SwitchboardProcess | undefined;
       let held = 0;
       let waitedSince = Date.now();
       while (!victim && Date.now() < deadline) {
         await pause(100);
+        const alive = workers.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
+        // Keep one worker alive: replacements take seconds to start on a busy machine.
+        if (alive.length < 2) {
+          waitedSince = Date.now();
+          continue;
+        }
         // Runs finished before a worker could be caught holding one: send another wave.
-        if (Date.now() - waitedSince > 5_000 && runs.length < options.runs) {
-          await submit(wave);
+        if (Date.now() - waitedSince > 3_000 && runs.length < options.runs) {
+          await submit(Math.min(wave, Math.max(1, Math.floor((options.runs - runs.length) / Math.max(1, options.kills - kills)))));
           waitedSince = Date.now();
         }
         const holders = await leaseHolders(redis, prefix, unfinished().map((run) => run.threadId));
-        const alive = workers.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
-        // Keep one worker alive: replacements take seconds to start on a busy machine.
-        if (alive.length < 2) continue;
         victim = alive.filter((worker) => (holders.get(worker.child.pid!) ?? 0) > 0).sort(() => Math.random() - 0.5)[0];
         held = victim ? holders.get(victim.child.pid!)! : 0;
       }
@@ -121,10 +125,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills += 1;
       runsHitByKills += held;
       workers.splice(workers.indexOf(victim), 1);
-      void startSwitchboard("worker", env).then((replacement) => {
-        workers.push(replacement);
-        processes.push(replacement);
-      });
+      const replace = (): Promise<void> =>
+        startSwitchboard("worker", env).then(
+          (replacement) => {
+            workers.push(replacement);
+            processes.push(replacement);
+          },
+          (error: unknown) => {
+            log(`a replacement worker failed to start (${(error as Error).message.split("\n")[0]}); starting another`);
+            return replace();
+          },
+        );
+      void replace();
       await refresh();
       log(`kill ${kills}: worker ${victim.child.pid} holding ${held} run(s); ${runs.length} submitted, ${runs.length - unfinished().length} ended`);
       await pause(options.killEveryMs ?? 1_000);

@@ -123,7 +123,11 @@ export async function startSwitchboard(kind: "serve" | "worker", env: Record<str
   child.stderr!.on("data", (chunk) => (stderr = (stderr + String(chunk)).slice(-20_000)));
   const url = await new Promise<string | undefined>((resolve, reject) => {
     let stdout = "";
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start within 60 s:\n${stderr}`)), 60_000);
+    // Generous: on a loaded machine a process needs tens of seconds to load the graphs.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${kind} did not start within 180 s:\n${stderr}`));
+    }, 180_000);
     child.stdout!.on("data", (chunk) => {
       stdout += String(chunk);
       const line = stdout.split("\n").find((candidate) => candidate.includes('"listening"') || candidate.includes('"worker"'));
