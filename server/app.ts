@@ -2,7 +2,7 @@
  * The Hono app speaking the LangGraph API: middleware, route modules, one error path.
  * `createApp(deps)` does not listen; `main.ts` does.
  */
-import { Hono } from "hono";
+import { Hono, type Context, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { InvalidInputError, SwitchboardError } from "../lib/errors.js";
@@ -25,6 +25,16 @@ class PayloadTooLargeError extends SwitchboardError {
   }
 }
 
+/** Chrome asks before a public page (Studio) calls a local server: say yes on CORS preflights. */
+function allowPrivateNetwork() {
+  return async function answerPrivateNetworkPreflight(c: Context, next: Next) {
+    await next();
+    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-private-network") === "true") {
+      c.res.headers.set("Access-Control-Allow-Private-Network", "true");
+    }
+  };
+}
+
 /** Builds the app on its dependencies. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -32,6 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use(accessLog(deps.logger));
   if (deps.corsOrigins.length > 0) {
     const any = deps.corsOrigins.includes("*");
+    app.use(allowPrivateNetwork());
     app.use(
       cors({
         origin: any ? "*" : deps.corsOrigins,

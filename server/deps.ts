@@ -7,7 +7,7 @@ import type { GraphRegistry } from "./graphs/registry.js";
 import type { ApiKeys } from "./middleware/auth.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { RunEventLog, RunQueue } from "./runs/seams.js";
-import type { Storage } from "./storage/types.js";
+import type { RunRecord, Storage } from "./storage/types.js";
 import type { WorkerState } from "./worker/start.js";
 
 /** The app's dependencies. */
@@ -27,6 +27,8 @@ export interface AppDeps {
   corsOrigins: string[];
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
+  /** Runs created here and enqueued at once, handed to this process's handler without a read back. */
+  freshRuns?: Map<string, RunRecord>;
   /** Whether the server is shutting down (new runs are refused with 503). */
   draining?: () => boolean;
   /** This process's run workers, for /health and /ready (none: API only). */

@@ -9,7 +9,7 @@ import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
 import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
-import { GRAPHS, graphEntryPath, longTermServices, type GraphDeps } from "../graphs/index.js";
+import type { GraphDeps } from "../graphs/index.js";
 import { ensureSystemAssistants } from "./assistants/service.js";
 import type { AppDeps } from "./deps.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
@@ -24,6 +24,7 @@ import { InProcessRunQueue } from "./runs/in-process-queue.js";
 import type { RunHandler, RunJob } from "./runs/seams.js";
 import { createMemoryStorage } from "./storage/memory.js";
 import { createRedisStorage } from "./storage/redis.js";
+import type { RunRecord } from "./storage/types.js";
 
 /** The project's own langgraph.json. */
 export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
@@ -73,17 +74,19 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   const queue = (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
-  const projectConfig = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON);
-  const services: GraphDeps = { ...longTermServices(memory), ...options.graphDeps };
-  // The project's own graphs are compiled from the registry with this process's memory services.
+  // The project's own graphs are compiled from the registry with this process's memory services;
+  // other projects never load our agents and tools (imported only here, on demand).
+  const registry = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON) ? await import("../graphs/index.js") : undefined;
+  const services: GraphDeps = { ...(registry ? registry.longTermServices(memory) : {}), ...options.graphDeps };
   const fromRegistry = (id: string, spec: string): ServableGraph | undefined => {
-    const registered = GRAPHS.find((graph) => graph.id === id);
-    if (!projectConfig || !registered || graphEntryPath(id) !== spec) return undefined;
+    const registered = registry?.GRAPHS.find((graph) => graph.id === id);
+    if (!registry || !registered || registry.graphEntryPath(id) !== spec) return undefined;
     return registered.createBuilder(services).compile({ name: id }) as unknown as ServableGraph;
   };
   const loaded = await loadGraphs(config, fromRegistry);
+  const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
   const graphs = new GraphRegistry(
-    loaded.graphs.map((graph) => ({ ...graph, ...(GRAPHS.find((entry) => entry.id === graph.id) ? { description: GRAPHS.find((entry) => entry.id === graph.id)!.description } : {}) })),
+    loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}) })),
     loaded.failures,
   );
   graphs.attach(checkpointer.saver, memory.store);
@@ -92,6 +95,9 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  // Only an in-process queue runs what this process created, so only then is the record handed over.
+  // (With the Redis queue another process may run it, and the record would stay here forever.)
+  const freshRuns = queue instanceof InProcessRunQueue ? new Map<string, RunRecord>() : undefined;
   const deps: AppDeps = {
     storage,
     graphs,
@@ -104,8 +110,9 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     apiKeys,
     corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
+    ...(freshRuns ? { freshRuns } : {}),
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer });
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, ...(freshRuns ? { freshRuns } : {}) });
   return {
     deps,
     handler,

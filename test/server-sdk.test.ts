@@ -26,7 +26,7 @@ for (const mode of ["redis", "embedded"] as const) {
 
     it("registers one assistant per loadable graph and reports the broken one", async () => {
       const assistants = await client.assistants.search({ limit: 100 });
-      expect(assistants.map((assistant) => assistant.graph_id).sort()).toEqual(["approval", "echo", "slow", "trivial"]);
+      expect(assistants.map((assistant) => assistant.graph_id).sort()).toEqual(["approval", "echo", "failing", "slow", "trivial"]);
       expect(server.runtime.warnings.some((warning) => warning.includes("'broken'"))).toBe(true);
       const echo = await client.assistants.get("echo");
       expect(echo.assistant_id).toBe("046b5dc7-2108-582c-9c6c-31d556d138f0");

@@ -9,9 +9,14 @@ export function resolveAssistantId(graphs: GraphRegistry, idOrGraph: string): st
   return graphs.has(idOrGraph) ? assistantIdForGraph(idOrGraph) : idOrGraph;
 }
 
+/** System assistants never change: each registry keeps them in memory, saving a Redis read per run. */
+const systemAssistants = new WeakMap<GraphRegistry, Map<string, AssistantRecord>>();
+
 /** The assistant, if it exists and the owner may see it (system assistants are everyone's); 404 otherwise. */
 export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graphs">, owner: string, idOrGraph: string): Promise<AssistantRecord> {
   const id = resolveAssistantId(deps.graphs, idOrGraph);
+  const system = systemAssistants.get(deps.graphs)?.get(id);
+  if (system) return system;
   const record = await deps.storage.assistants.get(id);
   if (!record || (record.owner !== null && record.owner !== owner)) throw new NotFoundError("assistant", idOrGraph);
   return record;
@@ -20,8 +25,10 @@ export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graph
 /** Registers the system assistant of every served graph (idempotent; runs at start-up). */
 export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry): Promise<void> {
   const now = new Date().toISOString();
+  const cache = new Map<string, AssistantRecord>();
+  systemAssistants.set(graphs, cache);
   for (const graphId of graphs.ids()) {
-    await storage.assistants.create({
+    const { record } = await storage.assistants.create({
       assistant_id: assistantIdForGraph(graphId),
       graph_id: graphId,
       config: {},
@@ -34,6 +41,7 @@ export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegi
       updated_at: now,
       owner: null,
     });
+    if (record.owner === null && record.graph_id === graphId) cache.set(record.assistant_id, record);
   }
 }
 

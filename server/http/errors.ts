@@ -15,8 +15,9 @@ export function isRedisUnavailable(error: unknown): boolean {
   for (let current = error as { name?: string; code?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
     if (current instanceof UpstreamUnavailableError) return true;
     if (current.name && REDIS_ERROR_NAMES.has(current.name)) return true;
+    if (REDIS_ERROR_NAMES.has((current as object).constructor?.name ?? "")) return true;
     if (current.code === "ECONNREFUSED" || current.code === "ECONNRESET") return true;
-    if (typeof current.message === "string" && /The client is closed|Socket closed unexpectedly|Connection timeout|offline queue/i.test(current.message)) return true;
+    if (typeof current.message === "string" && /The client is (closed|offline)|Socket closed unexpectedly|Connection timeout|offline queue|ECONNREFUSED/i.test(current.message)) return true;
   }
   return false;
 }

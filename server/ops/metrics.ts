@@ -3,8 +3,6 @@
  * counters) register into the same registry: runs by status, run duration, queue depth, runs in
  * flight, tokens and tool calls.
  */
-import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import type { LLMResult } from "@langchain/core/outputs";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { RunObserver } from "../runs/handler.js";
 import type { RunRecord } from "../storage/types.js";
@@ -51,43 +49,16 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
 
   const observer: RunObserver = {
     started: () => runsInFlight.inc(),
-    finished(run: RunRecord, status, seconds) {
+    finished(run: RunRecord, status, seconds, usage) {
+      const graphId = run.kwargs.graph_id;
       runsInFlight.dec();
-      runsFinished.inc({ status, graph_id: run.kwargs.graph_id });
-      runDuration.observe({ status, graph_id: run.kwargs.graph_id }, seconds);
+      runsFinished.inc({ status, graph_id: graphId });
+      runDuration.observe({ status, graph_id: graphId }, seconds);
+      if (usage.inputTokens > 0) tokens.inc({ kind: "input", graph_id: graphId }, usage.inputTokens);
+      if (usage.outputTokens > 0) tokens.inc({ kind: "output", graph_id: graphId }, usage.outputTokens);
+      for (const [tool, count] of Object.entries(usage.toolCalls)) toolCalls.inc({ tool, graph_id: graphId }, count);
     },
-    callbacks: (run: RunRecord) => [new UsageCounter(run.kwargs.graph_id, tokens, toolCalls)],
   };
   return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, tokens, toolCalls, observer };
 }
 
-/** Counts tokens from model results and tool starts, per graph. */
-class UsageCounter extends BaseCallbackHandler {
-  name = "switchboard_usage_counter";
-
-  constructor(
-    private readonly graphId: string,
-    private readonly tokens: Counter<"kind" | "graph_id">,
-    private readonly toolCalls: Counter<"tool" | "graph_id">,
-  ) {
-    super();
-  }
-
-  override handleLLMEnd(output: LLMResult): void {
-    let input = 0;
-    let outputTokens = 0;
-    for (const generations of output.generations) {
-      for (const generation of generations) {
-        const usage = (generation as { message?: { usage_metadata?: { input_tokens?: number; output_tokens?: number } } }).message?.usage_metadata;
-        input += usage?.input_tokens ?? 0;
-        outputTokens += usage?.output_tokens ?? 0;
-      }
-    }
-    if (input > 0) this.tokens.inc({ kind: "input", graph_id: this.graphId }, input);
-    if (outputTokens > 0) this.tokens.inc({ kind: "output", graph_id: this.graphId }, outputTokens);
-  }
-
-  override handleToolStart(tool: { id?: string[]; name?: string } | undefined, _input: string, _runId: string, _parentRunId?: string, _tags?: string[], _metadata?: Record<string, unknown>, runName?: string): void {
-    this.toolCalls.inc({ tool: runName ?? tool?.name ?? tool?.id?.at(-1) ?? "unknown", graph_id: this.graphId });
-  }
-}

@@ -56,8 +56,8 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     const key = this.keys.events(runId);
     try {
-      if (entry) await Promise.all(entry.writes);
-      await Promise.all([this.redis.xAdd(key, "*", { e: END, d: "null" }), this.redis.pExpire(key, this.retainMs)]);
+      // One connection keeps commands in order: the end marker lands after the events without waiting for them.
+      await Promise.all([...(entry?.writes ?? []), this.redis.xAdd(key, "*", { e: END, d: "null" }), this.redis.pExpire(key, this.retainMs)]);
     } finally {
       entry?.buffer.finish();
       this.local.delete(runId);

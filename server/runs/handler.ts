@@ -9,19 +9,18 @@
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import type { GraphRegistry } from "../graphs/registry.js";
+import type { GraphRegistry, ServableGraph } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../storage/types.js";
-import { rollbackThread } from "./rollback.js";
+import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "./seams.js";
 import { serializeError } from "./serialize.js";
 import { RunStreamMapper } from "./stream-modes.js";
+import { usageBetween, type RunUsage } from "./usage.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
 export interface RunObserver {
   started?(run: RunRecord): void;
-  finished?(run: RunRecord, status: RunStatus, seconds: number): void;
-  /** Extra LangChain callbacks for the run (token and tool-call counters). */
-  callbacks?(run: RunRecord): unknown[];
+  finished?(run: RunRecord, status: RunStatus, seconds: number, usage: RunUsage): void;
 }
 
 /** What a handler needs; buildable without the HTTP layer. */
@@ -34,6 +33,8 @@ export interface RunHandlerDeps {
   queue: Pick<RunQueue, "enqueue">;
   logger: Logger;
   observer?: RunObserver;
+  /** Records created by this process and enqueued at once: the handler skips reading them back. */
+  freshRuns?: Map<string, RunRecord>;
 }
 
 /** The input LangGraph runs: a Command for resume/update/goto, else the input. */
@@ -55,7 +56,9 @@ function omitUndefined<T extends Record<string, unknown>>(value: T): Partial<T> 
 export function createRunHandler(deps: RunHandlerDeps): RunHandler {
   return async function handleRun(job: RunJob, context: RunJobContext): Promise<RunStatus> {
     const threadId = job.threadId ?? job.runId;
-    const run = await deps.storage.runs.get(threadId, job.runId);
+    const fresh = context.attempt === 0 ? deps.freshRuns?.get(job.runId) : undefined;
+    deps.freshRuns?.delete(job.runId);
+    const run = fresh ?? (await deps.storage.runs.get(threadId, job.runId));
     // Gone (rolled back, thread deleted) or already ended while it waited: nothing to execute.
     if (!run) return "error";
     if (run.status !== "pending" && run.status !== "running") return run.status;
@@ -63,29 +66,40 @@ export function createRunHandler(deps: RunHandlerDeps): RunHandler {
   };
 }
 
+interface Outcome {
+  status: RunStatus;
+  threadStatus: ThreadStatus;
+  rollback: boolean;
+  handBack: boolean;
+}
+
+async function streamGraph(graph: ServableGraph, input: unknown, options: Record<string, unknown>, mapper: RunStreamMapper, emit: (event: string, data: unknown) => void, runId: string): Promise<void> {
+  if (mapper.needsEvents) {
+    for await (const event of graph.streamEvents(input, { ...options, version: "v2" })) for (const mapped of mapper.mapStreamEvent(event, runId)) emit(mapped.event, mapped.data);
+    return;
+  }
+  for await (const chunk of await graph.stream(input, options)) for (const mapped of mapper.map(chunk as unknown[])) emit(mapped.event, mapped.data);
+}
+
 async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobContext): Promise<RunStatus> {
   const { storage, events, logger } = deps;
   const started = performance.now();
+  const startedAt = run.started_at ?? new Date().toISOString();
   const threadId = run.thread_id;
   const kwargs = run.kwargs;
-  const mapper = new RunStreamMapper(kwargs.stream_mode, kwargs.subgraphs);
-  const marking = storage.runs.markRunning(threadId, run.run_id);
+  const mapper = new RunStreamMapper(kwargs.stream_mode, kwargs.subgraphs, Boolean(kwargs.interrupt_before || kwargs.interrupt_after));
+  const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
   deps.observer?.started?.(run);
-  void events.append(run.run_id, "metadata", { run_id: run.run_id, attempt: context.attempt });
+  const emit = (event: string, data: unknown) => void events.append(run.run_id, event, data);
+  emit("metadata", { run_id: run.run_id, attempt: context.attempt });
 
-  let status: RunStatus = "success";
-  let threadStatus: ThreadStatus = "idle";
-  let rollback = false;
-  let handBack = false;
-  let failure: unknown;
+  const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
   let interrupts: Record<string, unknown[]> | undefined;
   try {
     if (run.cancel) throw new CancelledBeforeStart();
     const { graph } = deps.graphs.get(kwargs.graph_id);
-    const continueFromCheckpoint = context.attempt > 0 && run.pre_checkpoint !== undefined;
-    const input = continueFromCheckpoint ? null : graphInput(kwargs);
+    const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
-    const callbacks = deps.observer?.callbacks?.(run);
     const options = omitUndefined({
       // The worker's additions (fencing token, tool-call ledger) ride along with the caller's.
       configurable: context.configurable ? { ...config.configurable, ...context.configurable } : config.configurable,
@@ -95,80 +109,69 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       context: kwargs.context ?? undefined,
       interruptBefore: kwargs.interrupt_before ?? undefined,
       interruptAfter: kwargs.interrupt_after ?? undefined,
-      callbacks: callbacks && callbacks.length > 0 ? callbacks : undefined,
       streamMode: mapper.libModes,
-      subgraphs: kwargs.subgraphs,
+      subgraphs: kwargs.subgraphs || undefined,
       signal: context.signal,
-      runId: run.run_id,
     });
-    let recorded = run.pre_checkpoint !== undefined;
-    const onEvents = (mapped: { event: string; data: unknown }[]) => {
-      for (const { event, data } of mapped) void events.append(run.run_id, event, data);
-      if (!recorded && mapper.preCheckpoint !== undefined) {
-        recorded = true;
-        void storage.runs.recordPreCheckpoint(threadId, run.run_id, mapper.preCheckpoint).catch(() => undefined);
-      }
-    };
-    if (mapper.needsEvents) {
-      for await (const event of graph.streamEvents(input, { ...options, version: "v2" })) onEvents(mapper.mapStreamEvent(event, run.run_id));
-    } else {
-      for await (const chunk of await graph.stream(input, options)) onEvents(mapper.map(chunk as unknown[]));
-    }
+    await streamGraph(graph, continueFromCheckpoint ? null : graphInput(kwargs), options, mapper, emit, run.run_id);
     if (context.signal.aborted) throw context.signal.reason ?? new Error("aborted");
-    threadStatus = (mapper.lastCheckpoint?.next.length ?? 0) > 0 ? "interrupted" : "idle";
-    // interrupt() raises after the last checkpoint event: read the pending tasks' interrupts once.
-    if (threadStatus === "interrupted") interrupts = await pendingInterrupts(graph, threadId);
+    const paused = mapper.lastInterrupts !== undefined || (mapper.lastCheckpoint?.next.length ?? 0) > 0;
+    outcome.threadStatus = paused ? "interrupted" : "idle";
+    // interrupt() raises after the last checkpoint: read the pending tasks' interrupts once.
+    if (paused) interrupts = await pendingInterrupts(graph, threadId);
   } catch (error) {
-    const reason = run.cancel ? { kind: "cancel" as const, action: run.cancel } : context.abortReason();
-    if (reason?.kind === "cancel") {
-      status = "interrupted";
-      rollback = reason.action === "rollback";
-      threadStatus = (mapper.lastCheckpoint?.next.length ?? 0) > 0 ? "interrupted" : "idle";
-    } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError || (error instanceof UpstreamUnavailableError && error.upstream === "redis")) {
-      // Shutting down, another worker took the run over (this one lost its lease), or Redis went
-      // away mid-run: write nothing more; the queue retries the run from its last checkpoint.
-      handBack = true;
-      status = "pending";
-    } else {
-      status = "error";
-      threadStatus = "error";
-      failure = error;
-      void events.append(run.run_id, "error", serializeError(error));
-      logger.warn({ err: error, runId: run.run_id, threadId }, "run failed");
-    }
+    classifyFailure(deps, run, context, mapper, error, outcome, emit);
   }
 
-  await marking.catch(() => undefined);
-  if (handBack) {
-    // Shutting down: the run stays first in its thread's queue for a worker to take over; its
+  await marking;
+  if (outcome.handBack) {
+    // Handed back: the run stays first in its thread's queue for a worker to take over; its
     // stream stays open so connected clients keep following it there.
     await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
-    return status;
+    return outcome.status;
   }
-  if (rollback) {
-    await rollbackThread(deps.saver, threadId, mapper.preCheckpoint ?? run.pre_checkpoint).catch((error: unknown) =>
+  if (outcome.rollback) {
+    await rollbackThread(deps.saver, threadId, startedAt).catch((error: unknown) =>
       logger.error({ err: error, runId: run.run_id, threadId }, "rollback failed; the thread keeps the cancelled run's checkpoints"),
     );
   }
-  const values = rollback ? undefined : (mapper.lastCheckpoint?.values ?? mapper.lastValues);
+  const values = outcome.rollback ? undefined : mapper.lastValues;
   const [next] = await Promise.all([
     storage.runs.finish(threadId, run.run_id, {
-      status,
-      threadStatus,
-      ...(values !== undefined ? { values, interrupts: interrupts ?? mapper.interrupts() } : {}),
-      ...(rollback ? { deleteRun: true } : {}),
+      status: outcome.status,
+      threadStatus: outcome.threadStatus,
+      ...(values !== undefined ? { values, interrupts: interrupts ?? {} } : {}),
+      ...(outcome.rollback ? { deleteRun: true } : {}),
     }),
     events.finish(run.run_id),
   ]);
-  deps.observer?.finished?.(run, status, (performance.now() - started) / 1000);
-  if (failure === undefined && status === "success") logger.debug({ runId: run.run_id, threadId }, "run succeeded");
+  deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
   if (next) await deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner });
-  return status;
+  return outcome.status;
 }
 
-async function pendingInterrupts(graph: { getState(config: unknown): Promise<{ tasks?: { id: string; interrupts?: unknown[] }[] }> }, threadId: string): Promise<Record<string, unknown[]>> {
-  const state = await graph.getState({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
+function classifyFailure(deps: RunHandlerDeps, run: RunRecord, context: RunJobContext, mapper: RunStreamMapper, error: unknown, outcome: Outcome, emit: (event: string, data: unknown) => void): void {
+  const reason = run.cancel ? { kind: "cancel" as const, action: run.cancel } : context.abortReason();
+  if (reason?.kind === "cancel") {
+    outcome.status = "interrupted";
+    outcome.rollback = reason.action === "rollback";
+    outcome.threadStatus = mapper.lastInterrupts !== undefined ? "interrupted" : "idle";
+  } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError || (error instanceof UpstreamUnavailableError && error.upstream === "redis")) {
+    // Shutting down, another worker took the run over (this one lost its lease), or Redis went
+    // away mid-run: write nothing more; the queue retries the run from its last checkpoint.
+    outcome.handBack = true;
+    outcome.status = "pending";
+  } else {
+    outcome.status = "error";
+    outcome.threadStatus = "error";
+    emit("error", serializeError(error));
+    deps.logger.warn({ err: error, runId: run.run_id, threadId: run.thread_id }, "run failed");
+  }
+}
+
+async function pendingInterrupts(graph: ServableGraph, threadId: string): Promise<Record<string, unknown[]>> {
+  const state = (await graph.getState({ configurable: { thread_id: threadId, checkpoint_ns: "" } })) as { tasks?: { id: string; interrupts?: unknown[] }[] };
   const result: Record<string, unknown[]> = {};
   for (const task of state.tasks ?? []) if (task.interrupts && task.interrupts.length > 0) result[task.id] = task.interrupts;
   return result;

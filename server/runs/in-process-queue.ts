@@ -3,6 +3,7 @@
  * order they were enqueued. Cancellation aborts the run's AbortSignal; a cancel that arrives
  * before the run starts is remembered and delivered when it does.
  */
+import { setMaxListeners } from "node:events";
 import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue } from "./seams.js";
 
 type AbortReason = ReturnType<RunJobContext["abortReason"]>;
@@ -36,8 +37,10 @@ export class InProcessRunQueue implements RunQueue {
     if (active) {
       active.reason ??= { kind: "cancel", action };
       active.controller.abort(action);
-    } else if (this.waiting.some((job) => job.runId === runId)) {
+    } else {
+      // Waiting here, or about to be enqueued by the run ahead of it: deliver when it starts.
       this.earlyCancels.set(runId, action);
+      setTimeout(() => this.earlyCancels.delete(runId), 60_000).unref();
     }
   }
 
@@ -83,6 +86,8 @@ export class InProcessRunQueue implements RunQueue {
     while (this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       const controller = new AbortController();
+      // LangGraph adds a listener per task to the run's signal; wide graphs pass Node's default of 10.
+      setMaxListeners(0, controller.signal);
       const slot: { controller: AbortController; reason: AbortReason; done: Promise<unknown> } = { controller, reason: undefined, done: Promise.resolve() };
       const early = this.earlyCancels.get(job.runId);
       if (early) {

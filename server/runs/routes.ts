@@ -4,7 +4,8 @@
  */
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { ConflictError, NotFoundError } from "../../lib/errors.js";
+import { z } from "zod";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import type { AppDeps } from "../deps.js";
 import { readBody, readQuery, uuidParam } from "../http/validate.js";
 import { ownerOf } from "../middleware/auth.js";
@@ -16,7 +17,7 @@ import { serializeForApi } from "./serialize.js";
 
 /** A run as the API shows it. */
 export function publicRun(run: RunRecord): Record<string, unknown> {
-  const { owner: _owner, pre_checkpoint: _pre, cancel: _cancel, kwargs, ...rest } = run;
+  const { owner: _owner, started_at: _started, cancel: _cancel, kwargs, ...rest } = run;
   const { graph_id: _graph, ...publicKwargs } = kwargs;
   return { ...rest, kwargs: publicKwargs };
 }
@@ -26,6 +27,8 @@ function json(c: Context, body: string, status = 200): Response {
 }
 
 function streamRun(c: Context, deps: AppDeps, threadId: string, runId: string, options: { after?: string; cancelOnDisconnect?: boolean }): Response {
+  // The SDK reconnects here with Last-Event-ID when the connection drops before the run ends.
+  c.header("Location", threadId === runId ? `/runs/${runId}/stream` : `/threads/${threadId}/runs/${runId}/stream`);
   return streamSSE(
     c,
     async (stream) => {
@@ -111,7 +114,7 @@ export function runsRoutes(deps: AppDeps): Hono {
 
   app.get("/threads/:thread_id/runs/:run_id/stream", async (c) => {
     const { threadId, runId } = await requireRun(c);
-    const cancelOnDisconnect = c.req.query("cancel_on_disconnect") === "true";
+    const cancelOnDisconnect = ["true", "1"].includes(c.req.query("cancel_on_disconnect") ?? "");
     const after = lastEventId(c);
     return streamRun(c, deps, threadId, runId, { ...(after ? { after } : {}), cancelOnDisconnect });
   });
@@ -122,6 +125,17 @@ export function runsRoutes(deps: AppDeps): Hono {
     await cancelRun(deps, threadId, runId, query.action);
     if (query.wait) await waitForRun(deps, threadId, runId);
     return c.body(null, query.wait ? 204 : 202);
+  });
+
+  app.post("/runs/cancel", async (c) => {
+    const body = await readBody(c, z.object({ thread_id: z.string().uuid().nullish(), run_ids: z.array(z.string().uuid()).max(1000).nullish(), status: z.enum(["pending", "running", "all"]).nullish() }));
+    const { action } = readQuery(c, cancelQuery);
+    const owner = ownerOf(c);
+    if (!body.thread_id) throw new InvalidInputError("thread_id is required to cancel runs.");
+    await requireThread(deps, owner, body.thread_id);
+    const ids = body.run_ids ?? (await deps.storage.runs.active(body.thread_id));
+    for (const runId of ids) await cancelRun(deps, body.thread_id, runId, action, { ignoreMissing: true });
+    return c.body(null, 204);
   });
 
   // Stateless runs: the run's temporary thread has the run's id.

@@ -53,12 +53,19 @@ export class RunStreamMapper {
   private readonly partial = new Map<string, BaseMessageChunk>();
   private readonly completed = new Set<string>();
 
+  /** The run's first root values (its input state), for usage accounting. */
+  firstValues: unknown = undefined;
+  /** Interrupts the run ended with (the `__interrupt__` of its last values chunk). */
+  lastInterrupts: unknown[] | undefined;
+
+  /** `trackCheckpoints`: also follow checkpoints (needed to see static breakpoints). */
   constructor(
     userModes: readonly string[],
     private readonly subgraphs: boolean,
+    trackCheckpoints = false,
   ) {
     this.user = new Set(userModes);
-    const lib = new Set<string>(["values", "checkpoints"]);
+    const lib = new Set<string>(trackCheckpoints ? ["values", "checkpoints"] : ["values"]);
     for (const mode of userModes) {
       if (mode === "messages-tuple" || mode === "messages") lib.add("messages");
       else if (mode !== "events") lib.add(mode);
@@ -78,7 +85,7 @@ export class RunStreamMapper {
     const out: MappedEvent[] = [];
     switch (mode) {
       case "values":
-        if (root) this.lastValues = payload;
+        if (root) this.trackValues(payload);
         if (this.user.has("values")) out.push({ event: this.name("values", ns), data: payload });
         if (root && this.user.has("messages")) this.completeMessages(payload, out);
         break;
@@ -120,6 +127,17 @@ export class RunStreamMapper {
     if (event.tags?.includes("langsmith:hidden")) return [];
     if (event.event === "on_chain_stream" && event.run_id === runId) return this.map(event.data.chunk as unknown[]);
     return [{ event: "events", data: event }];
+  }
+
+  private trackValues(payload: unknown): void {
+    const interrupts = (payload as { __interrupt__?: unknown[] } | null)?.__interrupt__;
+    if (Array.isArray(interrupts)) {
+      this.lastInterrupts = interrupts;
+      return;
+    }
+    this.lastInterrupts = undefined;
+    if (this.firstValues === undefined) this.firstValues = payload;
+    this.lastValues = payload;
   }
 
   private completeMessages(values: unknown, out: MappedEvent[]): void {

@@ -8,7 +8,7 @@
  *   <p>srv:{<thread>}:thread      HASH  owner, doc (JSON), status, updated_at, values, interrupts, graph_id, assistant_id
  *   <p>srv:{<thread>}:runs        ZSET  run ids by creation time (ms)
  *   <p>srv:{<thread>}:active      LIST  pending/running run ids in execution order; the first one executes
- *   <p>srv:{<thread>}:run:<run>   HASH  doc (JSON, immutable), status, updated_at, pre_checkpoint, cancel
+ *   <p>srv:{<thread>}:run:<run>   HASH  doc (JSON, immutable), status, updated_at, started_at, cancel
  *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON), expired after the run
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
  *   <p>srv:assistants             ZSET  assistant ids by creation time

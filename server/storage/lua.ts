@@ -98,10 +98,10 @@ end
 return 'removed'
 `);
 
-/** KEYS: run. ARGV: now. Pending → running, only if the run still exists and is pending. */
+/** KEYS: run. ARGV: now. Pending → running (stamping started_at), only if the run still exists and is pending. */
 export const MARK_RUNNING = script(`
 if redis.call('HGET', KEYS[1], 'status') == 'pending' then
-  redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1])
+  redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1], 'started_at', ARGV[1])
 end
 return 1
 `);

@@ -89,13 +89,9 @@ export function createMemoryStorage(): Storage {
         return run ? clone(run) : undefined;
       },
       list: async (threadId) => [...(slot(threadId)?.runs.values() ?? [])].reverse().map(clone),
-      async markRunning(threadId, runId) {
+      async markRunning(threadId, runId, startedAt) {
         const run = slot(threadId)?.runs.get(runId);
-        if (run && run.status === "pending") Object.assign(run, { status: "running", updated_at: new Date().toISOString() });
-      },
-      async recordPreCheckpoint(threadId, runId, checkpointId) {
-        const run = slot(threadId)?.runs.get(runId);
-        if (run) run.pre_checkpoint = checkpointId;
+        if (run && run.status === "pending") Object.assign(run, { status: "running", updated_at: startedAt, started_at: startedAt });
       },
       async finish(threadId, runId, finish: FinishRun) {
         const entry = slot(threadId);

@@ -33,7 +33,7 @@ function threadFromHash(hash: Hash): ThreadRecord | undefined {
 }
 
 function runDoc(run: RunRecord): string {
-  const { status: _status, updated_at: _updated, pre_checkpoint: _pre, cancel: _cancel, ...doc } = run;
+  const { status: _status, updated_at: _updated, started_at: _started, cancel: _cancel, ...doc } = run;
   return JSON.stringify(doc);
 }
 
@@ -43,7 +43,7 @@ function runFromHash(hash: Hash): RunRecord | undefined {
     ...(JSON.parse(hash.doc) as RunRecord),
     status: (hash.status ?? "pending") as RunStatus,
     updated_at: hash.updated_at ?? "",
-    ...(hash.pre_checkpoint !== undefined ? { pre_checkpoint: hash.pre_checkpoint } : {}),
+    ...(hash.started_at ? { started_at: hash.started_at } : {}),
     ...(hash.cancel ? { cancel: hash.cancel as RunRecord["cancel"] } : {}),
   };
 }
@@ -173,11 +173,8 @@ export function createRedisStorage(redis: RedisConnection, keyPrefix: string): S
         const hashes = await Promise.all(ids.map((runId) => redis.hGetAll(keys.run(threadId, runId))));
         return hashes.map((hash) => runFromHash(hash as Hash)).filter((run): run is RunRecord => run !== undefined);
       },
-      async markRunning(threadId, runId) {
-        await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId)], [now()]);
-      },
-      async recordPreCheckpoint(threadId, runId, checkpointId) {
-        await redis.hSet(keys.run(threadId, runId), "pre_checkpoint", checkpointId);
+      async markRunning(threadId, runId, startedAt) {
+        await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId)], [startedAt]);
       },
       async finish(threadId, runId, finish) {
         const head = await runScript(redis, FINISH_RUN, runKeys(threadId, runId), [

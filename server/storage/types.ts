@@ -70,8 +70,8 @@ export interface RunRecord {
   multitask_strategy: MultitaskStrategy;
   kwargs: RunKwargs;
   owner: string;
-  /** Set by the handler once the run wrote a checkpoint: the thread head before it ('' = empty thread). */
-  pre_checkpoint?: string;
+  /** When a worker first started the run (the worker's clock, like the checkpoints it writes). */
+  started_at?: string;
   /** A cancellation requested before the worker saw the run. */
   cancel?: CancelAction;
 }
@@ -127,10 +127,8 @@ export interface RunStorage {
   get(threadId: string, runId: string): Promise<RunRecord | undefined>;
   /** The thread's runs, newest first. */
   list(threadId: string): Promise<RunRecord[]>;
-  /** Marks the run running (no-op if it already ended). */
-  markRunning(threadId: string, runId: string): Promise<void>;
-  /** Remembers the thread head before the run's first checkpoint. */
-  recordPreCheckpoint(threadId: string, runId: string, checkpointId: string): Promise<void>;
+  /** Marks a pending run running and stamps `started_at` (no-op if it is not pending). */
+  markRunning(threadId: string, runId: string, startedAt: string): Promise<void>;
   /** Atomically ends the run, leaves the active queue and returns the run that is now first in it. */
   finish(threadId: string, runId: string, finish: FinishRun): Promise<string | null>;
   /** A run still waiting behind another is dropped at once; the first one is flagged (`head`) for its worker. */

@@ -67,3 +67,12 @@ export const trivial = new StateGraph(TrivialState)
   .addEdge("b", "c")
   .addEdge("c", END)
   .compile({ name: "trivial" });
+
+/** Fails in its only node: the error path of a run. */
+export const failing = new StateGraph(TrivialState)
+  .addNode("explode", () => {
+    throw new Error("the node exploded");
+  })
+  .addEdge(START, "explode")
+  .addEdge("explode", END)
+  .compile({ name: "failing" });

@@ -174,7 +174,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
     }
     const state = await graph.getState({ configurable: { thread_id: thread.thread_id, checkpoint_ns: "" } });
     await deps.storage.threads.patch(thread.thread_id, { metadata: thread.metadata, updated_at: new Date().toISOString(), values: state.values });
-    return json(c, { checkpoint: next.configurable ?? null });
+    return json(c, { checkpoint: next.configurable ?? null, configurable: next.configurable ?? null });
   });
 
   const history = async (c: Context, threadId: string, options: z.infer<typeof historySchema>) => {

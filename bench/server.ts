@@ -1,0 +1,224 @@
+/**
+ * npm run bench:server — the same trivial 3-node graph (no model) served by `langgraph dev` and by
+ * our server on Redis, under the same load: 200 sequential runs/wait, then 16 concurrent clients
+ * for 15 s; plus the graph invoked in-process with RedisSaver as the floor. Prints p50s,
+ * throughputs, ratios against the bars, and our server's RSS after the load.
+ * Options: --quick (40 runs, 5 s), --runs N, --seconds S, --skip-dev (no langgraph dev).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:net";
+import { getEnv } from "../lib/env.js";
+import { connectRedis } from "../lib/redis.js";
+import { RedisSaver } from "../memory/index.js";
+import { trivial } from "../server/test-fixtures/graphs.js";
+import { deleteByPrefix } from "../test/support/redis.js";
+import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
+
+const root = new URL("..", import.meta.url).pathname;
+// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both out of the repo.
+const configDir = mkdtempSync(join(tmpdir(), "sb-bench-server-"));
+const config = join(configDir, "langgraph.json");
+writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: `${root}server/test-fixtures/graphs.ts:trivial` } }));
+const quick = process.argv.includes("--quick");
+const flag = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : undefined;
+};
+const RUNS = flag("--runs") ?? (quick ? 40 : 200);
+const SECONDS = flag("--seconds") ?? (quick ? 5 : 15);
+const CLIENTS = 16;
+/** The node flags of `npm run serve` (package.json), so the bench measures what users run. */
+const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
+const redisUrl = getEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
+
+interface Result {
+  name: string;
+  p50: number;
+  p95: number;
+  throughput: number;
+  errors: number;
+}
+
+async function measure(name: string, run: RunOnce): Promise<Result> {
+  progress(`${name}: warm-up`);
+  for (let i = 0; i < 10; i++) await run(0);
+  progress(`${name}: ${RUNS} sequential runs`);
+  const times = await sequential(run, RUNS, (done) => progress(`${name}: ${done}/${RUNS}`));
+  progress(`${name}: ${CLIENTS} clients for ${SECONDS} s`);
+  const load = await concurrent(run, CLIENTS, SECONDS);
+  return { name, p50: percentile(times, 50), p95: percentile(times, 95), throughput: load.runsPerSecond, errors: load.errors };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function stop(child: ChildProcess, group = false): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || !child.pid) return resolve();
+    const timer = setTimeout(() => (group ? process.kill(-child.pid!, "SIGKILL") : child.kill("SIGKILL")), 5_000);
+    child.once("exit", () => (clearTimeout(timer), resolve()));
+    if (group) process.kill(-child.pid, "SIGTERM");
+    else child.kill("SIGTERM");
+  });
+}
+
+async function waitForUrl(child: ChildProcess, find: (output: string) => string | undefined, what: string): Promise<string> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 180 s:\n${output.slice(-2000)}`)), 180_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = find(output);
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+}
+
+async function pollOk(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 360; i++) {
+    if (child.exitCode !== null) throw new Error("langgraph dev exited");
+    try {
+      if ((await fetch(`${url}/ok`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("langgraph dev did not answer /ok within 180 s");
+}
+
+async function benchLanggraphDev(): Promise<Result> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LOG_LEVEL: "error" };
+  delete env.LANGSMITH_TRACING;
+  const child = spawn(`${root}node_modules/.bin/langgraphjs`, ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--no-reload", "--config", config], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    progress("starting langgraph dev");
+    await pollOk(url, child);
+    return await measure("langgraph dev", await apiRunner(url, CLIENTS, "trivial"));
+  } finally {
+    await stop(child, true);
+  }
+}
+
+async function startOurs(prefix: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  progress("starting our server");
+  const url = await waitForUrl(child, (output) => /"listening":"(http:[^"]+)"/.exec(output)?.[1], "our server");
+  return { url, child };
+}
+
+async function floorRunner(prefix: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
+  const connection = await connectRedis({ url: redisUrl });
+  const saver = new RedisSaver(connection, { keyPrefix: prefix });
+  const graph = trivial.withConfig({}) as typeof trivial;
+  graph.checkpointer = saver;
+  const threads = Array.from({ length: CLIENTS }, () => randomUUID());
+  return {
+    run: async (client) => {
+      await graph.invoke({ n: 1 }, { configurable: { thread_id: threads[client] } });
+    },
+    close: () => connection.close(),
+  };
+}
+
+/**
+ * Our server and the floor, interleaved in rounds so that load from other processes on the
+ * machine hits both alike: sequential runs in chunks, then the concurrent phase in 3 slices each.
+ */
+async function measureInterleaved(ours: RunOnce, floor: RunOnce): Promise<[Result, Result]> {
+  const targets = [
+    { name: "switchboard (HTTP, Redis)", run: ours, times: [] as number[], runs: 0, seconds: 0, errors: 0 },
+    { name: "in-process invoke + RedisSaver", run: floor, times: [] as number[], runs: 0, seconds: 0, errors: 0 },
+  ];
+  for (const target of targets) for (let i = 0; i < 10; i++) await target.run(0);
+  const chunk = Math.max(10, Math.round(RUNS / 4));
+  for (let done = 0; done < RUNS; done += chunk) {
+    for (const target of targets) target.times.push(...(await sequential(target.run, Math.min(chunk, RUNS - done))));
+    progress(`sequential: ${Math.min(done + chunk, RUNS)}/${RUNS}`);
+  }
+  const slices = 3;
+  for (let slice = 0; slice < slices; slice++) {
+    for (const target of targets) {
+      const load = await concurrent(target.run, CLIENTS, SECONDS / slices);
+      target.runs += load.runs;
+      target.errors += load.errors;
+      target.seconds += load.runs / load.runsPerSecond;
+    }
+    progress(`concurrent: slice ${slice + 1}/${slices}`);
+  }
+  const [a, b] = targets.map((target) => ({ name: target.name, p50: percentile(target.times, 50), p95: percentile(target.times, 95), throughput: target.runs / target.seconds, errors: target.errors }));
+  return [a!, b!];
+}
+
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main(): Promise<void> {
+  const prefix = `bench:server:${randomUUID().slice(0, 8)}:`;
+  const dev = process.argv.includes("--skip-dev") ? undefined : await benchLanggraphDev();
+  const server = await startOurs(prefix);
+  const floorTarget = await floorRunner(prefix);
+  let ours: Result;
+  let floor: Result;
+  let rssMb: number;
+  try {
+    [ours, floor] = await measureInterleaved(await apiRunner(server.url, CLIENTS, "trivial"), floorTarget.run);
+    rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  } finally {
+    await stop(server.child);
+    await floorTarget.close();
+  }
+  const cleanup = await connectRedis({ url: redisUrl });
+  await deleteByPrefix(cleanup, prefix);
+  await cleanup.close();
+
+  console.log(`\nbench:server — trivial 3-node graph, ${RUNS} sequential runs/wait, ${CLIENTS} clients × ${SECONDS} s\n`);
+  console.log("| target | p50 ms | p95 ms | runs/s (16 clients) | errors |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const result of [dev, ours, floor]) if (result) console.log(`| ${result.name} | ${fmt(result.p50, 2)} | ${fmt(result.p95, 2)} | ${fmt(result.throughput)} | ${result.errors} |`);
+  console.log(`\nour server RSS after the load: ${fmt(rssMb)} MB`);
+  const bars: [string, number, number, boolean][] = [];
+  if (dev) {
+    bars.push(["p50 ours / langgraph dev (bar ≤ 0.05)", ours.p50 / dev.p50, 0.05, ours.p50 / dev.p50 <= 0.05]);
+    bars.push(["throughput ours / langgraph dev (bar ≥ 10)", ours.throughput / dev.throughput, 10, ours.throughput / dev.throughput >= 10]);
+  }
+  bars.push(["throughput ours / in-process floor (bar ≥ 0.6)", ours.throughput / floor.throughput, 0.6, ours.throughput / floor.throughput >= 0.6]);
+  console.log("");
+  for (const [label, ratio, , ok] of bars) console.log(`${ok ? "PASS" : "FAIL"}  ${label}: ${fmt(ratio, 3)}`);
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(configDir, { recursive: true, force: true }));
