@@ -34,6 +34,8 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
   const logger = options.logger ?? silentLogger();
   return async (job, context) => {
     const configurable = { ...context.configurable, ...options.configurable };
+    // Stateless runs are not leased: their temporary thread is deleted after the run, but its
+    // fencing counter would stay behind (one key per run). The queue's job lock still guards them.
     if (!job.threadId) return handler(job, { ...context, configurable });
     const threadId = job.threadId;
     const holder = `${job.runId}@${options.workerId}`;
