@@ -17,7 +17,7 @@ console.log(`ended otherwise           ${report.failed}`);
 console.log(`lost (not ended)          ${report.lost}`);
 console.log(`SIGKILLs                  ${report.kills}`);
 console.log(`runs held by killed workers ${report.runsHitByKills}`);
-console.log(`duplicated side effects   ${report.duplicatedSideEffects}`);
+console.log(`duplicated side effects   ${report.duplicatedSideEffects} (of which with a repeated Idempotency-Key: ${report.repeatedIdempotencyKeys})`);
 console.log(`missing side effects      ${report.missingSideEffects}`);
 console.log(`elapsed                   ${report.seconds} s`);
 const pass = report.finished === report.runs && report.lost === 0 && report.duplicatedSideEffects === 0 && report.kills >= kills;

@@ -85,6 +85,20 @@ describe("idempotency ledger of side-effecting tool calls", () => {
       await redis.close();
     });
 
+    it("refuses a side effect once the run's thread lease moved to another worker", async () => {
+      delivered.length = 0;
+      const leaseKey = `${prefix}cp:{t1}:lease`;
+      await redis.set(leaseKey, "5:run@worker-a");
+      const fenced = createRedisCallLedger(redis, { keyPrefix: `${prefix}fenced:`, fence: { leaseKey, token: 5 } });
+      await executeToolCalls(message("f1"), [notify], ctx(fenced), policies);
+      expect(delivered).toHaveLength(1);
+      await redis.set(leaseKey, "6:run@worker-b");
+      const refused = await executeToolCalls(message("f2"), [notify], ctx(fenced), policies);
+      expect(delivered).toHaveLength(1);
+      expect(refused.messages[0]!.content).toMatch(/was not run because its call could not be recorded/);
+      await redis.del(leaseKey);
+    });
+
     it("keeps the record across ledger instances (processes), under the thread's hash tag", async () => {
       delivered.length = 0;
       await executeToolCalls(message("c5"), [notify], ctx(createRedisCallLedger(redis, { keyPrefix: prefix })), policies);
@@ -92,7 +106,7 @@ describe("idempotency ledger of side-effecting tool calls", () => {
       expect(delivered).toHaveLength(1);
       expect(second.messages[0]!.content).toBe("delivered #1");
       const keys: string[] = [];
-      for await (const batch of (redis as never as { scanIterator(o: unknown): AsyncIterable<string[]> }).scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
+      for await (const batch of (redis as never as { scanIterator(o: unknown): AsyncIterable<string[]> }).scanIterator({ MATCH: `${prefix}tool:*` })) keys.push(...batch);
       expect(keys).toHaveLength(1);
       expect(keys[0]).toMatch(new RegExp(`^${prefix}tool:\\{t1\\}:sb-[0-9a-f]{40}$`));
     });

@@ -36,8 +36,16 @@ export function ledgerOf(configurable: Record<string, unknown> | undefined): Too
   return value && typeof value.begin === "function" && typeof value.complete === "function" ? (value as ToolCallLedger) : undefined;
 }
 
-// One round trip: return the earlier entry, or mark the call started if there is none.
+// One round trip: refuse a worker that no longer holds the run's thread lease (a stale worker
+// must not perform side effects once another took the run over), then return the earlier entry,
+// or mark the call started if there is none.
 const BEGIN = `
+if ARGV[2] ~= '' then
+  local lease = redis.call('GET', KEYS[2])
+  if not lease or string.sub(lease, 1, #ARGV[2] + 1) ~= ARGV[2] .. ':' then
+    return redis.error_reply('FENCED fencing token ' .. ARGV[2] .. ' no longer holds the thread (now: ' .. (lease or 'nobody') .. ')')
+  end
+end
 local value = redis.call('GET', KEYS[1])
 if value then return value end
 redis.call('SET', KEYS[1], 'started', 'PX', ARGV[1])
@@ -49,19 +57,25 @@ export interface RedisCallLedgerOptions {
   keyPrefix?: string;
   /** How long a record is kept (default 7 days: longer than any run is resumed after). */
   ttlMs?: number;
+  /** The thread's hash tag (the saver's), so records share the slot of the thread's lease (default: the id). */
+  hashTag?: (threadId: string) => string;
+  /** The run's thread lease: calls are refused once `leaseKey` no longer holds `token`. */
+  fence?: { leaseKey: string; token: number };
 }
 
 /**
  * A ledger in Redis. Keys: `<prefix>tool:{<thread>}:<idempotency key>`; the `{thread}` hash tag
- * keeps a thread's records in the slot of its checkpoints.
+ * keeps a thread's records in the slot of its checkpoints and lease.
  */
 export function createRedisCallLedger(redis: RedisConnection, options: RedisCallLedgerOptions = {}): ToolCallLedger {
   const prefix = options.keyPrefix ?? "sb:";
   const ttl = String(options.ttlMs ?? 7 * 24 * 3600 * 1000);
-  const keyOf = (key: string, threadId: string) => `${prefix}tool:{${threadId}}:${key}`;
+  const tag = options.hashTag ?? ((threadId: string) => threadId);
+  const keyOf = (key: string, threadId: string) => `${prefix}tool:{${tag(threadId)}}:${key}`;
   return {
     async begin(key, threadId) {
-      const value = await redis.eval(BEGIN, { keys: [keyOf(key, threadId)], arguments: [ttl] });
+      const keys = options.fence ? [keyOf(key, threadId), options.fence.leaseKey] : [keyOf(key, threadId)];
+      const value = await redis.eval(BEGIN, { keys, arguments: [ttl, options.fence ? String(options.fence.token) : ""] });
       if (value === null || value === undefined || value === "started") return value === "started" ? { state: "started" } : undefined;
       return { state: "done", result: JSON.parse(String(value)) as RecordedToolCall };
     },

@@ -7,6 +7,7 @@ import type { Env } from "../../lib/env.js";
 import type { Logger } from "../../lib/logger.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { ThreadLeases } from "../../memory/index.js";
+import { hashTag, SaverKeys } from "../../memory/redis-saver/keys.js";
 import { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "../../tools/index.js";
 import { isDistributed } from "../queue/index.js";
 import type { RunHandler, RunQueue } from "../runs/seams.js";
@@ -41,11 +42,16 @@ export async function startRunWorkers(options: {
   }
   const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
   const redis: RedisConnection = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-worker", logger });
+  const saverKeys = new SaverKeys(env.REDIS_KEY_PREFIX);
   const handler = withThreadLease(options.handler, {
     leases: new ThreadLeases(redis, { keyPrefix: env.REDIS_KEY_PREFIX }),
     workerId: queue.workerId,
     ttlMs: env.RUN_LEASE_MS,
-    configurable: { [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX }) },
+    // Stateless runs (no lease) get a plain ledger; leased runs one that refuses side effects once the lease is lost.
+    configurable: { [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX, hashTag }) },
+    leasedConfigurable: (lease) => ({
+      [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX, hashTag, fence: { leaseKey: saverKeys.lease(lease.threadId).lease, token: lease.token } }),
+    }),
     logger,
   });
   await queue.startWorker(handler, { concurrency });

@@ -8,7 +8,7 @@
  * A thread held by another run (the `enqueue` multitask strategy across replicas), or still held by
  * a crashed worker whose lease has not expired, defers the job instead of blocking a worker slot.
  */
-import { FENCE_CONFIG_KEY, type ThreadLeases } from "../../memory/index.js";
+import { FENCE_CONFIG_KEY, type ThreadLease, type ThreadLeases } from "../../memory/index.js";
 import { LeaseLostError } from "../../lib/errors.js";
 import { silentLogger, type Logger } from "../../lib/logger.js";
 import { RunDeferredError } from "../queue/deferral.js";
@@ -25,6 +25,8 @@ export interface ThreadLeaseOptions {
   busyRetryMs?: number;
   /** Extra `configurable` entries for every run (e.g. the tool-call ledger). */
   configurable?: Record<string, unknown>;
+  /** Extra `configurable` entries bound to the run's lease (e.g. a ledger fenced by its token); override `configurable`. */
+  leasedConfigurable?: (lease: ThreadLease) => Record<string, unknown>;
   logger?: Logger;
 }
 
@@ -66,7 +68,7 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       signal: AbortSignal.any([context.signal, lost.signal]),
       attempt: context.attempt,
       abortReason: () => (lost.signal.aborted ? { kind: "shutdown" } : context.abortReason()),
-      configurable: { ...configurable, [FENCE_CONFIG_KEY]: lease.token },
+      configurable: { ...configurable, ...options.leasedConfigurable?.(lease), [FENCE_CONFIG_KEY]: lease.token },
     };
     const handBack = () => {
       logger.warn({ runId: job.runId, threadId }, "thread lease lost mid-run; handing the run back");

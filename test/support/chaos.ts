@@ -39,6 +39,8 @@ export interface ChaosReport {
   runsHitByKills: number;
   /** Jobs whose webhook was delivered more than once. */
   duplicatedSideEffects: number;
+  /** Of those, deliveries repeating one Idempotency-Key (a receiver honouring the header drops them). */
+  repeatedIdempotencyKeys: number;
   /** Finished runs whose webhook never arrived. */
   missingSideEffects: number;
   seconds: number;
@@ -156,6 +158,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills,
       runsHitByKills,
       duplicatedSideEffects: [...receiver.byJob.values()].filter((count) => count > 1).length,
+      repeatedIdempotencyKeys: [...receiver.byKey.values()].filter((count) => count > 1).length,
       missingSideEffects: finished.filter((run) => !receiver.byJob.has(run.job)).length,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
