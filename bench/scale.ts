@@ -21,7 +21,7 @@ const SUBMITTERS = 16;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 const lagP99Ms = async (api: string) => {
   const text = await (await fetch(`${api}/metrics`)).text();
-  return Number(/switchboard_nodejs_eventloop_lag_p99_seconds (\S+)/.exec(text)?.[1] ?? NaN) * 1000;
+  return Number(/^switchboard_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
 };
 
 interface Phase {
