@@ -14,7 +14,7 @@ import { testRedisUrl, uniquePrefix } from "../test/support/redis.js";
 import { scaleGoal, startScaleStub, startSwitchboard, type SwitchboardProcess } from "../test/support/scale-harness.js";
 import { cleanQueuePrefix } from "../test/support/scale.js";
 
-const [RUNS = 1_000, CONCURRENCY = 8] = process.argv.slice(2).map(Number);
+const [RUNS = 1_000, CONCURRENCY = 4] = process.argv.slice(2).map(Number);
 const DELAY_MS = 200;
 const SUBMITTERS = 16;
 
