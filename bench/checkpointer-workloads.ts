@@ -50,17 +50,22 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Median getTuple latency (ms) of the latest checkpoint of a thread. */
-export async function getTupleLatency(saver: BaseCheckpointSaver, threadId: string, samples = 200): Promise<number> {
-  const config = { configurable: { thread_id: threadId } };
-  for (let i = 0; i < 20; i += 1) await saver.getTuple(config);
-  const times: number[] = [];
+/**
+ * Median getTuple latency (ms) of the latest checkpoint of each thread, sampled round-robin
+ * across the threads so load drifting over the measurement hits every size alike.
+ */
+export async function getTupleLatencies(saver: BaseCheckpointSaver, threadIds: string[], samples = 300): Promise<number[]> {
+  const configs = threadIds.map((threadId) => ({ configurable: { thread_id: threadId } }));
+  for (let i = 0; i < 20; i += 1) for (const config of configs) await saver.getTuple(config);
+  const times = configs.map((): number[] => []);
   for (let i = 0; i < samples; i += 1) {
-    const started = performance.now();
-    await saver.getTuple(config);
-    times.push(performance.now() - started);
+    for (const [index, config] of configs.entries()) {
+      const started = performance.now();
+      await saver.getTuple(config);
+      times[index]!.push(performance.now() - started);
+    }
   }
-  return median(times);
+  return times.map(median);
 }
 
 /** Steps per second with `threads` threads of `steps` super-steps running concurrently. */

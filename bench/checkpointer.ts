@@ -13,7 +13,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { concurrentThroughput, getTupleLatency, median, runChat, runCounter } from "./checkpointer-workloads.js";
+import { concurrentThroughput, getTupleLatencies, median, runChat, runCounter } from "./checkpointer-workloads.js";
 import { storedBytes, type SaverUnderTest } from "./checkpointer-storage.js";
 
 const quick = process.argv.includes("--quick");
@@ -89,7 +89,9 @@ async function main(): Promise<void> {
         await runCounter(s.saver, thread, count - 2);
         threads.set(count, thread);
       }
-      for (const count of sizes.tuples) row(s)[`getTuple@${count}`] = await getTupleLatency(s.saver, threads.get(count)!);
+      progress(`(c) ${s.name}: getTuple latency, sampled round-robin across the ${sizes.tuples.length} threads`);
+      const latencies = await getTupleLatencies(s.saver, sizes.tuples.map((count) => threads.get(count)!));
+      sizes.tuples.forEach((count, index) => (row(s)[`getTuple@${count}`] = latencies[index]!));
     }
 
     for (const s of savers) await concurrentThroughput(s.saver, `warm-${randomUUID()}`, 5, 5);

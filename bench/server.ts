@@ -7,8 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { getEnv } from "../lib/env.js";
@@ -19,10 +18,15 @@ import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 
 const root = new URL("..", import.meta.url).pathname;
-// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both out of the repo.
-const configDir = mkdtempSync(join(tmpdir(), "sb-bench-server-"));
+// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both in the
+// ignored .bench-results/ (inside the project, so the CLI resolves the project's packages).
+const configDir = join(root, ".bench-results", "server");
 const config = join(configDir, "langgraph.json");
-writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: `${root}server/test-fixtures/graphs.ts:trivial` } }));
+/** (Re)writes the config right before each server starts: langgraph dev may tidy its directory on exit. */
+function writeConfig(): void {
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../server/test-fixtures/graphs.ts:trivial" } }));
+}
 const quick = process.argv.includes("--quick");
 const flag = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -93,7 +97,7 @@ async function waitForUrl(child: ChildProcess, find: (output: string) => string 
 
 async function pollOk(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 360; i++) {
-    if (child.exitCode !== null) throw new Error("langgraph dev exited");
+    if (child.exitCode !== null) throw new Error(`langgraph dev exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/ok`)).ok) return;
     } catch {
@@ -106,6 +110,7 @@ async function pollOk(url: string, child: ChildProcess): Promise<void> {
 
 async function benchLanggraphDev(): Promise<Result> {
   const port = await freePort();
+  writeConfig();
   const env: NodeJS.ProcessEnv = { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LOG_LEVEL: "error" };
   delete env.LANGSMITH_TRACING;
   const child = spawn(`${root}node_modules/.bin/langgraphjs`, ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--no-reload", "--config", config], {
@@ -114,12 +119,15 @@ async function benchLanggraphDev(): Promise<Result> {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   try {
     const url = `http://127.0.0.1:${port}`;
     progress("starting langgraph dev");
-    await pollOk(url, child);
+    await pollOk(url, child).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${output}`);
+    });
     return await measure("langgraph dev", await apiRunner(url, CLIENTS, "trivial"));
   } finally {
     await stop(child, true);
@@ -127,6 +135,7 @@ async function benchLanggraphDev(): Promise<Result> {
 }
 
 async function startOurs(prefix: string): Promise<{ url: string; child: ChildProcess }> {
+  writeConfig();
   const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
     cwd: root,
     env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false" },

@@ -43,6 +43,19 @@ for (const mode of ["redis", "embedded"] as const) {
       expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
     });
 
+    it("creates a missing thread with if_not_exists=create and keeps a stateless run's thread with on_completion=keep", async () => {
+      const threadId = crypto.randomUUID();
+      await expect(client.runs.wait(threadId, "echo", { input: { messages: [] } })).rejects.toThrow(/404/);
+      await client.runs.wait(threadId, "echo", { input: { messages: [{ role: "human", content: "new" }] }, ifNotExists: "create" });
+      expect((await client.threads.getState(threadId)).values).toMatchObject({ echoed: 1 });
+      let runThread: string | undefined;
+      // The SDK's types leave on_completion out of stateless runs; the API (and this server) take it.
+      const keep = { input: { messages: [] }, onCompletion: "keep", onRunCreated: (meta: { run_id: string; thread_id?: string }) => void (runThread = meta.thread_id ?? meta.run_id) };
+      await client.runs.wait(null, "echo", keep as never);
+      expect(runThread).toBeTruthy();
+      expect((await client.threads.getState(runThread!)).values).toMatchObject({ echoed: 1 });
+    });
+
     it("streams updates and values with ids, metadata first", async () => {
       const thread = await client.threads.create();
       const chunks = await collect(client.runs.stream(thread.thread_id, "echo", { input: { messages: [{ role: "human", content: "s" }] }, streamMode: ["updates", "values"] }));

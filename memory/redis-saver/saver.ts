@@ -31,6 +31,7 @@ import { SaverKeys, assertStorableId } from "./keys.js";
 import { ListStateCache, type ListState } from "./list-sharing.js";
 import { decodeTuple, type LoadEntry } from "./read.js";
 import { evalScript } from "./script-runner.js";
+import { CoarseDeadlines } from "../../lib/deadlines.js";
 import { LIST_STATE, LOAD, PUT, PUT_WRITES } from "./scripts.js";
 import { preparePut, preparePutWrites } from "./write.js";
 import { warnIfNotDurable } from "./durability.js";
@@ -56,6 +57,8 @@ export interface RedisSaverOptions extends TTLConfig {
   logger?: Logger;
   /** How many channel lists to remember for structural sharing (default 10,000). */
   listCacheSize?: number;
+  /** Milliseconds a saver call waits for Redis before failing as unavailable (default 30,000; 0 = forever). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -77,6 +80,7 @@ export class RedisSaver extends BaseCheckpointSaver {
   private readonly lists: ListStateCache;
   private readonly registered = new Set<string>();
   private readonly logger: Logger | undefined;
+  private readonly deadlines: CoarseDeadlines;
 
   /** Wraps a connected node-redis client or cluster; `end()` closes it. */
   constructor(
@@ -84,7 +88,9 @@ export class RedisSaver extends BaseCheckpointSaver {
     options: RedisSaverOptions = {},
   ) {
     super(options.serde);
-    this.redis = connection.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as RedisConnection;
+    // Per-command timers cost more CPU than a checkpoint write; one coarse sweep bounds the wait instead.
+    this.redis = connection.withCommandOptions({ typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer }, timeout: 0 }) as unknown as RedisConnection;
+    this.deadlines = new CoarseDeadlines(options.commandTimeoutMs ?? 30_000);
     this.keys = new SaverKeys(options.keyPrefix ?? "sb:");
     this.ttlMs = options.defaultTTL ? Math.round(options.defaultTTL * 60_000) : 0;
     this.refreshOnRead = options.refreshOnRead ?? false;
@@ -188,7 +194,7 @@ export class RedisSaver extends BaseCheckpointSaver {
           recall: (channels) => this.recallLists(keys, ns, parentId, channels),
           ...(noSharing ? { noSharing } : {}),
         });
-        const reply = (await evalScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [fence, ...prepared.args])) as Buffer[];
+        const reply = (await evalScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [fence, ...prepared.args], this.deadlines)) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -221,7 +227,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (writes.length === 0) return;
     try {
       const args = await preparePutWrites(this.serde, ns, id, writes, taskId, taskPath, this.ttlMs);
-      await evalScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceOf(config), ...args]);
+      await evalScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceOf(config), ...args], this.deadlines);
     } catch (error) {
       throw toSaverError("putWrites", threadId, error);
     }
@@ -254,7 +260,7 @@ export class RedisSaver extends BaseCheckpointSaver {
   private async loadTuples(threadId: string, ns: string, ids: string[], remember: boolean): Promise<(CheckpointTuple | undefined)[]> {
     const keys = this.keys.thread(threadId);
     const ttl = this.refreshOnRead ? String(this.ttlMs) : "0";
-    const reply = (await evalScript(this.redis, LOAD, keys, [ns, ttl, ...(ids.length ? ids : [""])])) as (LoadEntry | null)[];
+    const reply = (await evalScript(this.redis, LOAD, keys, [ns, ttl, ...(ids.length ? ids : [""])], this.deadlines)) as (LoadEntry | null)[];
     const ctx = { serde: this.serde, threadId, ns, keys };
     const tuples: (CheckpointTuple | undefined)[] = [];
     for (const entry of reply) {
@@ -283,7 +289,7 @@ export class RedisSaver extends BaseCheckpointSaver {
 
   /** What the parent checkpoint stored for the given list channels: segment, length and hashes. */
   private async recallLists(keys: string[], ns: string, parentId: string, channels: string[]): Promise<Map<string, ListState>> {
-    const reply = (await evalScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels])) as [Buffer, Buffer, number, Buffer[]][];
+    const reply = (await evalScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels], this.deadlines)) as [Buffer, Buffer, number, Buffer[]][];
     const states = new Map<string, ListState>();
     for (const [channel, seg, len, cums] of reply) {
       states.set(channel.toString(), { seg: seg.toString(), len: Number(len), items: [], cums: cums.map((cum) => cum.toString("latin1")) });

@@ -3,6 +3,7 @@
  * when a node does not know a script yet (after a restart, a failover, a new cluster node).
  */
 import { createHash } from "node:crypto";
+import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 
 /** A Lua script with its SHA1, computed on first use. */
@@ -26,11 +27,13 @@ export async function evalScript(
   script: LuaScript,
   keys: string[],
   args: Argument[],
+  deadlines?: CoarseDeadlines,
 ): Promise<unknown> {
+  const bound = <T>(work: Promise<T>) => (deadlines ? deadlines.track(work, "Redis script") : work);
   try {
-    return await connection.evalSha(script.sha, { keys, arguments: args });
+    return await bound(connection.evalSha(script.sha, { keys, arguments: args }));
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return connection.eval(script.source, { keys, arguments: args });
+    return bound(connection.eval(script.source, { keys, arguments: args }));
   }
 }

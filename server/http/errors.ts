@@ -16,7 +16,7 @@ export function isRedisUnavailable(error: unknown): boolean {
     if (current instanceof UpstreamUnavailableError) return true;
     if (current.name && REDIS_ERROR_NAMES.has(current.name)) return true;
     if (REDIS_ERROR_NAMES.has((current as object).constructor?.name ?? "")) return true;
-    if (current.code === "ECONNREFUSED" || current.code === "ECONNRESET") return true;
+    if (current.code === "ECONNREFUSED" || current.code === "ECONNRESET" || current.code === "ETIMEDOUT") return true;
     if (typeof current.message === "string" && /The client is (closed|offline)|Socket closed unexpectedly|Connection timeout|offline queue|ECONNREFUSED/i.test(current.message)) return true;
   }
   return false;

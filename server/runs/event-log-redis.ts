@@ -9,6 +9,7 @@
  * on connections of their own.
  */
 import type { Logger } from "../../lib/logger.js";
+import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import { ServerKeys } from "../storage/keys.js";
 import { EventBuffer } from "./event-buffer.js";
@@ -25,12 +26,20 @@ export class RedisRunEventLog implements RunEventLog {
   private readonly local = new Map<string, { buffer: EventBuffer; writes: Promise<unknown>[] }>();
   private readonly idle: RedisConnection[] = [];
 
+  private readonly redis: RedisConnection;
+  private readonly deadlines: CoarseDeadlines;
+  private readonly retainMs: number;
+  private readonly logger: Logger | undefined;
+
   constructor(
-    private readonly redis: RedisConnection,
-    options: { keyPrefix: string; retainMs?: number; logger?: Logger },
-    private readonly retainMs = options.retainMs ?? 10 * 60_000,
-    private readonly logger = options.logger,
+    private readonly connection: RedisConnection,
+    options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number },
   ) {
+    // No per-command timer on the hot path (XADD per event); `finish` bounds the wait once.
+    this.redis = connection.withCommandOptions({ timeout: 0 }) as unknown as RedisConnection;
+    this.deadlines = new CoarseDeadlines(options.commandTimeoutMs ?? 30_000);
+    this.retainMs = options.retainMs ?? 10 * 60_000;
+    this.logger = options.logger;
     this.keys = new ServerKeys(options.keyPrefix);
   }
 
@@ -57,7 +66,7 @@ export class RedisRunEventLog implements RunEventLog {
     const key = this.keys.events(runId);
     try {
       // One connection keeps commands in order: the end marker lands after the events without waiting for them.
-      await Promise.all([...(entry?.writes ?? []), this.redis.xAdd(key, "*", { e: END, d: "null" }), this.redis.pExpire(key, this.retainMs)]);
+      await this.deadlines.track(Promise.all([...(entry?.writes ?? []), this.redis.xAdd(key, "*", { e: END, d: "null" }), this.redis.pExpire(key, this.retainMs)]), "run events");
     } finally {
       entry?.buffer.finish();
       this.local.delete(runId);
@@ -93,7 +102,7 @@ export class RedisRunEventLog implements RunEventLog {
       while (!options.signal?.aborted) {
         const entries = connection
           ? await this.blockingRead(connection, key, last)
-          : ((await this.redis.xRange(key, `(${last}`, "+")) as unknown as StreamEntry[]);
+          : ((await this.deadlines.track(this.redis.xRange(key, `(${last}`, "+"), "run events")) as unknown as StreamEntry[]);
         for (const entry of entries) {
           last = entry.id;
           if (entry.message.e === END) return;
@@ -101,7 +110,7 @@ export class RedisRunEventLog implements RunEventLog {
         }
         if (entries.length === 0 && connection && options.isLive && !(await options.isLive())) {
           // The run ended without an end marker we can see (expired, or never started here).
-          const rest = (await this.redis.xRange(key, `(${last}`, "+")) as unknown as StreamEntry[];
+          const rest = (await this.deadlines.track(this.redis.xRange(key, `(${last}`, "+"), "run events")) as unknown as StreamEntry[];
           for (const entry of rest) if (entry.message.e !== END) yield { id: entry.id, event: entry.message.e!, data: undefined, raw: entry.message.d ?? "null" };
           return;
         }
@@ -122,7 +131,7 @@ export class RedisRunEventLog implements RunEventLog {
   private async acquire(): Promise<RedisConnection> {
     const idle = this.idle.pop();
     if (idle) return idle;
-    const connection = this.redis.duplicate() as RedisConnection;
+    const connection = this.connection.duplicate() as RedisConnection;
     connection.on("error", () => undefined);
     await connection.connect();
     return connection;

@@ -3,6 +3,7 @@
  * atomic across replicas (run creation with its multitask decision, ending and cancelling runs)
  * are Lua scripts in lua.ts. Everything else is one command or one pipelined batch.
  */
+import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../runs/seams.js";
 import { ServerKeys } from "./keys.js";
@@ -50,8 +51,33 @@ function runFromHash(hash: Hash): RunRecord | undefined {
 
 const now = () => new Date().toISOString();
 
-/** Storage on a connected Redis; `close` leaves the connection to its owner. */
-export function createRedisStorage(redis: RedisConnection, keyPrefix: string): Storage {
+/** Bounds every method's wait on Redis with the coarse deadlines (no per-command timer). */
+function bounded<T extends object>(target: T, deadlines: CoarseDeadlines, label: string): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, value] of Object.entries(target)) {
+    wrapped[name] = typeof value === "function" ? (...args: unknown[]) => deadlines.track(Promise.resolve((value as (...a: unknown[]) => unknown)(...args)), `${label}.${name}`) : value;
+  }
+  return wrapped as T;
+}
+
+/**
+ * Storage on a connected Redis; `close` leaves the connection to its owner. Commands run without
+ * node-redis' per-command timer (it costs more CPU than the command on a local Redis); one coarse
+ * sweep fails a call that waited longer than `commandTimeoutMs` instead.
+ */
+export function createRedisStorage(connection: RedisConnection, keyPrefix: string, commandTimeoutMs = 30_000): Storage {
+  const storage = createUnboundedStorage(connection.withCommandOptions({ timeout: 0 }) as unknown as RedisConnection, keyPrefix);
+  const deadlines = new CoarseDeadlines(commandTimeoutMs);
+  return {
+    ...storage,
+    ping: () => deadlines.track(storage.ping(), "redis.ping"),
+    assistants: bounded(storage.assistants, deadlines, "assistants"),
+    threads: bounded(storage.threads, deadlines, "threads"),
+    runs: bounded(storage.runs, deadlines, "runs"),
+  };
+}
+
+function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Storage {
   const keys = new ServerKeys(keyPrefix);
   const runKeys = (threadId: string, runId: string) => [keys.thread(threadId), keys.active(threadId), keys.run(threadId, runId), keys.runs(threadId)];
 

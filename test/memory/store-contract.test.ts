@@ -30,7 +30,7 @@ describe("on a 3-master Redis Cluster", () => {
   let cluster: RedisClusterProcess;
   let connection: RedisConnection;
   beforeAll(async () => {
-    cluster = await startRedisCluster([33001, 33002, 33003]);
+    cluster = await startRedisCluster([31011, 31012, 31013]);
     connection = await connectRedis({ clusterNodes: cluster.nodes });
   });
   afterAll(async () => {

@@ -66,11 +66,19 @@ export interface RedisClusterProcess {
 /** Starts a 3-master cluster (no replicas) on the given ports and waits until it serves. */
 export async function startRedisCluster(ports: [number, number, number]): Promise<RedisClusterProcess> {
   const dir = mkdtempSync(join(tmpdir(), "sb-cluster-"));
-  const servers = await Promise.all(
+  const started = await Promise.allSettled(
     ports.map((port) =>
       startRedisServer(port, ["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--appendonly", "no"], dir),
     ),
   );
+  const servers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) {
+    // Stop the nodes that did start, or they outlive the test holding their ports.
+    await Promise.all(servers.map((server) => server.kill()));
+    rmSync(dir, { recursive: true, force: true });
+    throw failed.reason;
+  }
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   const created = spawnSync("redis-cli", ["--cluster", "create", ...nodes, "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8" });
   if (created.status !== 0) {
