@@ -163,6 +163,24 @@ export const envSchema = z.object({
   SERVER_RUN_CONCURRENCY: positiveInt(32),
   SERVER_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   SERVER_EVENTS_RETAIN_SECONDS: positiveInt(600),
+
+  // --- Scale-out (queue workers, leases; npm run worker) ---
+  WORKERS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx): number | undefined => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number (0 = no in-process workers), got '${value}'` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  WORKER_CONCURRENCY: positiveInt(8),
+  RUN_LEASE_MS: positiveInt(15_000),
+  WORKER_HEALTH_PORT: positiveInt(),
 });
 
 /** Switchboard's validated environment. */

@@ -8,6 +8,7 @@ import type { ApiKeys } from "./middleware/auth.js";
 import type { ServerMetrics } from "./ops/metrics.js";
 import type { RunEventLog, RunQueue } from "./runs/seams.js";
 import type { RunRecord, Storage } from "./storage/types.js";
+import type { WorkerState } from "./worker/start.js";
 
 /** The app's dependencies. */
 export interface AppDeps {
@@ -30,4 +31,6 @@ export interface AppDeps {
   freshRuns?: Map<string, RunRecord>;
   /** Whether the server is shutting down (new runs are refused with 503). */
   draining?: () => boolean;
+  /** This process's run workers, for /health and /ready (none: API only). */
+  workers?: WorkerState;
 }

@@ -11,7 +11,9 @@ import { getEnv } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
+import { isDistributed } from "./queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
+import { startRunWorkers } from "./worker/start.js";
 
 function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
@@ -35,7 +37,13 @@ async function main(): Promise<void> {
   const { deps } = runtime;
   let draining = false;
   deps.draining = () => draining;
-  await deps.queue.startWorker(runtime.handler, { concurrency: env.SERVER_RUN_CONCURRENCY });
+  // In-process workers unless WORKERS=0 (then `npm run worker` processes take the runs from Redis).
+  const concurrency = env.WORKERS ?? env.SERVER_RUN_CONCURRENCY;
+  if (concurrency === 0 && !isDistributed(deps.queue)) {
+    throw new ConfigError("WORKERS=0 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES) so that `npm run worker` processes can take the runs.", { setting: "WORKERS" });
+  }
+  const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, concurrency, logger });
+  deps.workers = workers;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
@@ -48,7 +56,7 @@ async function main(): Promise<void> {
     draining = true;
     logger.info({ signal }, "shutting down: no new runs, finishing in-flight runs");
     server.close();
-    await deps.queue.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
+    await workers.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
     await runtime.close();
     logger.info("stopped");
     logger.flush?.();

@@ -19,8 +19,9 @@ import { createServerMetrics } from "./ops/metrics.js";
 import { InMemoryRunEventLog } from "./runs/event-log-memory.js";
 import { RedisRunEventLog } from "./runs/event-log-redis.js";
 import { createRunHandler } from "./runs/handler.js";
+import { createRedisRunQueue } from "./queue/index.js";
 import { InProcessRunQueue } from "./runs/in-process-queue.js";
-import type { RunHandler } from "./runs/seams.js";
+import type { RunHandler, RunJob } from "./runs/seams.js";
 import { createMemoryStorage } from "./storage/memory.js";
 import { createRedisStorage } from "./storage/redis.js";
 import type { RunRecord } from "./storage/types.js";
@@ -62,7 +63,15 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
-  const queue = new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
+  // With Redis, runs go through the shared queue so any worker process can execute them (server/queue/).
+  // A run the queue gives up on (it kept crashing its workers) ends as an error instead of staying "running".
+  const abandon = async (job: RunJob, reason: string) => {
+    await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);
+    const next = await storage.runs.finish(job.threadId ?? job.runId, job.runId, { status: "error", threadStatus: "error" });
+    await events.finish(job.runId);
+    if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
+  };
+  const queue = (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   // The project's own graphs are compiled from the registry with this process's memory services;
@@ -87,7 +96,8 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   const metrics = createServerMetrics({ depth: () => queue.depth() });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
   // Only an in-process queue runs what this process created, so only then is the record handed over.
-  const freshRuns = new Map<string, RunRecord>();
+  // (With the Redis queue another process may run it, and the record would stay here forever.)
+  const freshRuns = queue instanceof InProcessRunQueue ? new Map<string, RunRecord>() : undefined;
   const deps: AppDeps = {
     storage,
     graphs,
@@ -100,9 +110,9 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     apiKeys,
     corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
-    freshRuns,
+    ...(freshRuns ? { freshRuns } : {}),
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns });
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, ...(freshRuns ? { freshRuns } : {}) });
   return {
     deps,
     handler,

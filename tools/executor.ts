@@ -23,6 +23,7 @@ import {
   type ToolPolicy,
   type ToolPolicyMap,
 } from "./guardrail.js";
+import { ledgerOf, type ToolCallLedger } from "./call-ledger.js";
 import { createMemoryRateLimiter, type RateLimitRule, type ToolRateLimiter } from "./rate-limit.js";
 import { recordRefusedToolRun, tracedToolRun, type ToolRefusal } from "./tool-runs.js";
 import { indexTools, redactSecrets, type AnyToolSpec, type RailEvent, type SideEffectClass, type ToolExecutionContext } from "./types.js";
@@ -37,6 +38,8 @@ export interface ToolExecutorDeps {
   rateLimits?: Readonly<Record<string, RateLimitRule>>;
   /** Where buckets live (Redis or memory); default: one in-process limiter. */
   rateLimiter?: ToolRateLimiter;
+  /** Idempotency ledger of side-effecting calls (default: the one a worker put in `configurable`, else none). */
+  ledger?: ToolCallLedger;
   /** Clock for rail event timestamps. */
   now?: () => Date;
   logger?: Logger;
@@ -161,6 +164,7 @@ export async function executeToolCalls(
     ...(plan.approval ? { approval: plan.approval } : {}),
     ...(plan.refused ? { refused: plan.refused } : {}),
   });
+  const ledger = deps.ledger ?? ledgerOf(ctx.config?.configurable);
   await Promise.all(
     plans.map(async (plan) => {
       const { spec, args } = plan;
@@ -188,6 +192,21 @@ export async function executeToolCalls(
         toolCallId: plan.id,
         idempotencyKey: idempotencyKey(ctx.threadId, checkpoint, plan.id),
       };
+      // Side effects are recorded around the call, so a step re-run after a crash does not repeat them.
+      const recorded = ledger && spec.sideEffect === "external_side_effect" ? ledger : undefined;
+      if (recorded) {
+        const earlier = await recorded.begin(runContext.idempotencyKey, ctx.threadId).catch((error: unknown) => ({ state: "unavailable" as const, error }));
+        if (earlier?.state === "done") {
+          plan.result = earlier.result;
+          return;
+        }
+        if (earlier?.state === "unavailable") {
+          logger.warn({ err: earlier.error, tool: spec.name, toolCallId: plan.id }, "idempotency ledger unavailable; side effect not run");
+          plan.result = failure(`Error: ${spec.name} was not run because its call could not be recorded (storage unavailable). Try again later.`);
+          return;
+        }
+        if (earlier?.state === "started") logger.warn({ tool: spec.name, toolCallId: plan.id }, "re-running a side effect interrupted mid-call; same idempotency key");
+      }
       try {
         // A `tool` run, so traces show each call with its secret fields redacted and the guardrail's decision.
         const content = await tracedToolRun(ctx.config, traceRecord(plan), () => runWithTimeout(spec, args, runContext, runSignal));
@@ -198,6 +217,9 @@ export async function executeToolCalls(
         logger.warn({ err: error, tool: spec.name, toolCallId: plan.id }, "tool call failed");
         plan.result = failure(toolFailureText(spec.name, error));
       }
+      await recorded?.complete(runContext.idempotencyKey, ctx.threadId, plan.result).catch((error: unknown) => {
+        logger.warn({ err: error, tool: spec.name, toolCallId: plan.id }, "could not record a side effect's result; a crash before the next checkpoint would repeat it");
+      });
     }),
   );
 

@@ -17,6 +17,7 @@
 export * from "./types.js";
 export * from "./guardrail.js";
 export * from "./rate-limit.js";
+export { createMemoryCallLedger, createRedisCallLedger, ledgerOf, TOOL_LEDGER_CONFIG_KEY, type LedgerEntry, type RecordedToolCall, type ToolCallLedger } from "./call-ledger.js";
 export { executeToolCalls, MAX_APPROVAL_ATTEMPTS, type ToolExecutionResult, type ToolExecutorDeps } from "./executor.js";
 export { MAX_TOOL_OUTPUT_CHARS, ToolTimeoutError, idempotencyKey, validateArguments } from "./call-steps.js";
 export { toLangChainTool, toLangChainTools } from "./langchain.js";

@@ -11,7 +11,7 @@ import { SwitchboardError } from "../../lib/errors.js";
 /** API key → owner; undefined = auth off. */
 export type ApiKeys = ReadonlyMap<string, string> | undefined;
 
-const PUBLIC_PATHS = new Set(["/ok", "/info", "/openapi.json", "/docs", "/metrics"]);
+const PUBLIC_PATHS = new Set(["/ok", "/info", "/openapi.json", "/docs", "/metrics", "/health", "/ready"]);
 
 class UnauthorizedError extends SwitchboardError {
   constructor() {

@@ -1,6 +1,7 @@
 /** Operations routes: /ok, /info, /metrics, /openapi.json, /docs. */
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.js";
+import { healthRoutes } from "./health.js";
 import { DOCS_HTML, openApiDocument } from "./openapi.js";
 
 /** Server version reported by /info and the OpenAPI document. */
@@ -23,6 +24,7 @@ export function opsRoutes(deps: AppDeps): Hono {
     }),
   );
   app.get("/metrics", async (c) => c.body(await deps.metrics.registry.metrics(), 200, { "Content-Type": deps.metrics.registry.contentType }));
+  app.route("/", healthRoutes(deps));
   app.get("/openapi.json", (c) => c.json(openApiDocument(SERVER_VERSION)));
   app.get("/docs", (c) => c.html(DOCS_HTML));
   return app;

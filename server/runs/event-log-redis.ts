@@ -73,6 +73,18 @@ export class RedisRunEventLog implements RunEventLog {
     }
   }
 
+  /** Flushes the run's writes and drops its local buffer, leaving the stream open for the worker that resumes the run. */
+  async handOff(runId: string): Promise<void> {
+    const entry = this.local.get(runId);
+    if (!entry) return;
+    try {
+      await Promise.all(entry.writes);
+    } finally {
+      entry.buffer.finish();
+      this.local.delete(runId);
+    }
+  }
+
   async *read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncGenerator<RunEvent> {
     const local = this.local.get(runId);
     if (local) {

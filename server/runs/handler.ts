@@ -7,6 +7,7 @@
  * stays in the run record for runs that never got that far.
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { GraphRegistry, ServableGraph } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../storage/types.js";
@@ -100,7 +101,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     const options = omitUndefined({
-      configurable: config.configurable,
+      // The worker's additions (fencing token, tool-call ledger) ride along with the caller's.
+      configurable: context.configurable ? { ...config.configurable, ...context.configurable } : config.configurable,
       recursionLimit: config.recursion_limit,
       tags: config.tags,
       metadata: config.metadata,
@@ -123,8 +125,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
 
   await marking;
   if (outcome.handBack) {
-    // Shutting down: the run stays first in its thread's queue for a worker to take over.
-    await events.finish(run.run_id).catch(() => undefined);
+    // Handed back: the run stays first in its thread's queue for a worker to take over; its
+    // stream stays open so connected clients keep following it there.
+    await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
     return outcome.status;
   }
   if (outcome.rollback) {
@@ -154,7 +157,9 @@ function classifyFailure(deps: RunHandlerDeps, run: RunRecord, context: RunJobCo
     outcome.status = "interrupted";
     outcome.rollback = reason.action === "rollback";
     outcome.threadStatus = mapper.lastInterrupts !== undefined ? "interrupted" : "idle";
-  } else if (reason?.kind === "shutdown") {
+  } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError || (error instanceof UpstreamUnavailableError && error.upstream === "redis")) {
+    // Shutting down, another worker took the run over (this one lost its lease), or Redis went
+    // away mid-run: write nothing more; the queue retries the run from its last checkpoint.
     outcome.handBack = true;
     outcome.status = "pending";
   } else {

@@ -29,9 +29,14 @@ export interface RunJobContext {
   abortReason(): { kind: "cancel"; action: CancelAction } | { kind: "shutdown" } | undefined;
   /** How many times this job was started before (0 on the first attempt; >0 after a crash takeover). */
   attempt: number;
+  /** Entries to merge into the run's `configurable` (the thread lease's fencing token, the tool-call ledger). */
+  configurable?: Record<string, unknown>;
 }
 
-/** Executes one run to its end and returns its final status; never throws for run failures. */
+/**
+ * Executes one run to its end and returns its final status; never throws for run failures.
+ * `pending` means the run was handed back unfinished (shutdown, lease lost, Redis away): the queue retries it.
+ */
 export type RunHandler = (job: RunJob, context: RunJobContext) => Promise<RunStatus>;
 
 /** Queue of runs waiting for a worker. */
@@ -65,6 +70,8 @@ export interface RunEventLog {
   append(runId: string, event: string, data: unknown): Promise<string>;
   /** Marks the run's stream finished; readers stop after the last event; the log expires later. */
   finish(runId: string): Promise<void>;
+  /** Stops holding the run's events in this process without ending its stream (the run was handed to another worker). */
+  handOff?(runId: string): Promise<void>;
   /**
    * Events after `after` (all when unset), following live until `finish` or `signal`. `isLive` is
    * asked when nothing arrived for a while: false (the run ended and its log expired, or it never

@@ -1,0 +1,66 @@
+/**
+ * `npm run worker [-- --config path/to/langgraph.json]`: a process that only executes runs. It
+ * builds the same runtime as `npm run serve` (graphs from the same langgraph.json, the same
+ * REDIS_URL / REDIS_CLUSTER_NODES) without the HTTP API, and takes runs from the Redis queue,
+ * WORKER_CONCURRENCY at a time. SIGTERM/SIGINT drain it: in-flight runs may finish for up to
+ * SERVER_SHUTDOWN_TIMEOUT_MS, then they are handed back to other workers. WORKER_HEALTH_PORT
+ * serves /health and /ready.
+ */
+import { createServer, type Server } from "node:http";
+import { parseArgs } from "node:util";
+import { getEnv } from "../lib/env.js";
+import { ConfigError } from "../lib/errors.js";
+import { createLogger } from "../lib/logger.js";
+import { checkReadiness } from "./ops/health.js";
+import { isDistributed } from "./queue/index.js";
+import { buildServerRuntime } from "./runtime.js";
+import { startRunWorkers } from "./worker/start.js";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });
+  const env = getEnv();
+  const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
+  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+    throw new ConfigError("npm run worker needs Redis: set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the API processes use.", { setting: "REDIS_URL" });
+  }
+  const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});
+  for (const warning of runtime.warnings) logger.warn(warning);
+  const { deps } = runtime;
+  if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });
+  const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, concurrency: env.WORKER_CONCURRENCY, logger });
+  let draining = false;
+  const health = env.WORKER_HEALTH_PORT ? await serveHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: () => draining })) : undefined;
+  logger.info({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, graphs: deps.graphs.ids() }, "switchboard worker ready");
+  // One machine-readable line on stdout for scripts and tests.
+  process.stdout.write(`${JSON.stringify({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, ...(health ? { health: `http://127.0.0.1:${env.WORKER_HEALTH_PORT}` } : {}) })}\n`);
+
+  const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal, active: workers.active() }, "draining: no new runs; in-flight runs finish or are handed back");
+    await workers.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
+    health?.close();
+    await runtime.close();
+    logger.info("stopped");
+    logger.flush?.();
+    setTimeout(() => process.exit(0), 50).unref();
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+async function serveHealth(port: number, ready: () => Promise<{ ready: boolean }>): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === "/health") return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, pid: process.pid }));
+    if (request.url !== "/ready") return void response.writeHead(404).end();
+    void ready().then((report) => response.writeHead(report.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(report)));
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return server;
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`switchboard worker: ${message}\n`);
+  process.exit(1);
+});

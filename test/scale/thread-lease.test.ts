@@ -1,0 +1,105 @@
+/**
+ * Thread leases around the run handler, across queue instances standing for processes: one active
+ * run per thread, and a worker that lost its lease cannot write a checkpoint (fencing).
+ */
+import { Annotation, StateGraph } from "@langchain/langgraph";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LeaseLostError } from "../../lib/errors.js";
+import { connectRedis, type RedisConnection } from "../../lib/redis.js";
+import { RedisSaver, ThreadLeases } from "../../memory/index.js";
+import { BullMqRunQueue } from "../../server/queue/bullmq-run-queue.js";
+import type { RunHandler, RunStatus } from "../../server/runs/seams.js";
+import { withThreadLease } from "../../server/worker/thread-lease.js";
+import { testRedisUrl, uniquePrefix } from "../support/redis.js";
+import { cleanQueuePrefix, eventually } from "../support/scale.js";
+
+describe("thread leases around runs", () => {
+  let redis: RedisConnection;
+  const prefix = uniquePrefix("lease");
+  const queues: BullMqRunQueue[] = [];
+  beforeAll(async () => {
+    redis = await connectRedis({ url: testRedisUrl() });
+  });
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  });
+  afterAll(async () => {
+    await cleanQueuePrefix(prefix);
+    await redis.close();
+  });
+
+  const worker = async (handler: RunHandler, ttlMs = 1_500) => {
+    const queue = new BullMqRunQueue({ url: testRedisUrl(), keyPrefix: prefix, lockDurationMs: 2_000 });
+    queues.push(queue);
+    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
+    await queue.startWorker(withThreadLease(handler, { leases, workerId: queue.workerId, ttlMs, busyRetryMs: 50 }), { concurrency: 4 });
+    return queue;
+  };
+
+  it("never runs two runs of one thread at once, whichever workers take them", async () => {
+    let active = 0;
+    let maxActive = 0;
+    const finished: string[] = [];
+    const attempts: number[] = [];
+    const handler: RunHandler = async (job, context) => {
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      attempts.push(context.attempt);
+      expect(context.configurable?.__switchboard_fence).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      active -= 1;
+      finished.push(job.runId);
+      return "success";
+    };
+    const api = await worker(handler);
+    await worker(handler);
+    for (let index = 0; index < 6; index += 1) await api.enqueue({ runId: `serial-${index}`, threadId: `${prefix}shared`, owner: "o" });
+    await eventually(() => expect(finished).toHaveLength(6), 20_000);
+    expect(maxActive).toBe(1);
+    // Waiting for the thread is not an attempt: every run started fresh.
+    expect(attempts).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("a worker that lost its lease cannot write a checkpoint, and its run is handed back and resumed", async () => {
+    const State = Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
+    const saver = new RedisSaver(redis, { keyPrefix: prefix });
+    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
+    const threadId = `${prefix}fenced`;
+    let stolen = false;
+    const graph = new StateGraph(State)
+      .addNode("one", async () => {
+        if (!stolen) {
+          // Another worker takes the thread while this one is paused (its lease expired).
+          stolen = true;
+          await redis.del(`${prefix}cp:{${threadId}}:lease`);
+          await leases.acquire(threadId, "thief@elsewhere", 300);
+        }
+        return { steps: ["one"] };
+      })
+      .addNode("two", async () => ({ steps: ["two"] }))
+      .addEdge("__start__", "one")
+      .addEdge("one", "two")
+      .compile({ checkpointer: saver });
+    const errors: unknown[] = [];
+    const statuses: { attempt: number; status: RunStatus }[] = [];
+    const handler: RunHandler = async (_job, context) => {
+      const config = { configurable: { thread_id: threadId, ...context.configurable }, signal: context.signal };
+      try {
+        const input = context.attempt === 0 ? {} : null;
+        await graph.invoke(input, config);
+        statuses.push({ attempt: context.attempt, status: "success" });
+        return "success";
+      } catch (error) {
+        errors.push(error);
+        throw error;
+      }
+    };
+    const api = await worker(handler, 600);
+    await api.enqueue({ runId: "fenced-run", threadId, owner: "o" });
+    await eventually(() => expect(statuses).toEqual([{ attempt: 1, status: "success" }]), 20_000);
+    expect(errors[0]).toBeInstanceOf(LeaseLostError);
+    const state = await graph.getState({ configurable: { thread_id: threadId } });
+    // The stale write of node "one" was refused; the resumed attempt ran it once and went on.
+    expect(state.values.steps).toEqual(["one", "two"]);
+  });
+});
