@@ -149,4 +149,23 @@ describe("server HTTP contract", () => {
     const stream = await (await call(`/threads/${thread.thread_id}/runs/${runs[0]!.run_id}/stream`)).text();
     expect(stream).toContain("event: error");
   });
+  it("records each run's trace: GET /threads/:thread_id/runs/:run_id/trace for its owner only, cost in /metrics", async () => {
+    const thread = (await (await call("/threads", { method: "POST", json: {} })).json()) as { thread_id: string };
+    const created = await call(`/threads/${thread.thread_id}/runs`, { method: "POST", json: { assistant_id: "echo", input: { messages: [{ role: "user", content: "hi" }] } } });
+    const run = (await created.json()) as { run_id: string };
+    await call(`/threads/${thread.thread_id}/runs/${run.run_id}/join`);
+    const path = `/threads/${thread.thread_id}/runs/${run.run_id}/trace`;
+
+    const response = await call(path);
+    expect(response.status).toBe(200);
+    const trace = (await response.json()) as { runId: string; threadId: string; graphId: string; owner: string; terminalState: string | null; root: { name: string; children: { name: string; kind: string }[] } };
+    expect(trace).toMatchObject({ runId: run.run_id, threadId: thread.thread_id, graphId: "echo", owner: "alice" });
+    expect(trace.root.name).toBe("echo");
+    expect(trace.root.children).toEqual([expect.objectContaining({ name: "echo", kind: "node", status: "ok" })]);
+    expect(await (await call(`${path}?format=text`)).text()).toContain("echo");
+
+    await expectClientError(await call(path, { key: BOB }), 404);
+    await expectClientError(await call(`/threads/${thread.thread_id}/runs/00000000-0000-4000-8000-000000000000/trace`), 404);
+    expect(await (await call("/metrics", { key: null })).text()).toMatch(/switchboard_run_cost_usd_count\{graph_id="echo",terminal_state="[a-z]+"\} [1-9]/);
+  });
 });

@@ -10,12 +10,13 @@ import { assistantsRoutes } from "./assistants/routes.js";
 import type { AppDeps } from "./deps.js";
 import { createErrorHandler } from "./http/errors.js";
 import { accessLog } from "./middleware/access-log.js";
-import { authenticate } from "./middleware/auth.js";
+import { authenticate, ownerOf } from "./middleware/auth.js";
 import { requestId } from "./middleware/request-id.js";
 import { opsRoutes } from "./ops/routes.js";
 import { runsRoutes } from "./runs/routes.js";
 import { storeRoutes } from "./store/routes.js";
 import { threadsRoutes } from "./threads/routes.js";
+import { traceRoutes } from "./traces/index.js";
 
 export type { AppDeps } from "./deps.js";
 
@@ -66,6 +67,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", threadsRoutes(deps));
   app.route("/", runsRoutes(deps));
   app.route("/", storeRoutes(deps));
+  if (deps.traceStore) {
+    const { storage } = deps;
+    const canReadRun = async (owner: string, threadId: string, runId: string) => (await storage.runs.get(threadId, runId))?.owner === owner;
+    app.route("/", traceRoutes({ traceStore: deps.traceStore, ownerOf, canReadRun }));
+  }
   app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}.` }, 404));
   app.onError(createErrorHandler(deps.logger));
   return app;

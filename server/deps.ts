@@ -9,6 +9,7 @@ import type { ServerMetrics } from "./ops/metrics.js";
 import type { RunEventLog, RunQueue } from "./runs/seams.js";
 import type { RunRecord, Storage } from "./storage/types.js";
 import type { WorkerState } from "./worker/start.js";
+import type { TraceStore } from "../lib/tracing/trace.js";
 
 /** The app's dependencies. */
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Runs created here and enqueued at once, handed to this process's handler without a read back. */
   freshRuns?: Map<string, RunRecord>;
+  /** Local traces of runs (GET /threads/:thread_id/runs/:run_id/trace); absent = route not served. */
+  traceStore?: TraceStore;
   /** Whether the server is shutting down (new runs are refused with 503). */
   draining?: () => boolean;
   /** This process's run workers, for /health and /ready (none: API only). */

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
+import { createCheckpointer, openLongTermMemory, openTraceStore } from "../memory/index.js";
+import { createRunTracing, flushTraces } from "../agents/index.js";
 import type { GraphDeps } from "../graphs/index.js";
 import { ensureSystemAssistants } from "./assistants/service.js";
 import type { AppDeps } from "./deps.js";
@@ -16,6 +17,7 @@ import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { parseApiKeys } from "./middleware/auth.js";
 import { createServerMetrics } from "./ops/metrics.js";
+import { registerCostMetrics } from "./traces/index.js";
 import { InMemoryRunEventLog } from "./runs/event-log-memory.js";
 import { RedisRunEventLog } from "./runs/event-log-redis.js";
 import { createRunHandler } from "./runs/handler.js";
@@ -94,6 +96,23 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   await ensureSystemAssistants(storage, graphs);
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
+  const traceStore = await openTraceStore(env, { ...(redis ? { redis } : {}), logger });
+  closers.unshift(() => traceStore.close());
+  // First on close: after the runs drained, their traces reach LangSmith before connections go.
+  closers.unshift(async () => void (await flushTraces({ timeoutMs: 10_000 })));
+  const costs = registerCostMetrics(metrics.registry);
+  const tracing = (run: RunRecord) =>
+    createRunTracing({
+      env,
+      traceStore,
+      runId: run.run_id,
+      threadId: run.kwargs.temporary ? null : run.thread_id,
+      graphId: run.kwargs.graph_id,
+      owner: run.owner,
+      metadata: { client: "server" },
+      onFinish: (trace) => costs.record(trace),
+      logger,
+    });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
   // Only an in-process queue runs what this process created, so only then is the record handed over.
   // (With the Redis queue another process may run it, and the record would stay here forever.)
@@ -111,8 +130,9 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     ...(freshRuns ? { freshRuns } : {}),
+    traceStore,
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, ...(freshRuns ? { freshRuns } : {}) });
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, ...(freshRuns ? { freshRuns } : {}), tracing });
   return {
     deps,
     handler,

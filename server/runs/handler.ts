@@ -23,6 +23,12 @@ export interface RunObserver {
   finished?(run: RunRecord, status: RunStatus, seconds: number, usage: RunUsage): void;
 }
 
+/** The tracing of one run (agents/tracing `RunTracing`): config to merge, and `finish` when it ends. */
+export interface RunTrace {
+  config: { runId: string; callbacks: unknown[]; metadata: Record<string, unknown>; tags: string[] };
+  finish(terminalState?: string | null): Promise<unknown>;
+}
+
 /** What a handler needs; buildable without the HTTP layer. */
 export interface RunHandlerDeps {
   storage: Pick<Storage, "runs" | "threads">;
@@ -33,6 +39,8 @@ export interface RunHandlerDeps {
   queue: Pick<RunQueue, "enqueue">;
   logger: Logger;
   observer?: RunObserver;
+  /** Starts the trace of a run (local steps, LangSmith); absent = untraced. */
+  tracing?: (run: RunRecord) => RunTrace;
   /** Records created by this process and enqueued at once: the handler skips reading them back. */
   freshRuns?: Map<string, RunRecord>;
 }
@@ -95,17 +103,23 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
 
   const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
   let interrupts: Record<string, unknown[]> | undefined;
+  let trace: RunTrace | undefined;
   try {
     if (run.cancel) throw new CancelledBeforeStart();
     const { graph } = deps.graphs.get(kwargs.graph_id);
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
+    trace = deps.tracing?.(run);
     const options = omitUndefined({
       // The worker's additions (fencing token, tool-call ledger) ride along with the caller's.
       configurable: context.configurable ? { ...config.configurable, ...context.configurable } : config.configurable,
       recursionLimit: config.recursion_limit,
-      tags: config.tags,
-      metadata: config.metadata,
+      tags: trace ? [...(config.tags ?? []), ...trace.config.tags] : config.tags,
+      metadata: trace ? { ...config.metadata, ...trace.config.metadata } : config.metadata,
+      // The trace's root run carries the API's run id, so GET .../runs/:run_id/trace finds it.
+      runId: trace?.config.runId,
+      runName: trace ? kwargs.graph_id : undefined,
+      callbacks: trace?.config.callbacks,
       context: kwargs.context ?? undefined,
       interruptBefore: kwargs.interrupt_before ?? undefined,
       interruptAfter: kwargs.interrupt_after ?? undefined,
@@ -124,6 +138,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   }
 
   await marking;
+  // finish() never throws; a failed run's trace says so, otherwise it keeps what the graph recorded.
+  await trace?.finish(outcome.status === "error" ? "failed" : null);
   if (outcome.handBack) {
     // Handed back: the run stays first in its thread's queue for a worker to take over; its
     // stream stays open so connected clients keep following it there.
