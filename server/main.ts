@@ -13,6 +13,7 @@ import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
 import { isDistributed } from "./queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
+import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./worker/start.js";
 
 function isLoopback(host: string): boolean {
@@ -35,8 +36,8 @@ async function main(): Promise<void> {
   if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
-  let draining = false;
-  deps.draining = () => draining;
+  const signals = stopSignals(logger);
+  deps.draining = signals.stopping;
   // In-process workers unless WORKERS=0 (then `npm run worker` processes take the runs from Redis).
   const concurrency = env.WORKERS ?? env.SERVER_RUN_CONCURRENCY;
   if (concurrency === 0 && !isDistributed(deps.queue)) {
@@ -51,19 +52,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ listening: `http://${host}:${info.port}` })}\n`);
   });
 
-  const shutdown = async (signal: string) => {
-    if (draining) return;
-    draining = true;
+  signals.onStop(async (signal) => {
     logger.info({ signal }, "shutting down: no new runs, finishing in-flight runs");
     server.close();
     await workers.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
     await runtime.close();
-    logger.info("stopped");
-    logger.flush?.();
-    setTimeout(() => process.exit(0), 50).unref();
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  });
 }
 
 main().catch((error: unknown) => {

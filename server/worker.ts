@@ -14,6 +14,7 @@ import { createLogger } from "../lib/logger.js";
 import { checkReadiness } from "./ops/health.js";
 import { isDistributed } from "./queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
+import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./worker/start.js";
 
 async function main(): Promise<void> {
@@ -28,25 +29,18 @@ async function main(): Promise<void> {
   const { deps } = runtime;
   if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });
   const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, concurrency: env.WORKER_CONCURRENCY, logger });
-  let draining = false;
-  const health = env.WORKER_HEALTH_PORT ? await serveHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: () => draining })) : undefined;
+  const signals = stopSignals(logger);
+  const health = env.WORKER_HEALTH_PORT ? await serveHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: signals.stopping })) : undefined;
   logger.info({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, graphs: deps.graphs.ids() }, "switchboard worker ready");
   // One machine-readable line on stdout for scripts and tests.
   process.stdout.write(`${JSON.stringify({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, ...(health ? { health: `http://127.0.0.1:${env.WORKER_HEALTH_PORT}` } : {}) })}\n`);
 
-  const shutdown = async (signal: string) => {
-    if (draining) return;
-    draining = true;
+  signals.onStop(async (signal) => {
     logger.info({ signal, active: workers.active() }, "draining: no new runs; in-flight runs finish or are handed back");
     await workers.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
     health?.close();
     await runtime.close();
-    logger.info("stopped");
-    logger.flush?.();
-    setTimeout(() => process.exit(0), 50).unref();
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  });
 }
 
 async function serveHealth(port: number, ready: () => Promise<{ ready: boolean }>): Promise<Server> {
