@@ -10,6 +10,7 @@
  */
 import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { installLinearCallbackCopy } from "../../lib/callback-manager-copy.js";
 import type { Env } from "../../lib/env.js";
 import { silentLogger, type Logger } from "../../lib/logger.js";
 import type { RunTrace, TraceStore } from "../../lib/tracing/trace.js";
@@ -60,6 +61,8 @@ export interface RunTracing {
 
 /** Builds the tracing of one run; see the module comment. */
 export function createRunTracing(options: RunTracingOptions): RunTracing {
+  // A traced run copies a callback manager per child runnable; core's copy is quadratic (see lib/).
+  installLinearCallbackCopy();
   const { env } = options;
   const owner = options.owner ?? "default";
   const logger = options.logger ?? silentLogger();
