@@ -64,10 +64,10 @@ export class ThreadLeases {
     return Number(await evalScript(this.connection, RENEW, [lease], [`${held.token}:${held.holder}`, String(ttlMs)])) === 1;
   }
 
-  /** Gives a lease up; a lease already lost is left to its new holder. */
-  async release(held: ThreadLease): Promise<void> {
+  /** Gives a lease up; false when it was already lost (then it is left to its new holder). */
+  async release(held: ThreadLease): Promise<boolean> {
     const { lease } = this.keys.lease(held.threadId);
-    await evalScript(this.connection, RELEASE, [lease], [`${held.token}:${held.holder}`]);
+    return Number(await evalScript(this.connection, RELEASE, [lease], [`${held.token}:${held.holder}`])) === 1;
   }
 
   /** Who holds the thread now, if anyone. */

@@ -36,6 +36,8 @@ export class EventBuffer {
   readonly events: RunEvent[] = [];
   readonly clock = new EventIdClock();
   finished = false;
+  /** Finished because the run moved to another process (it goes on there), not because it ended. */
+  handedOff = false;
   private waiters: (() => void)[] = [];
 
   push(event: string, data: unknown, raw: string): RunEvent {
@@ -45,7 +47,8 @@ export class EventBuffer {
     return entry;
   }
 
-  finish(): void {
+  finish(options: { handedOff?: boolean } = {}): void {
+    this.handedOff = options.handedOff ?? false;
     this.finished = true;
     this.wake();
   }

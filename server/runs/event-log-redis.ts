@@ -80,18 +80,24 @@ export class RedisRunEventLog implements RunEventLog {
     try {
       await Promise.all(entry.writes);
     } finally {
-      entry.buffer.finish();
+      entry.buffer.finish({ handedOff: true });
       this.local.delete(runId);
     }
   }
 
   async *read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncGenerator<RunEvent> {
     const local = this.local.get(runId);
-    if (local) {
-      yield* local.buffer.follow(options.after, options.signal);
+    if (!local) {
+      yield* this.readRedis(runId, options);
       return;
     }
-    yield* this.readRedis(runId, options);
+    let last = options.after;
+    for await (const event of local.buffer.follow(options.after, options.signal)) {
+      last = event.id;
+      yield event;
+    }
+    // The run went on in another process (handed back, deferred): follow it there.
+    if (local.buffer.handedOff) yield* this.readRedis(runId, { ...options, ...(last !== undefined ? { after: last } : {}) });
   }
 
   private async *readRedis(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncGenerator<RunEvent> {

@@ -117,4 +117,29 @@ describe("RedisRunEventLog across processes", () => {
     expect(events).toEqual([]);
     await reader.close();
   });
+
+  it("a local reader of a run handed to another process follows it there to its end", async () => {
+    const here = new RedisRunEventLog(redis, { keyPrefix: prefix });
+    const thereConnection = await connectRedis({ url: testRedisUrl() });
+    const there = new RedisRunEventLog(thereConnection, { keyPrefix: prefix });
+    const runId = "run-moved";
+    here.expectLocal(runId);
+    await here.append(runId, "values", { i: 0 });
+    const seen: RunEvent[] = [];
+    let live = true;
+    const reading = (async () => {
+      for await (const event of here.read(runId, { isLive: async () => live })) seen.push(event);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Deferred or handed back: the run goes on in another process, which writes to Redis.
+    await here.handOff(runId);
+    await there.append(runId, "values", { i: 1 });
+    await there.append(runId, "values", { i: 2 });
+    await there.finish(runId);
+    live = false;
+    await reading;
+    expect(seen.map((event) => JSON.parse(event.raw!).i)).toEqual([0, 1, 2]);
+    await Promise.all([here.close(), there.close()]);
+    await thereConnection.close();
+  });
 });

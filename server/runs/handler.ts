@@ -151,6 +151,11 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       logger.error({ err: error, runId: run.run_id, threadId }, "rollback failed; the thread keeps the cancelled run's checkpoints"),
     );
   }
+  // The run writes no more checkpoints: free the thread before its end is announced.
+  if (context.releaseThread && !(await context.releaseThread())) {
+    await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
+    return "pending";
+  }
   const values = outcome.rollback ? undefined : mapper.lastValues;
   const [next] = await Promise.all([
     storage.runs.finish(threadId, run.run_id, {

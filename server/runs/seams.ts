@@ -31,6 +31,12 @@ export interface RunJobContext {
   attempt: number;
   /** Entries to merge into the run's `configurable` (the thread lease's fencing token, the tool-call ledger). */
   configurable?: Record<string, unknown>;
+  /**
+   * Lets go of the thread once the run will write no more checkpoints, before its end is
+   * announced, so the thread's next run (often sent the moment this one's result arrives) finds
+   * it free. False when the run had lost its hold on the thread meanwhile.
+   */
+  releaseThread?(): Promise<boolean>;
 }
 
 /**

@@ -64,11 +64,29 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       }
     };
     const timer = setInterval(() => void renew(), Math.max(100, Math.round(ttlMs / 3)));
+    let released: Promise<boolean> | undefined;
+    const releaseThread = (): Promise<boolean> => {
+      released ??= (async () => {
+        clearInterval(timer);
+        if (lost.signal.aborted) return false;
+        try {
+          if (await options.leases.release(lease)) return true;
+          lost.abort();
+          return false;
+        } catch (error) {
+          // Redis away: the lease expires by itself; every write of the run was accepted under it.
+          logger.debug({ err: error, runId: job.runId }, "lease release failed; it will expire");
+          return true;
+        }
+      })();
+      return released;
+    };
     const leaseContext: RunJobContext = {
       signal: AbortSignal.any([context.signal, lost.signal]),
       attempt: context.attempt,
       abortReason: () => (lost.signal.aborted ? { kind: "shutdown" } : context.abortReason()),
       configurable: { ...configurable, ...options.leasedConfigurable?.(lease), [FENCE_CONFIG_KEY]: lease.token },
+      releaseThread,
     };
     const handBack = () => {
       logger.warn({ runId: job.runId, threadId }, "thread lease lost mid-run; handing the run back");
@@ -79,13 +97,13 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
         if (error instanceof LeaseLostError) lost.abort();
         throw lost.signal.aborted ? handBack() : error;
       });
-      // A fenced write may have ended the run before the renewal timer noticed: check once more.
-      if (!lost.signal.aborted) await renew();
+      // A fenced write may have ended the run before the renewal timer noticed: check once more
+      // (the handler checked already when it let go of the thread itself).
+      if (!released && !lost.signal.aborted) await renew();
       if (lost.signal.aborted && !context.signal.aborted) throw handBack();
       return status;
     } finally {
-      clearInterval(timer);
-      if (!lost.signal.aborted) await options.leases.release(lease).catch(() => {});
+      await releaseThread();
     }
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { RedisSaver, ThreadLeases } from "../../memory/index.js";
+import { SaverKeys } from "../../memory/redis-saver/keys.js";
 import { BullMqRunQueue } from "../../server/queue/bullmq-run-queue.js";
 import type { RunHandler, RunStatus } from "../../server/runs/seams.js";
 import { withThreadLease } from "../../server/worker/thread-lease.js";
@@ -101,5 +102,37 @@ describe("thread leases around runs", () => {
     const state = await graph.getState({ configurable: { thread_id: threadId } });
     // The stale write of node "one" was refused; the resumed attempt ran it once and went on.
     expect(state.values.steps).toEqual(["one", "two"]);
+  });
+
+  it("lets a run free its thread before announcing its end, and reports a lease lost meanwhile", async () => {
+    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
+    const context = { signal: new AbortController().signal, abortReason: () => undefined, attempt: 0 };
+    const early = `${prefix}early`;
+    const seen: { kept: boolean; holder: string | undefined }[] = [];
+    const freeing = withThreadLease(
+      async (_job, runContext) => {
+        const kept = await runContext.releaseThread!();
+        seen.push({ kept, holder: (await leases.holder(early))?.holder });
+        return "success";
+      },
+      { leases, workerId: "w1", ttlMs: 1_500 },
+    );
+    expect(await freeing({ runId: "r1", threadId: early, owner: "o" }, context)).toBe("success");
+    // Free while the run still finishes up: the thread's next run would not wait for it.
+    expect(seen).toEqual([{ kept: true, holder: undefined }]);
+
+    const stolen = `${prefix}stolen`;
+    const losing = withThreadLease(
+      async (_job, runContext) => {
+        // The lease expired and another worker took the thread before this run let go.
+        await redis.del(new SaverKeys(prefix).lease(stolen).lease);
+        expect(await leases.acquire(stolen, "other@w2", 1_500)).toBeDefined();
+        seen.push({ kept: await runContext.releaseThread!(), holder: (await leases.holder(stolen))?.holder });
+        return "success";
+      },
+      { leases, workerId: "w1", ttlMs: 1_500 },
+    );
+    await expect(losing({ runId: "r2", threadId: stolen, owner: "o" }, context)).rejects.toThrow(/lost its thread lease/);
+    expect(seen[1]).toEqual({ kept: false, holder: "other@w2" });
   });
 });
