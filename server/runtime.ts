@@ -73,7 +73,12 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     await events.finish(job.runId);
     if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
   };
-  const queue = (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon }) : undefined) ?? new InProcessRunQueue({ onEnqueue: (job) => redisEvents?.expectLocal(job.runId) });
+  // Records created by this process and run here: the handler skips reading them back.
+  const freshRuns = new Map<string, RunRecord>();
+  const runsHere = (job: RunJob) => redisEvents?.expectLocal(job.runId);
+  const queue =
+    (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
+    new InProcessRunQueue({ onEnqueue: runsHere });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   // The project's own graphs are compiled from the registry with this process's memory services;
@@ -114,9 +119,6 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
       logger,
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
-  // Only an in-process queue runs what this process created, so only then is the record handed over.
-  // (With the Redis queue another process may run it, and the record would stay here forever.)
-  const freshRuns = queue instanceof InProcessRunQueue ? new Map<string, RunRecord>() : undefined;
   const deps: AppDeps = {
     storage,
     graphs,
@@ -129,10 +131,10 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     apiKeys,
     corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
-    ...(freshRuns ? { freshRuns } : {}),
+    freshRuns,
     traceStore,
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, ...(freshRuns ? { freshRuns } : {}), tracing });
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });
   return {
     deps,
     handler,

@@ -16,6 +16,7 @@ import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue } from "
 import { forgetCancel, publishCancel, rememberedCancel, subscribeCancels, cancelKeys } from "./cancel-channel.js";
 import { openQueueConnection, type QueueConnection, type QueueRedisOptions } from "./connection.js";
 import { RunDeferredError } from "./deferral.js";
+import { LocalRunRegistry } from "./local-runs.js";
 
 /** Settings of the BullMQ run queue. */
 export interface BullMqRunQueueOptions extends QueueRedisOptions {
@@ -32,6 +33,14 @@ export interface BullMqRunQueueOptions extends QueueRedisOptions {
   logger?: Logger;
   /** Called when a job is given up (too many takeovers or retries), so the run can be marked failed. */
   onAbandoned?: (job: RunJob, reason: string) => Promise<void> | void;
+  /** Called synchronously when a run will execute in this process (before `enqueue` resolves). */
+  onLocalRun?: (job: RunJob) => void;
+  /** Called when a run goes to the shared queue instead (another process may take it). */
+  onQueued?: (job: RunJob) => void;
+  /** Called when a run that was to execute here goes to the shared queue after all (deferred, handed back). */
+  onRequeued?: (job: RunJob) => Promise<void>;
+  /** Run jobs enqueued here in this process when it has a free slot (default true); see local-runs.ts. */
+  localFastPath?: boolean;
 }
 
 type AbortReason = ReturnType<RunJobContext["abortReason"]>;
@@ -44,7 +53,17 @@ interface ActiveRun {
 interface JobData extends RunJob {
   /** Times the job was put back before its handler ran (not attempts of the run). */
   deferrals?: number;
+  /** The run already started in some process (it ran locally there): resume, do not restart. */
+  takeover?: boolean;
 }
+
+const JOB_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600 },
+  // Handlers return a status for run failures; a throw is an infrastructure failure (Redis away) worth retrying.
+  attempts: 20,
+  backoff: { type: "exponential", delay: 500 },
+} as const;
 
 const QUEUE_NAME = "runs";
 /** When a run handed back by its handler (e.g. Redis went away mid-run) is tried again. */
@@ -69,6 +88,10 @@ export class BullMqRunQueue implements RunQueue {
   private stopCancels: (() => Promise<void>) | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  private handler: RunHandler | undefined;
+  private concurrency = 0;
+  private local: LocalRunRegistry | undefined;
+  private readonly localRuns = new Set<Promise<void>>();
 
   constructor(private readonly options: BullMqRunQueueOptions) {
     this.prefix = queuePrefixFor(options.keyPrefix ?? "sb:");
@@ -89,15 +112,24 @@ export class BullMqRunQueue implements RunQueue {
     return this.worker !== undefined && !this.closing;
   }
 
+  /** Runs the job here when this process has a free slot (registered for takeover first), else queues it. */
   async enqueue(job: RunJob): Promise<void> {
-    await this.queue.add(QUEUE_NAME, { runId: job.runId, threadId: job.threadId, owner: job.owner }, {
-      jobId: job.runId,
-      removeOnComplete: true,
-      removeOnFail: { age: 24 * 3600 },
-      // Handlers return a status for run failures; a throw is an infrastructure failure (Redis away) worth retrying.
-      attempts: 20,
-      backoff: { type: "exponential", delay: 500 },
-    });
+    if (this.local && this.handler && !this.closing && this.active.size < this.concurrency) {
+      const handler = this.handler;
+      const local = this.local;
+      await local.register(job);
+      this.options.onLocalRun?.(job);
+      const running = this.runLocally(job, handler, local).finally(() => this.localRuns.delete(running));
+      this.localRuns.add(running);
+      return;
+    }
+    this.options.onQueued?.(job);
+    await this.add(job);
+  }
+
+  private async add(job: RunJob, options: { delayMs?: number; takeover?: boolean } = {}): Promise<void> {
+    const data: JobData = { runId: job.runId, threadId: job.threadId, owner: job.owner, ...(options.takeover ? { takeover: true } : {}) };
+    await this.queue.add(QUEUE_NAME, data, { ...JOB_OPTIONS, jobId: job.runId, ...(options.delayMs ? { delay: options.delayMs } : {}) });
   }
 
   async startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void> {
@@ -118,6 +150,12 @@ export class BullMqRunQueue implements RunQueue {
       name: this.workerId,
     });
     this.worker.on("error", (error: Error) => this.logger.warn({ err: error }, "run worker error"));
+    this.handler = handler;
+    this.concurrency = options.concurrency;
+    if (this.options.localFastPath ?? true) {
+      this.local = new LocalRunRegistry(() => this.queue.waitUntilReady().then(() => this.producer), this.prefix, { leaseMs: lockDuration, takeOver: (job) => this.add(job, { takeover: true }), logger: this.logger });
+      this.local.start();
+    }
     this.worker.on("failed", (job, error) => {
       if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
       this.logger.error({ err: error, runId: job.data.runId }, "run abandoned by the queue");
@@ -160,10 +198,13 @@ export class BullMqRunQueue implements RunQueue {
       // that ignores its abort signal cannot hold the process: force-close after another timeout.
       const handBack = options.drain ? setTimeout(() => this.handBackAll(), timeoutMs) : undefined;
       const force = setTimeout(() => void worker.close(true), (options.drain ? 2 : 1) * timeoutMs);
-      await closed.finally(() => {
+      // Local runs end like queued ones; one that ignores its abort signal is left to its registry entry.
+      const locals = Promise.race([Promise.all(this.localRuns), new Promise((resolve) => setTimeout(resolve, (options.drain ? 2 : 1) * timeoutMs).unref())]);
+      await Promise.all([closed, locals]).finally(() => {
         clearTimeout(handBack);
         clearTimeout(force);
       });
+      this.local?.stop();
       await this.stopCancels?.();
       this.workerConnection?.disconnect();
     }
@@ -208,7 +249,7 @@ export class BullMqRunQueue implements RunQueue {
       const remembered = await rememberedCancel(this.producer, this.prefix, runId);
       if (remembered) this.abortLocal(runId, { kind: "cancel", action: remembered });
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
-      const attempt = Math.max(0, job.attemptsStarted - 1 - (job.data.deferrals ?? 0));
+      const attempt = Math.max(job.data.takeover ? 1 : 0, job.attemptsStarted - 1 - (job.data.deferrals ?? 0));
       const job_: RunJob = { runId, threadId: job.data.threadId, owner: job.data.owner };
       const status = await handler(job_, { signal: run.controller.signal, abortReason: reason, attempt });
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
@@ -229,6 +270,40 @@ export class BullMqRunQueue implements RunQueue {
       throw error;
     } finally {
       this.active.delete(runId);
+    }
+  }
+
+  /**
+   * Executes a registered run here. Whatever keeps it from finishing goes to the shared queue as
+   * a BullMQ job would: a deferral after its delay, a hand-back (shutdown, lost lease) or an
+   * infrastructure failure as a takeover. The registry entry goes only once the queue has the job,
+   * so a failure to queue leaves the run to the sweep.
+   */
+  private async runLocally(job: RunJob, handler: RunHandler, local: LocalRunRegistry): Promise<void> {
+    const run: ActiveRun = { controller: new AbortController(), reason: undefined };
+    const reason = (): AbortReason => run.reason;
+    this.active.set(job.runId, run);
+    let requeue: { delayMs?: number; takeover?: boolean } | undefined;
+    try {
+      const status = await handler(job, { signal: run.controller.signal, abortReason: reason, attempt: 0 });
+      if (reason()?.kind === "shutdown") requeue = { takeover: true };
+      else if (status === "pending") requeue = { takeover: true, delayMs: HANDED_BACK_RETRY_MS };
+      else if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, job.runId).catch(() => {});
+    } catch (error) {
+      requeue = error instanceof RunDeferredError ? { delayMs: error.retryAfterMs, takeover: error.options.started ?? false } : { delayMs: HANDED_BACK_RETRY_MS, takeover: true };
+      if (!(error instanceof RunDeferredError)) this.logger.warn({ err: error, runId: job.runId }, "local run failed; handing it to the queue");
+    } finally {
+      this.active.delete(job.runId);
+    }
+    try {
+      if (requeue) {
+        this.options.onQueued?.(job);
+        await this.options.onRequeued?.(job);
+        await this.add(job, requeue);
+      }
+      await local.release(job.runId);
+    } catch (error) {
+      this.logger.warn({ err: error, runId: job.runId }, "could not settle a local run in Redis; the registry sweep will recover it");
     }
   }
 

@@ -5,7 +5,7 @@
 import type { Env } from "../../lib/env.js";
 import type { Logger } from "../../lib/logger.js";
 import type { RunJob, RunQueue } from "../runs/seams.js";
-import { BullMqRunQueue } from "./bullmq-run-queue.js";
+import { BullMqRunQueue, type BullMqRunQueueOptions } from "./bullmq-run-queue.js";
 
 export { BullMqRunQueue, queuePrefixFor, type BullMqRunQueueOptions } from "./bullmq-run-queue.js";
 export { RunDeferredError } from "./deferral.js";
@@ -14,15 +14,17 @@ export { RunDeferredError } from "./deferral.js";
 export type QueueEnv = Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
 
 /** The Redis-backed queue for `env`, or undefined when Redis is not configured. */
-export function createRedisRunQueue(env: QueueEnv, options: { logger?: Logger; onAbandoned?: (job: RunJob, reason: string) => Promise<void> | void } = {}): BullMqRunQueue | undefined {
+export function createRedisRunQueue(
+  env: QueueEnv,
+  options: Pick<BullMqRunQueueOptions, "logger" | "onAbandoned" | "onLocalRun" | "onQueued" | "onRequeued" | "localFastPath"> = {},
+): BullMqRunQueue | undefined {
   const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
   if (!clusterNodes && !env.REDIS_URL) return undefined;
   return new BullMqRunQueue({
     ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
     keyPrefix: env.REDIS_KEY_PREFIX,
     lockDurationMs: env.RUN_LEASE_MS,
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.onAbandoned ? { onAbandoned: options.onAbandoned } : {}),
+    ...options,
   });
 }
 

@@ -79,7 +79,10 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
   deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
   if (outcome.inflight.length === 0) {
     deps.freshRuns?.set(runId, run);
-    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner });
+    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }).catch((error: unknown) => {
+      deps.freshRuns?.delete(runId);
+      throw error;
+    });
   } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
     for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
   }
