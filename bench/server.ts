@@ -3,7 +3,8 @@
  * our server on Redis, under the same load: 200 sequential runs/wait, then 16 concurrent clients
  * for 15 s; plus the graph invoked in-process with RedisSaver as the floor. Prints p50s,
  * throughputs, ratios against the bars, and our server's RSS after the load.
- * Options: --quick (40 runs, 5 s), --runs N, --seconds S, --skip-dev (no langgraph dev).
+ * Options: --quick (40 runs, 5 s), --runs N, --seconds S, --skip-dev (no langgraph dev),
+ * --processes N|auto (our server's SERVER_PROCESSES, default auto: one per core; 1 = single process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -35,6 +36,8 @@ const flag = (name: string) => {
 const RUNS = flag("--runs") ?? (quick ? 40 : 200);
 const SECONDS = flag("--seconds") ?? (quick ? 5 : 15);
 const CLIENTS = 16;
+const processesIndex = process.argv.indexOf("--processes");
+const PROCESSES = processesIndex >= 0 ? String(process.argv[processesIndex + 1]) : "auto";
 /** The node flags of `npm run serve` (package.json), so the bench measures what users run. */
 const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
 const redisUrl = getEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -138,7 +141,7 @@ async function startOurs(prefix: string): Promise<{ url: string; child: ChildPro
   writeConfig();
   const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
     cwd: root,
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false" },
+    env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false", SERVER_PROCESSES: PROCESSES },
     stdio: ["ignore", "pipe", "pipe"],
   });
   progress("starting our server");
@@ -191,6 +194,25 @@ async function measureInterleaved(ours: RunOnce, floor: RunOnce): Promise<[Resul
 
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
+/** The server's pid and those of its server processes (SERVER_PROCESSES > 1 forks them). */
+function serverPids(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children list on this kernel: the primary alone
+  }
+  return [pid, ...children.filter((child) => /server\/main\.ts/.test(readFileSync(`/proc/${child}/cmdline`, "utf8")))];
+}
+
+function rssKb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 async function main(): Promise<void> {
   const prefix = `bench:server:${randomUUID().slice(0, 8)}:`;
   const dev = process.argv.includes("--skip-dev") ? undefined : await benchLanggraphDev();
@@ -199,9 +221,12 @@ async function main(): Promise<void> {
   let ours: Result;
   let floor: Result;
   let rssMb: number;
+  let serverProcessCount = 1;
   try {
     [ours, floor] = await measureInterleaved(await apiRunner(server.url, CLIENTS, "trivial"), floorTarget.run);
-    rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const pids = serverPids(server.child.pid!);
+    serverProcessCount = Math.max(1, pids.length - 1);
+    rssMb = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
   } finally {
     await stop(server.child);
     await floorTarget.close();
@@ -214,7 +239,8 @@ async function main(): Promise<void> {
   console.log("| target | p50 ms | p95 ms | runs/s (16 clients) | errors |");
   console.log("|---|---:|---:|---:|---:|");
   for (const result of [dev, ours, floor]) if (result) console.log(`| ${result.name} | ${fmt(result.p50, 2)} | ${fmt(result.p95, 2)} | ${fmt(result.throughput)} | ${result.errors} |`);
-  console.log(`\nour server RSS after the load: ${fmt(rssMb)} MB`);
+  console.log(`\nour server: SERVER_PROCESSES=${PROCESSES} (${serverProcessCount} process${serverProcessCount === 1 ? "" : "es"}); the floor is one process`);
+  console.log(`our server RSS after the load (all its processes): ${fmt(rssMb)} MB`);
   const bars: [string, number, number, boolean][] = [];
   if (dev) {
     bars.push(["p50 ours / langgraph dev (bar ≤ 0.05)", ours.p50 / dev.p50, 0.05, ours.p50 / dev.p50 <= 0.05]);

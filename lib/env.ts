@@ -163,6 +163,20 @@ export const envSchema = z.object({
   SERVER_RUN_CONCURRENCY: positiveInt(32),
   SERVER_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   SERVER_EVENTS_RETAIN_SECONDS: positiveInt(600),
+  SERVER_PROCESSES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx): number | "auto" => {
+      if (value === undefined || value === "") return 1;
+      if (value === "auto") return "auto";
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number of processes (1 or more) or 'auto' (one per CPU core), got '${value}'` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 
   // --- Scale-out (queue workers, leases; npm run worker) ---
   WORKERS: z

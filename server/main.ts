@@ -11,6 +11,7 @@ import { getEnv } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
+import { isForkedServer, reportListening, serverProcesses, superviseServers } from "./cluster.js";
 import { isDistributed } from "./queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
@@ -32,6 +33,15 @@ async function main(): Promise<void> {
     throw new ConfigError(`Refusing to serve without API keys on ${host}: set SERVER_API_KEYS (key:owner pairs) or bind HOST to 127.0.0.1.`, { setting: "SERVER_API_KEYS" });
   }
 
+  const processes = serverProcesses(env.SERVER_PROCESSES);
+  if (processes > 1 && !isForkedServer()) {
+    if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+      throw new ConfigError("SERVER_PROCESSES above 1 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): the embedded mode keeps state inside one process.", { setting: "SERVER_PROCESSES" });
+    }
+    superviseServers(processes, { logger, shutdownTimeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
+    return;
+  }
+
   const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});
   if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
   for (const warning of runtime.warnings) logger.warn(warning);
@@ -48,8 +58,16 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
-    // One machine-readable line on stdout for scripts and tests that start the server on port 0.
-    process.stdout.write(`${JSON.stringify({ listening: `http://${host}:${info.port}` })}\n`);
+    // One machine-readable line on stdout for scripts and tests that start the server on port 0
+    // (with SERVER_PROCESSES, the primary prints it once for all processes).
+    if (isForkedServer()) reportListening(`http://${host}:${info.port}`);
+    else process.stdout.write(`${JSON.stringify({ listening: `http://${host}:${info.port}` })}\n`);
+  });
+
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    // e.g. EADDRINUSE: say which address, instead of an unhandled 'error' event stack.
+    process.stderr.write(`switchboard server: cannot listen on ${host}:${port}: ${error.code ?? error.message}\n`);
+    void workers.close().finally(() => runtime.close().finally(() => process.exit(1)));
   });
 
   signals.onStop(async (signal) => {

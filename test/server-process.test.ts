@@ -74,4 +74,26 @@ describe("npm run serve", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
   }, 90_000);
+
+  it("SERVER_PROCESSES runs several server processes on one port, announced once, and stops them all on SIGTERM", async () => {
+    const server = serve({ SERVER_PROCESSES: "2" });
+    children.push(server.child);
+    const client = new Client({ apiUrl: await server.url });
+    const threads = await Promise.all(Array.from({ length: 6 }, () => client.threads.create()));
+    const results = await Promise.all(threads.map((thread) => client.runs.wait(thread.thread_id, "echo", { input: { messages: [{ role: "user", content: thread.thread_id }] } })));
+    results.forEach((values, index) => expect(JSON.stringify(values)).toContain(`echo: ${threads[index]!.thread_id}`));
+    // Both processes served (each logs its own start-up), the primary printed one listening line.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.output().match(/"listening"/g)).toHaveLength(1);
+    expect(new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*switchboard server listening/g)].map((match) => match[1])).size).toBe(2);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }, 90_000);
+
+  it("refuses SERVER_PROCESSES above 1 without Redis", async () => {
+    const server = serve({ SERVER_PROCESSES: "2", REDIS_URL: "" });
+    children.push(server.child);
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain("SERVER_PROCESSES");
+  }, 60_000);
 });
