@@ -4,6 +4,7 @@
  * a crashed worker's job is found stalled and handed to another worker), concurrency and graceful
  * close. On top: cross-process cancellation (cancel-channel.ts), hand-back on shutdown, deferral
  * of runs whose thread is busy, and the attempt count a handler needs to resume instead of restart.
+ * A process with a free slot runs what it enqueues itself, without the hop (local-runs.ts).
  *
  * Redis Cluster: every key of the queue carries one hash tag (`{<prefix>runs}`), as BullMQ
  * requires, so the queue lives in one slot; the runs' own data is spread by thread.
@@ -112,7 +113,10 @@ export class BullMqRunQueue implements RunQueue {
     return this.worker !== undefined && !this.closing;
   }
 
-  /** Runs the job here when this process has a free slot (registered for takeover first), else queues it. */
+  /**
+   * Runs the job here when this process has a free slot (registered for takeover first), else
+   * queues it. BullMQ does not count local runs, so a process runs at most twice its concurrency.
+   */
   async enqueue(job: RunJob): Promise<void> {
     if (this.local && this.handler && !this.closing && this.active.size < this.concurrency) {
       const handler = this.handler;
