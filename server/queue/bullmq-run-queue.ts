@@ -307,6 +307,7 @@ export class BullMqRunQueue implements RunQueue {
       }
       await local.release(job.runId);
     } catch (error) {
+      local.abandon(job.runId);
       this.logger.warn({ err: error, runId: job.runId }, "could not settle a local run in Redis; the registry sweep will recover it");
     }
   }

@@ -49,6 +49,14 @@ export class LocalRunRegistry {
     await (await this.client()).zrem(this.key, member);
   }
 
+  /**
+   * Stops renewing a run this process could not settle (Redis away when it ended): its entry
+   * expires and a sweep, this process's included, hands it to the queue once Redis is back.
+   */
+  abandon(runId: string): void {
+    this.mine.delete(runId);
+  }
+
   /** Starts renewing this process's runs and sweeping other processes' expired ones. */
   start(): void {
     this.timer ??= setInterval(() => void this.tick(), Math.max(100, Math.round(this.options.leaseMs / 3)));

@@ -115,4 +115,26 @@ describe("local fast path of the run queue", () => {
     expect(requeued).toEqual(["deferred"]);
     await eventually(async () => expect(await registered(prefix)).toEqual([]));
   });
+
+  it("a run its own process could not settle stops being renewed and its own sweep hands it to the queue", async () => {
+    const prefix = freshPrefix();
+    const connection = openQueueConnection({ url: testRedisUrl() }, "worker");
+    closers.push(async () => connection.disconnect());
+    const takenOver: string[] = [];
+    const registry = new LocalRunRegistry(async () => connection, queuePrefixFor(prefix), {
+      leaseMs: 200,
+      takeOver: async (job) => void takenOver.push(job.runId),
+      logger: silentLogger(),
+    });
+    await registry.register({ runId: "unsettled", threadId: "t1", owner: "o" });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // While the process still owns it, the entry is renewed, never swept.
+    await registry.tick();
+    expect(takenOver).toEqual([]);
+    registry.abandon("unsettled");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await registry.tick();
+    expect(takenOver).toEqual(["unsettled"]);
+    expect(await registered(prefix)).toEqual([]);
+  });
 });
