@@ -142,7 +142,8 @@ describe("RedisStore on Redis", () => {
 
 describe("RedisStore while Redis is away", () => {
   it("fails fast with UpstreamUnavailableError and recovers when Redis returns", async () => {
-    const port = 33010;
+    // Not 33010-33012: the server-cluster scale test starts its cluster there, and files run in parallel.
+    const port = 33210;
     let server = await startRedisServer(port);
     try {
       const store = await RedisStore.fromConnString(server.url, { keyPrefix: "t:" });
