@@ -35,6 +35,7 @@ export function superviseServers(count: number, options: { logger: Logger; shutd
   let stopping = false;
   let announced = false;
   let restarts = 0;
+  let exitCode = 0;
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on("message", (message: Partial<ListeningMessage>) => {
@@ -49,7 +50,15 @@ export function superviseServers(count: number, options: { logger: Logger; shutd
   };
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+      return;
+    }
+    if (!announced) {
+      // Dying before any process listened is a start-up failure (bad config, Redis unreachable):
+      // fail like a single process would, with its error already on stderr, instead of looping.
+      logger.error({ pid: worker.process.pid, code, signal }, "a server process failed to start; stopping");
+      exitCode = 1;
+      stop("SIGTERM");
       return;
     }
     // A process that keeps dying at start-up (bad config) must not be restarted in a hot loop.
@@ -63,7 +72,7 @@ export function superviseServers(count: number, options: { logger: Logger; shutd
     stopping = true;
     logger.info({ signal }, "stopping server processes");
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-    if (workers.length === 0) process.exit(0);
+    if (workers.length === 0) process.exit(exitCode);
     for (const worker of workers) worker.process.kill("SIGTERM");
     // Each process drains for up to its own timeout; do not outwait that by much.
     setTimeout(() => {

@@ -13,8 +13,8 @@ import { FIXTURE_CONFIG } from "./support/server.js";
 const root = new URL("..", import.meta.url).pathname;
 const prefix = uniquePrefix("serve");
 
-function serve(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}server/main.ts`, "--config", FIXTURE_CONFIG, "--port", "0"], {
+function serve(env: Record<string, string>, config = FIXTURE_CONFIG): { child: ChildProcess; output: () => string; url: Promise<string>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", `${root}server/main.ts`, "--config", config, "--port", "0"], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "info", REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -95,5 +95,13 @@ describe("npm run serve", () => {
     children.push(server.child);
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain("SERVER_PROCESSES");
+  }, 60_000);
+
+  it("with SERVER_PROCESSES, a process that fails at start-up stops the whole server instead of restarting in a loop", async () => {
+    const server = serve({ SERVER_PROCESSES: "2" }, `${root}no-such-dir/langgraph.json`);
+    children.push(server.child);
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/no-such-dir/);
+    expect(server.output()).toMatch(/failed to start/);
   }, 60_000);
 });
