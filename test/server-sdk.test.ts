@@ -76,5 +76,39 @@ for (const mode of ["redis", "embedded"] as const) {
       expect(done.log).toEqual(["prepared deploy", "decided yes"]);
       expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
     });
+
+    it("creates a batch of stateless runs (all or none) and joins each", async () => {
+      // The SDK's createBatch renames only assistantId; other fields go as the API names them.
+      const runs = await client.runs.createBatch([
+        { assistantId: "echo", input: { messages: [{ role: "user", content: "one" }] }, on_completion: "keep" } as never,
+        { assistantId: "echo", input: { messages: [{ role: "user", content: "two" }] }, on_completion: "keep" } as never,
+      ]);
+      expect(runs).toHaveLength(2);
+      for (const [index, run] of runs.entries()) {
+        expect(run.status).toBe("pending");
+        const values = (await client.runs.join(run.thread_id, run.run_id)) as { messages: { content: string }[] };
+        expect(values.messages.at(-1)?.content).toBe(`echo: ${["one", "two"][index]}`);
+      }
+      const before = (await client.runs.list(runs[0]!.thread_id)).length;
+      // One unknown assistant: nothing of the batch is created.
+      const bad = await fetch(`${server.url}/runs/batch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ assistant_id: "echo" }, { assistant_id: 7 }]) });
+      expect(bad.status).toBe(422);
+      expect((await client.runs.list(runs[0]!.thread_id)).length).toBe(before);
+      const empty = await fetch(`${server.url}/runs/batch`, { method: "POST", headers: { "content-type": "application/json" }, body: "[]" });
+      expect(empty.status).toBe(422);
+    });
+
+    it("makes an earlier assistant version the current one; the next change still gets a new version number", async () => {
+      const created = await client.assistants.create({ graphId: "echo", name: "v-test", metadata: { v: 1 } });
+      await client.assistants.update(created.assistant_id, { metadata: { v: 2 } });
+      const back = await client.assistants.setLatest(created.assistant_id, 1);
+      expect(back.version).toBe(1);
+      expect((await client.assistants.get(created.assistant_id)).metadata).toEqual({ v: 1 });
+      const next = await client.assistants.update(created.assistant_id, { metadata: { v: 3 } });
+      expect(next.version).toBe(3);
+      expect((await client.assistants.getVersions(created.assistant_id)).map((version) => version.version)).toEqual([3, 2, 1]);
+      await expect(client.assistants.setLatest(created.assistant_id, 9)).rejects.toThrow(/404/);
+      await expect(client.assistants.setLatest("echo", 1)).rejects.toThrow(/422|400/);
+    });
   });
 }

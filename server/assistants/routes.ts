@@ -100,7 +100,8 @@ export function assistantsRoutes(deps: AppDeps): Hono {
       ...(body.name ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
       metadata: { ...record.metadata, ...body.metadata },
-      version: record.version + 1,
+      // After a set-latest to an older version, the next version still follows the newest one.
+      version: Math.max(record.version, (await deps.storage.assistants.versions(record.assistant_id))[0]?.version ?? 0) + 1,
       updated_at: new Date().toISOString(),
     };
     await deps.storage.assistants.update(updated);
@@ -120,6 +121,17 @@ export function assistantsRoutes(deps: AppDeps): Hono {
     const versions = (await deps.storage.assistants.versions(record.assistant_id)).filter((version) => !body.metadata || matchesSubset(version.metadata, body.metadata));
     const offset = body.offset ?? 0;
     return c.json(versions.slice(offset, offset + (body.limit ?? 10)).map(publicAssistant));
+  });
+
+  app.post("/assistants/:assistant_id/latest", async (c) => {
+    const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
+    if (record.owner === null) throw new InvalidInputError("System assistants have one version; create your own assistant for the graph instead.");
+    const body = await readBody(c, z.object({ version: z.number().int().min(1) }));
+    const chosen = (await deps.storage.assistants.versions(record.assistant_id)).find((version) => version.version === body.version);
+    if (!chosen) throw new NotFoundError("assistant version", `${record.assistant_id} v${body.version}`);
+    const current: AssistantRecord = { ...chosen, updated_at: new Date().toISOString() };
+    await deps.storage.assistants.setCurrent(current);
+    return c.json(publicAssistant(current));
   });
 
   app.get("/assistants/:assistant_id/graph", async (c) => {

@@ -1,6 +1,6 @@
 /** The OpenAPI document of the server (the routes the SDK and Studio use) and the /docs page. */
 
-type Route = [method: string, path: string, summary: string, tag: string, body?: boolean];
+type Route = [method: string, path: string, summary: string, tag: string, body?: boolean | "array"];
 
 const ROUTES: Route[] = [
   ["get", "/ok", "Liveness", "System"],
@@ -13,6 +13,7 @@ const ROUTES: Route[] = [
   ["patch", "/assistants/{assistant_id}", "Update an assistant", "Assistants", true],
   ["delete", "/assistants/{assistant_id}", "Delete an assistant", "Assistants"],
   ["post", "/assistants/{assistant_id}/versions", "List an assistant's versions", "Assistants", true],
+  ["post", "/assistants/{assistant_id}/latest", "Make an earlier version the current one", "Assistants", true],
   ["get", "/assistants/{assistant_id}/graph", "Graph drawing (?xray)", "Assistants"],
   ["get", "/assistants/{assistant_id}/schemas", "Input, output, state and config schemas", "Assistants"],
   ["get", "/assistants/{assistant_id}/subgraphs", "Subgraphs and their schemas", "Assistants"],
@@ -39,6 +40,7 @@ const ROUTES: Route[] = [
   ["get", "/threads/{thread_id}/runs/{run_id}/stream", "Join a run's stream (Last-Event-ID)", "Runs"],
   ["post", "/threads/{thread_id}/runs/{run_id}/cancel", "Cancel a run (?action=interrupt|rollback&wait)", "Runs"],
   ["post", "/runs", "Create a stateless background run", "Stateless runs", true],
+  ["post", "/runs/batch", "Create up to 100 stateless background runs", "Stateless runs", "array"],
   ["post", "/runs/stream", "Stream a stateless run", "Stateless runs", true],
   ["post", "/runs/wait", "Wait for a stateless run", "Stateless runs", true],
   ["get", "/runs/{run_id}/stream", "Join a stateless run's stream", "Stateless runs"],
@@ -58,7 +60,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       summary,
       tags: [tag],
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(body ? { requestBody: { content: { "application/json": { schema: { type: "object" } } } } } : {}),
+      ...(body ? { requestBody: { content: { "application/json": { schema: body === "array" ? { type: "array", items: { type: "object" } } : { type: "object" } } } } } : {}),
       responses: {
         "200": { description: "OK" },
         "4XX": { description: "Bad input, unknown id or conflict", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

@@ -1,6 +1,7 @@
 /**
- * The runs routes: background create/list/get/delete, join, cancel, `runs/wait` and
- * `runs/stream` (thread-bound and stateless), and joining a run's stream with Last-Event-ID.
+ * The runs routes: background create/list/get/delete, a batch of stateless runs, join, cancel,
+ * `runs/wait` and `runs/stream` (thread-bound and stateless), and joining a run's stream with
+ * Last-Event-ID.
  */
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -14,6 +15,9 @@ import type { RunRecord } from "../storage/types.js";
 import { cancelQuery, runCreateSchema, runListQuery } from "./schemas.js";
 import { cancelRun, createRun, isRunLive, waitForRun } from "./service.js";
 import { serializeForApi } from "./serialize.js";
+
+/** Most stateless runs one `POST /runs/batch` may create. */
+const MAX_BATCH = 100;
 
 /** A run as the API shows it. */
 export function publicRun(run: RunRecord): Record<string, unknown> {
@@ -156,6 +160,15 @@ export function runsRoutes(deps: AppDeps): Hono {
     const run = await createRun(deps, ownerOf(c), null, await readBody(c, runCreateSchema));
     c.header("Content-Location", `/runs/${run.run_id}`);
     return c.json(publicRun(run));
+  });
+
+  app.post("/runs/batch", async (c) => {
+    // Validated whole before any run is created: one bad item creates nothing.
+    const bodies = await readBody(c, z.array(runCreateSchema).min(1).max(MAX_BATCH));
+    const owner = ownerOf(c);
+    const runs = [];
+    for (const body of bodies) runs.push(publicRun(await createRun(deps, owner, null, body)));
+    return c.json(runs);
   });
 
   app.get("/runs/:run_id/stream", async (c) => {

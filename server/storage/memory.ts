@@ -38,6 +38,9 @@ export function createMemoryStorage(): Storage {
         assistants.set(record.assistant_id, clone(record));
         versions.get(record.assistant_id)?.push(clone(record));
       },
+      async setCurrent(record) {
+        assistants.set(record.assistant_id, clone(record));
+      },
       async delete(id) {
         assistants.delete(id);
         versions.delete(id);

@@ -114,6 +114,9 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
         const json = JSON.stringify(record);
         await Promise.all([redis.set(keys.assistant(record.assistant_id), json), redis.lPush(keys.assistantVersions(record.assistant_id), json)]);
       },
+      async setCurrent(record) {
+        await redis.set(keys.assistant(record.assistant_id), JSON.stringify(record));
+      },
       async delete(id) {
         await Promise.all([redis.del(keys.assistant(id)), redis.del(keys.assistantVersions(id)), redis.zRem(keys.assistants(), id)]);
       },

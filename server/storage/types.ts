@@ -103,6 +103,8 @@ export interface AssistantStorage {
   list(): Promise<AssistantRecord[]>;
   /** Replaces the record and appends it to its versions. */
   update(record: AssistantRecord): Promise<void>;
+  /** Makes `record` (one of its versions) the current one without adding a version. */
+  setCurrent(record: AssistantRecord): Promise<void>;
   delete(id: string): Promise<void>;
   versions(id: string): Promise<AssistantRecord[]>;
 }
