@@ -87,6 +87,9 @@ describe("server HTTP contract", () => {
     await expectClientError(await call(`/threads/${thread.thread_id}`, { method: "DELETE", key: BOB }), 404);
     const bobs = (await (await call("/threads/search", { method: "POST", key: BOB, json: {} })).json()) as unknown[];
     expect(bobs).toEqual([]);
+    // Pruning another owner's thread counts nothing and leaves it.
+    expect(await (await call("/threads/prune", { method: "POST", key: BOB, json: { thread_ids: [thread.thread_id] } })).json()).toEqual({ pruned_count: 0 });
+    expect((await call(`/threads/${thread.thread_id}`)).status).toBe(200);
     await call("/store/items", { method: "PUT", json: { namespace: ["notes"], key: "k", value: { secret: 1 } } });
     await expectClientError(await call("/store/items?namespace=notes&key=k", { key: BOB }), 404);
     const search = (await (await call("/store/items/search", { method: "POST", key: BOB, json: { namespace_prefix: [] } })).json()) as { items: unknown[] };

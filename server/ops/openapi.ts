@@ -20,6 +20,7 @@ const ROUTES: Route[] = [
   ["post", "/threads", "Create a thread (if_exists)", "Threads", true],
   ["post", "/threads/search", "Search threads", "Threads", true],
   ["post", "/threads/count", "Count threads", "Threads", true],
+  ["post", "/threads/prune", "Delete threads by id (strategy delete)", "Threads", true],
   ["get", "/threads/{thread_id}", "Get a thread", "Threads"],
   ["patch", "/threads/{thread_id}", "Update a thread's metadata", "Threads", true],
   ["delete", "/threads/{thread_id}", "Delete a thread", "Threads"],

@@ -9,7 +9,7 @@ import { ownerOf } from "../middleware/auth.js";
 import { serializeForApi } from "../runs/serialize.js";
 import { matchesSubset } from "./filter.js";
 import { emptyThreadState, copyCheckpoints, threadState } from "./state.js";
-import { publicThread, requireThread, threadGraphId } from "./service.js";
+import { deleteThread, publicThread, requireThread, threadGraphId } from "./service.js";
 import type { ThreadRecord } from "../storage/types.js";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
@@ -34,6 +34,7 @@ const searchSchema = z.object({
   select: z.array(z.string()).nullish(),
   extract: z.unknown().optional(),
 });
+const pruneSchema = z.object({ thread_ids: z.array(uuid).min(1).max(1000), strategy: z.enum(["delete", "keep_latest"]).default("delete") });
 const updateStateSchema = z.object({ values: z.unknown().optional(), as_node: z.string().max(256).nullish(), checkpoint_id: z.string().max(256).nullish(), checkpoint: checkpointRef.nullish() });
 const historySchema = z.object({ limit: z.number().int().min(1).max(1000).nullish(), before: z.union([z.string(), checkpointRef]).nullish(), metadata: jsonObject.nullish(), checkpoint: checkpointRef.nullish(), select: z.unknown().optional() });
 
@@ -108,11 +109,25 @@ export function threadsRoutes(deps: AppDeps): Hono {
   });
 
   app.delete("/threads/:thread_id", async (c) => {
-    const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"));
-    const active = await deps.storage.runs.active(thread.thread_id);
-    for (const runId of active) await deps.queue.cancel(runId, "interrupt");
-    await Promise.all([deps.storage.threads.delete(thread), deps.saver.deleteThread(thread.thread_id)]);
+    await deleteThread(deps, await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id")));
     return c.body(null, 204);
+  });
+
+  app.post("/threads/prune", async (c) => {
+    const body = await readBody(c, pruneSchema);
+    if (body.strategy === "keep_latest") {
+      throw new InvalidInputError("strategy 'keep_latest' is not supported: Switchboard keeps a thread's whole history; use 'delete', or a checkpoint TTL (CHECKPOINT_TTL_MINUTES) to expire old threads.");
+    }
+    const owner = ownerOf(c);
+    let pruned = 0;
+    for (const threadId of new Set(body.thread_ids)) {
+      const thread = await deps.storage.threads.get(threadId);
+      // Unknown ids and other owners' threads are skipped alike: the count never reveals them.
+      if (!thread || thread.owner !== owner) continue;
+      await deleteThread(deps, thread);
+      pruned += 1;
+    }
+    return c.json({ pruned_count: pruned });
   });
 
   app.post("/threads/:thread_id/copy", async (c) => {

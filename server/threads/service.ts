@@ -22,3 +22,10 @@ export function publicThread(thread: ThreadRecord): Record<string, unknown> {
   // Studio groups threads by metadata.graph_id: show the graph and assistant of the last run there.
   return { ...rest, metadata: { ...rest.metadata, ...(graphId ? { graph_id: graphId } : {}), ...(assistantId ? { assistant_id: assistantId } : {}) } };
 }
+
+/** Deletes a thread with its checkpoints, interrupting its runs first. */
+export async function deleteThread(deps: Pick<AppDeps, "storage" | "queue" | "saver">, thread: ThreadRecord): Promise<void> {
+  const active = await deps.storage.runs.active(thread.thread_id);
+  for (const runId of active) await deps.queue.cancel(runId, "interrupt");
+  await Promise.all([deps.storage.threads.delete(thread), deps.saver.deleteThread(thread.thread_id)]);
+}
