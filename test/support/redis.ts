@@ -68,7 +68,9 @@ export async function startRedisCluster(ports: [number, number, number]): Promis
   const dir = mkdtempSync(join(tmpdir(), "sb-cluster-"));
   const started = await Promise.allSettled(
     ports.map((port) =>
-      startRedisServer(port, ["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--appendonly", "no"], dir),
+      // The bus port defaults to port + 10000, inside Linux's ephemeral range (32768-60999), where
+      // any test's outgoing connection may hold it for a moment and redis-server exits at start.
+      startRedisServer(port, ["--cluster-enabled", "yes", "--cluster-port", String(port - 10_000), "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--appendonly", "no"], dir),
     ),
   );
   const servers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
