@@ -3,7 +3,7 @@
  * run per thread, and a worker that lost its lease cannot write a checkpoint (fencing).
  */
 import { Annotation, StateGraph } from "@langchain/langgraph";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { RedisSaver, ThreadLeases } from "../../memory/index.js";
@@ -16,16 +16,23 @@ import { cleanQueuePrefix, eventually } from "../support/scale.js";
 
 describe("thread leases around runs", () => {
   let redis: RedisConnection;
-  const prefix = uniquePrefix("lease");
+  // A prefix (so a queue) per test: a job one test leaves behind (a run taken over while its
+  // starved process still ran it) must not reach the next test's handler.
+  let prefix = uniquePrefix("lease");
+  const prefixes: string[] = [];
   const queues: BullMqRunQueue[] = [];
   beforeAll(async () => {
     redis = await connectRedis({ url: testRedisUrl() });
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix("lease");
+    prefixes.push(prefix);
   });
   afterEach(async () => {
     await Promise.all(queues.splice(0).map((queue) => queue.close()));
   });
   afterAll(async () => {
-    await cleanQueuePrefix(prefix);
+    for (const used of prefixes) await cleanQueuePrefix(used);
     await redis.close();
   });
 
