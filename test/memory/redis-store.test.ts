@@ -142,8 +142,9 @@ describe("RedisStore on Redis", () => {
 
 describe("RedisStore while Redis is away", () => {
   it("fails fast with UpstreamUnavailableError and recovers when Redis returns", async () => {
-    // Not 33010-33012: the server-cluster scale test starts its cluster there, and files run in parallel.
-    const port = 33210;
+    // Below 32768 (Linux's ephemeral ports start there, and any outgoing connection may hold one),
+    // and clear of the other tests' private servers, since files run in parallel.
+    const port = 30210;
     let server = await startRedisServer(port);
     try {
       const store = await RedisStore.fromConnString(server.url, { keyPrefix: "t:" });

@@ -1,5 +1,5 @@
 /**
- * The scale-out pieces on a real 3-master Redis Cluster (ports 33000-33002): the BullMQ run queue
+ * The scale-out pieces on a real 3-master Redis Cluster (ports 30000-30002): the BullMQ run queue
  * (one hash-tagged slot), cross-process cancel, fenced thread leases with RedisSaver, and the
  * tool-call ledger.
  */
@@ -19,7 +19,7 @@ describe("scale-out on a Redis Cluster", () => {
   let redis: RedisConnection;
   const queues: BullMqRunQueue[] = [];
   beforeAll(async () => {
-    cluster = await startRedisCluster([33000, 33001, 33002]);
+    cluster = await startRedisCluster([30000, 30001, 30002]);
     redis = await connectRedis({ clusterNodes: cluster.nodes });
   }, 60_000);
   afterAll(async () => {

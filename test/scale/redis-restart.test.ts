@@ -1,5 +1,5 @@
 /**
- * Redis restarts in the middle of a run (a private redis-server on port 33100 with the append-only
+ * Redis restarts in the middle of a run (a private redis-server on port 30100 with the append-only
  * file, so its data survives): the worker pauses, and the run finishes once Redis is back, with no
  * manual step and without repeating the webhook it had sent.
  */
@@ -10,7 +10,7 @@ import { startRedisServer, uniquePrefix, type RedisProcess } from "../support/re
 import { scaleGoal, startScaleStub, startSwitchboard, startWebhookReceiver, type SwitchboardProcess, type WebhookReceiver } from "../support/scale-harness.js";
 import { eventually } from "../support/scale.js";
 
-const PORT = 33100;
+const PORT = 30100;
 const PERSISTENT = ["--appendonly", "yes", "--appendfsync", "always"];
 
 describe("a Redis restart during a run", () => {

@@ -1,5 +1,5 @@
 /**
- * The server on a 3-master Redis Cluster (ports 33010-33012) through the official SDK client:
+ * The server on a 3-master Redis Cluster (ports 30010-30012) through the official SDK client:
  * threads, runs (stream, wait, join), cancel, state and the store, with the run queue, event
  * streams, run store, checkpoints and memory all on the cluster.
  */
@@ -14,7 +14,7 @@ describe("the server on a Redis Cluster", () => {
   let server: TestServer;
   let client: Client;
   beforeAll(async () => {
-    cluster = await startRedisCluster([33010, 33011, 33012]);
+    cluster = await startRedisCluster([30010, 30011, 30012]);
     server = await startTestServer({ configPath: FIXTURE_CONFIG, env: { REDIS_CLUSTER_NODES: cluster.nodes.join(","), REDIS_KEY_PREFIX: uniquePrefix("server-cluster") } });
     client = server.client();
   }, 90_000);

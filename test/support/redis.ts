@@ -45,7 +45,11 @@ export interface RedisProcess {
   kill(): Promise<void>;
 }
 
-/** Starts redis-server on a port; extra args are passed through (e.g. `--appendonly yes`). */
+/**
+ * Starts redis-server on a port; extra args are passed through (e.g. `--appendonly yes`). Tests
+ * use ports below 32768: above, Linux hands ports out to outgoing connections (ephemeral range
+ * 32768-60999), and a listener there fails at start whenever one is taken.
+ */
 export async function startRedisServer(port: number, args: string[] = [], dir?: string): Promise<RedisProcess> {
   const workDir = dir ?? mkdtempSync(join(tmpdir(), `sb-redis-${port}-`));
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", workDir, ...args], {
