@@ -143,7 +143,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   if (outcome.handBack) {
     // Handed back: the run stays first in its thread's queue for a worker to take over; its
     // stream stays open so connected clients keep following it there.
-    await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
+    await handOffEvents(events, run.run_id);
     return outcome.status;
   }
   if (outcome.rollback) {
@@ -153,7 +153,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   }
   // The run writes no more checkpoints: free the thread before its end is announced.
   if (context.releaseThread && !(await context.releaseThread())) {
-    await (events.handOff ? events.handOff(run.run_id) : events.finish(run.run_id)).catch(() => undefined);
+    await handOffEvents(events, run.run_id);
     return "pending";
   }
   const values = outcome.rollback ? undefined : mapper.lastValues;
@@ -170,6 +170,11 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
   if (next) await deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner });
   return outcome.status;
+}
+
+/** Leaves the run's stream open for the worker that resumes the run. */
+async function handOffEvents(events: RunEventLog, runId: string): Promise<void> {
+  await (events.handOff ? events.handOff(runId) : events.finish(runId)).catch(() => undefined);
 }
 
 function classifyFailure(deps: RunHandlerDeps, run: RunRecord, context: RunJobContext, mapper: RunStreamMapper, error: unknown, outcome: Outcome, emit: (event: string, data: unknown) => void): void {

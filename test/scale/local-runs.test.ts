@@ -11,9 +11,9 @@ import { BullMqRunQueue, queuePrefixFor } from "../../server/queue/bullmq-run-qu
 import { openQueueConnection } from "../../server/queue/connection.js";
 import { RunDeferredError } from "../../server/queue/deferral.js";
 import { LocalRunRegistry } from "../../server/queue/local-runs.js";
-import type { RunHandler, RunJob, RunJobContext } from "../../server/runs/seams.js";
+import type { RunJob } from "../../server/runs/seams.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { cleanQueuePrefix, eventually } from "../support/scale.js";
+import { cleanQueuePrefix, controllableHandler, eventually } from "../support/scale.js";
 
 describe("local fast path of the run queue", () => {
   const closers: (() => Promise<unknown>)[] = [];
@@ -41,25 +41,11 @@ describe("local fast path of the run queue", () => {
     for (const prefix of prefixes.splice(0)) await cleanQueuePrefix(prefix);
   });
 
-  const heldHandler = () => {
-    const seen: { runId: string; attempt: number; context: RunJobContext }[] = [];
-    const releases = new Map<string, () => void>();
-    const handler: RunHandler = async (job, context) => {
-      seen.push({ runId: job.runId, attempt: context.attempt, context });
-      await new Promise<void>((resolve) => {
-        releases.set(job.runId, resolve);
-        context.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-      return context.signal.aborted ? "interrupted" : "success";
-    };
-    return { handler, seen, release: (runId: string) => releases.get(runId)?.() };
-  };
-
   it("runs a job in the enqueuing process while it has a free slot, registered until it ends; a full process queues the next", async () => {
     const prefix = freshPrefix();
     const local: string[] = [];
     const api = open(prefix, { onLocalRun: (job) => void local.push(job.runId) });
-    const { handler, seen, release } = heldHandler();
+    const { handler, seen, release } = controllableHandler();
     await api.startWorker(handler, { concurrency: 1 });
 
     await api.enqueue({ runId: "here", threadId: "t1", owner: "o" });
@@ -91,7 +77,7 @@ describe("local fast path of the run queue", () => {
     await dead.register({ runId: "orphan", threadId: "t1", owner: "o" });
 
     const survivor = open(prefix);
-    const { handler, seen, release } = heldHandler();
+    const { handler, seen, release } = controllableHandler();
     await survivor.startWorker(handler, { concurrency: 2 });
     await eventually(() => expect(seen.map((s) => [s.runId, s.attempt])).toEqual([["orphan", 1]]));
     expect(await registered(prefix)).toEqual([]);

@@ -5,9 +5,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { BullMqRunQueue } from "../../server/queue/bullmq-run-queue.js";
-import type { RunHandler, RunJobContext } from "../../server/runs/seams.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { cleanQueuePrefix, eventually } from "../support/scale.js";
+import { cleanQueuePrefix, controllableHandler, eventually } from "../support/scale.js";
 
 describe("BullMqRunQueue", () => {
   const opened: BullMqRunQueue[] = [];
@@ -26,22 +25,6 @@ describe("BullMqRunQueue", () => {
     await Promise.all(opened.splice(0).map((queue) => queue.close().catch(() => {})));
     for (const prefix of prefixes.splice(0)) await cleanQueuePrefix(prefix);
   });
-
-  /** A handler that runs until released or aborted, recording what it saw. */
-  const controllableHandler = () => {
-    const seen: { runId: string; attempt: number; context: RunJobContext }[] = [];
-    const releases = new Map<string, () => void>();
-    const handler: RunHandler = async (job, context) => {
-      seen.push({ runId: job.runId, attempt: context.attempt, context });
-      await new Promise<void>((resolve) => {
-        if (context.signal.aborted) return resolve();
-        releases.set(job.runId, resolve);
-        context.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-      return context.signal.aborted ? "interrupted" : "success";
-    };
-    return { handler, seen, release: (runId: string) => releases.get(runId)?.() };
-  };
 
   it("runs a job enqueued by another process, counts waiting jobs, and cancels across processes", async () => {
     const prefix = freshPrefix();

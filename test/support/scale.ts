@@ -1,8 +1,10 @@
 /**
- * Helpers for the scale-out tests: waiting for a condition, and cleaning a queue's keys.
+ * Helpers for the scale-out tests: waiting for a condition, cleaning a queue's keys, a run
+ * handler the test controls.
  */
 import { connectRedis } from "../../lib/redis.js";
 import { queuePrefixFor } from "../../server/queue/bullmq-run-queue.js";
+import type { RunHandler, RunJobContext } from "../../server/runs/seams.js";
 import { deleteByPrefix, testRedisUrl } from "./redis.js";
 
 /** Retries `check` until it stops throwing (or `timeoutMs` passes, then rethrows its last error). */
@@ -27,4 +29,24 @@ export async function cleanQueuePrefix(keyPrefix: string, url = testRedisUrl()):
   } finally {
     await redis.close();
   }
+}
+
+/** A run handler that holds each run until released or aborted, recording what it saw (queue tests). */
+export function controllableHandler(): {
+  handler: RunHandler;
+  seen: { runId: string; attempt: number; context: RunJobContext }[];
+  release(runId: string): void;
+} {
+  const seen: { runId: string; attempt: number; context: RunJobContext }[] = [];
+  const releases = new Map<string, () => void>();
+  const handler: RunHandler = async (job, context) => {
+    seen.push({ runId: job.runId, attempt: context.attempt, context });
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) return resolve();
+      releases.set(job.runId, resolve);
+      context.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    return context.signal.aborted ? "interrupted" : "success";
+  };
+  return { handler, seen, release: (runId) => releases.get(runId)?.() };
 }
