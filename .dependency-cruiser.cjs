@@ -1,6 +1,6 @@
 /**
- * Keeps Switchboard's layers pointing one way: lib <- tools <- agents <- graphs <- server,
- * with memory used by graphs and server and using only lib. Run by `npm run lint:deps`.
+ * Keeps Switchboard's layers pointing one way: lib <- tools <- agents <- graphs <- server, cli,
+ * with memory and tracing used above them and using only lib. Run by `npm run lint:deps`.
  */
 const layer = (from, forbidden, comment) => ({
   name: `${from}-imports-upward`,
@@ -13,10 +13,11 @@ const layer = (from, forbidden, comment) => ({
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "Circular imports make load order fragile.", from: {}, to: { circular: true } },
-    layer("lib", ["tools", "agents", "graphs", "memory", "server", "cli"], "lib is the base layer."),
-    layer("memory", ["tools", "agents", "graphs", "server", "cli"], "memory uses only lib."),
-    layer("tools", ["agents", "graphs", "memory", "server", "cli"], "tools use lib; memory reaches them by injection."),
-    layer("agents", ["graphs", "memory", "server", "cli"], "agents build on tools and lib."),
+    layer("lib", ["tools", "agents", "graphs", "memory", "tracing", "server", "cli"], "lib is the base layer."),
+    layer("memory", ["tools", "agents", "graphs", "tracing", "server", "cli"], "memory uses only lib."),
+    layer("tracing", ["tools", "agents", "graphs", "memory", "server", "cli"], "tracing uses only lib."),
+    layer("tools", ["agents", "graphs", "memory", "tracing", "server", "cli"], "tools use lib; memory reaches them by injection."),
+    layer("agents", ["graphs", "memory", "tracing", "server", "cli"], "agents build on tools and lib."),
     layer("graphs", ["server", "cli"], "graphs do not know who serves them."),
     layer("server", ["cli"], "the server does not depend on the CLI."),
   ],

@@ -13,7 +13,7 @@ import { MemorySaver } from "@langchain/langgraph";
 import { createReactAgent } from "@langchain/langgraph/prebuilt";
 import { createSupervisor } from "@langchain/langgraph-supervisor";
 import { z } from "zod";
-import { ScriptedChatModel, type ScriptContext, type ScriptedReply } from "../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptContext, type ScriptedReply } from "../lib/scripted/scripted-chat-model.js";
 import { createSpecialist, staticModels, type AnyToolSpec } from "../agents/index.js";
 import { toLangChainTools } from "../tools/index.js";
 import { createSupervisorBuilder } from "../graphs/supervisor/graph.js";

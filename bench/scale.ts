@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { Client } from "@langchain/langgraph-sdk";
 import { QueueEvents } from "bullmq";
-import { queuePrefixFor } from "../server/queue/index.js";
+import { queuePrefixFor } from "../server/execution/queue/index.js";
 import { testRedisUrl, uniquePrefix } from "../test/support/redis.js";
 import { scaleGoal, startScaleStub, startSwitchboard, type SwitchboardProcess } from "../test/support/scale-harness.js";
 import { cleanQueuePrefix } from "../test/support/scale.js";

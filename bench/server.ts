@@ -14,7 +14,7 @@ import { createServer } from "node:net";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { trivial } from "../server/test-fixtures/graphs.js";
+import { trivial } from "../test/fixtures/server/graphs.js";
 import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 
@@ -26,7 +26,7 @@ const config = join(configDir, "langgraph.json");
 /** (Re)writes the config right before each server starts: langgraph dev may tidy its directory on exit. */
 function writeConfig(): void {
   mkdirSync(configDir, { recursive: true });
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../server/test-fixtures/graphs.ts:trivial" } }));
+  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
 }
 const quick = process.argv.includes("--quick");
 const flag = (name: string) => {

@@ -30,7 +30,7 @@ Options:
   --thread <id>         thread to run on (default: a new one); a thread keeps the conversation
   --resume              continue the run paused on --thread (approvals, loop questions, a crash)
   --max-tokens <n>      token budget of the run
-  --max-cost <usd>      cost budget of the run, in US dollars (prices in agents/runtime/prices.ts)
+  --max-cost <usd>      cost budget of the run, in US dollars (prices in lib/prices.ts)
   --max-tool-calls <n>  tool-call budget of the run
   --trace <run id>      print the recorded trace of a run (steps, prompts, tools, tokens, cost)
   --list                list the graphs

@@ -128,7 +128,7 @@ export const graph = builder.compile({ name: GRAPH_ID });
 `,
     "graph.test.ts": `import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { ScriptedChatModel } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel } from "../../lib/scripted/scripted-chat-model.js";
 import { createSpecialist, staticModels } from "../../agents/index.js";
 import { create${pascal}Builder } from "./graph.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { HumanMessage } from "@langchain/core/messages";
-import { ScriptedChatModel } from "../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel } from "../lib/scripted/scripted-chat-model.js";
 import { createSpecialist, staticModels } from "../agents/index.js";
 import { checkGraphId, registerInSource, scaffoldGraph } from "./new-graph.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { z } from "zod";
-import { ScriptedChatModel } from "../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel } from "../lib/scripted/scripted-chat-model.js";
 import { staticModels, type AnyToolSpec } from "../agents/index.js";
 import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { driveRun } from "./run.js";

@@ -4,7 +4,8 @@
  * state. Ctrl-C cancels the run and records `cancelled` in its state.
  */
 import { Command } from "@langchain/langgraph";
-import type { ProgressEvent, RunLimits, RunTracing, TerminalState, Usage } from "../agents/index.js";
+import type { ProgressEvent, RunLimits, TerminalState, Usage } from "../agents/index.js";
+import type { RunTracing } from "../tracing/index.js";
 import type { CompiledRegisteredGraph } from "../graphs/index.js";
 import { askAbout, type Asker, type PendingInterrupt } from "./prompts.js";
 import { formatProgress, formatUsage, type Output } from "./render.js";

@@ -1,10 +1,9 @@
 /**
  * `npm start -- --trace <run id>`: prints a run's recorded trace as an indented tree
- * (agents/tracing/render.ts) from the configured trace store.
+ * (tracing/render.ts) from the configured trace store.
  */
-import { renderTrace } from "../agents/index.js";
+import { renderTrace, openTraceStore } from "../tracing/index.js";
 import type { Env } from "../lib/env.js";
-import { openTraceStore } from "../memory/index.js";
 import type { Output } from "./render.js";
 
 /** Prints the trace of `runId` from the configured trace store; resolves to the exit code. */

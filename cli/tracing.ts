@@ -3,7 +3,7 @@
  * run and every resume), or its id and project when the link cannot be looked up.
  */
 import type { Env } from "../lib/env.js";
-import { langsmithRunUrl } from "../agents/index.js";
+import { langsmithRunUrl } from "../tracing/index.js";
 
 /** Lines naming the LangSmith trace of each run id. */
 export async function traceLinks(env: Env, runIds: readonly string[]): Promise<string[]> {

@@ -16,11 +16,9 @@ export { KnowledgeBase, knowledgeNamespace, type KnowledgePassage, type IngestFi
 export { ingestPaths, type IngestEvent, type IngestSummary } from "./semantic/ingest.js";
 export { ProceduralMemory, SHARED_SKILLS_NAMESPACE, ownerSkillsNamespace, type RelevantSkill, type SkillAuthor } from "./procedural/procedural-memory.js";
 export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkdown, skillSchema, type Skill } from "./procedural/skill.js";
-export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/graph-seam.js";
-export { createSkillsSeam, type SkillsSeam } from "./procedural/agent-seam.js";
+export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/run-episodes.js";
+export { createSkillsSeam, type SkillsSeam } from "./procedural/skills-for-task.js";
 export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
 export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
 export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";
 export { compactContext, isContextSummary, validateContextPolicy, type CompactionResult, type ContextPolicy, type Summarizer } from "./context.js";
-export { MemoryTraceStore, RedisTraceStore, type TraceStoreOptions } from "./traces/trace-store.js";
-export { openTraceStore } from "./traces/open.js";

@@ -10,7 +10,7 @@ import { silentLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
 import { buildServerRuntime, type ServerRuntime } from "./runtime.js";
 
-const CONFIG = new URL("./test-fixtures/langgraph.json", import.meta.url).pathname;
+const CONFIG = new URL("../test/fixtures/server/langgraph.json", import.meta.url).pathname;
 const ALICE = "alice-key-0123456789abcdef";
 const BOB = "bob-key-0123456789abcdef00";
 

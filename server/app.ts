@@ -6,17 +6,17 @@ import { Hono, type Context, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { InvalidInputError, SwitchboardError } from "../lib/errors.js";
-import { assistantsRoutes } from "./assistants/routes.js";
+import { assistantsRoutes } from "./api/assistants/routes.js";
 import type { AppDeps } from "./deps.js";
 import { createErrorHandler } from "./http/errors.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authenticate, ownerOf } from "./middleware/auth.js";
 import { requestId } from "./middleware/request-id.js";
-import { opsRoutes } from "./ops/routes.js";
-import { runsRoutes } from "./runs/routes.js";
-import { storeRoutes } from "./store/routes.js";
-import { threadsRoutes } from "./threads/routes.js";
-import { traceRoutes } from "./traces/index.js";
+import { opsRoutes } from "./api/ops/routes.js";
+import { runsRoutes } from "./api/runs/routes.js";
+import { storeRoutes } from "./api/store/routes.js";
+import { threadsRoutes } from "./api/threads/routes.js";
+import { traceRoutes } from "./api/traces/index.js";
 
 export type { AppDeps } from "./deps.js";
 

@@ -5,11 +5,11 @@ import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import type { Logger } from "../lib/logger.js";
 import type { GraphRegistry } from "./graphs/registry.js";
 import type { ApiKeys } from "./middleware/auth.js";
-import type { ServerMetrics } from "./ops/metrics.js";
-import type { RunEventLog, RunQueue } from "./runs/seams.js";
-import type { RunRecord, Storage } from "./storage/types.js";
-import type { WorkerState } from "./worker/start.js";
-import type { TraceStore } from "../lib/tracing/trace.js";
+import type { ServerMetrics } from "./api/ops/metrics.js";
+import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
+import type { RunRecord, Storage } from "./records/types.js";
+import type { WorkerState } from "./execution/consumers/start.js";
+import type { TraceStore } from "../tracing/trace.js";
 
 /** The app's dependencies. */
 export interface AppDeps {

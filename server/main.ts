@@ -12,10 +12,10 @@ import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
 import { isForkedServer, reportListening, serverProcesses, superviseServers } from "./cluster.js";
-import { isDistributed } from "./queue/index.js";
+import { isDistributed } from "./execution/queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
-import { startRunWorkers } from "./worker/start.js";
+import { startRunWorkers } from "./execution/consumers/start.js";
 
 function isLoopback(host: string): boolean {
   if (host === "localhost") return true;

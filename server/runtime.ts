@@ -8,25 +8,25 @@ import { fileURLToPath } from "node:url";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer, openLongTermMemory, openTraceStore } from "../memory/index.js";
-import { createRunTracing, flushTraces } from "../agents/index.js";
+import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
+import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
 import type { GraphDeps } from "../graphs/index.js";
-import { ensureSystemAssistants } from "./assistants/service.js";
+import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { parseApiKeys } from "./middleware/auth.js";
-import { createServerMetrics } from "./ops/metrics.js";
-import { registerCostMetrics } from "./traces/index.js";
-import { InMemoryRunEventLog } from "./runs/event-log-memory.js";
-import { RedisRunEventLog } from "./runs/event-log-redis.js";
-import { createRunHandler } from "./runs/handler.js";
-import { createRedisRunQueue } from "./queue/index.js";
-import { InProcessRunQueue } from "./runs/in-process-queue.js";
-import type { RunHandler, RunJob } from "./runs/seams.js";
-import { createMemoryStorage } from "./storage/memory.js";
-import { createRedisStorage } from "./storage/redis.js";
-import type { RunRecord } from "./storage/types.js";
+import { createServerMetrics } from "./api/ops/metrics.js";
+import { registerCostMetrics } from "./api/traces/index.js";
+import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
+import { RedisRunEventLog } from "./execution/event-log-redis.js";
+import { createRunHandler } from "./execution/handler.js";
+import { createRedisRunQueue } from "./execution/queue/index.js";
+import { InProcessRunQueue } from "./execution/in-process-queue.js";
+import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
+import { createMemoryStorage } from "./records/memory.js";
+import { createRedisStorage } from "./records/redis.js";
+import type { RunRecord } from "./records/types.js";
 
 /** The project's own langgraph.json. */
 export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
@@ -65,7 +65,7 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
-  // With Redis, runs go through the shared queue so any worker process can execute them (server/queue/).
+  // With Redis, runs go through the shared queue so any worker process can execute them (server/execution/queue/).
   // A run the queue gives up on (it kept crashing its workers) ends as an error instead of staying "running".
   const abandon = async (job: RunJob, reason: string) => {
     await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);

@@ -11,11 +11,11 @@ import { parseArgs } from "node:util";
 import { getEnv } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { checkReadiness } from "./ops/health.js";
-import { isDistributed } from "./queue/index.js";
+import { checkReadiness } from "./api/ops/health.js";
+import { isDistributed } from "./execution/queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
-import { startRunWorkers } from "./worker/start.js";
+import { startRunWorkers } from "./execution/consumers/start.js";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });

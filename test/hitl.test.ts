@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "../lib/env.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { ScriptedChatModel, type ScriptedReply } from "../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedReply } from "../lib/scripted/scripted-chat-model.js";
 import { RedisSaver } from "../memory/index.js";
 import { createSpecialist, staticModels } from "../agents/index.js";
 import { createSupervisorBuilder } from "../graphs/supervisor/graph.js";

@@ -3,13 +3,13 @@ import { MemorySaver } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseEnv } from "../lib/env.js";
-import { flattenSteps } from "../lib/tracing/trace.js";
-import { ScriptedChatModel, type ScriptedChatModelOptions } from "../lib/testing/scripted-chat-model.js";
-import { MemoryTraceStore } from "../memory/index.js";
+import { flattenSteps } from "../tracing/trace.js";
+import { ScriptedChatModel, type ScriptedChatModelOptions } from "../lib/scripted/scripted-chat-model.js";
+import { MemoryTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
 import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { lookupTool } from "./support/fake-tools.js";
 import { startLangSmithStub, type LangSmithStub } from "./support/langsmith-stub.js";
-import { createRunTracing, flushTraces, staticModels, type AnyToolSpec } from "../agents/index.js";
+import { staticModels, type AnyToolSpec } from "../agents/index.js";
 
 const failing: AnyToolSpec = {
   name: "flaky",

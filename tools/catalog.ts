@@ -7,17 +7,17 @@ import type { Env } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
-import { calculatorTool } from "./calculator.js";
-import type { ToolExecutorDeps } from "./executor.js";
-import { createHttpFetchTool } from "./http-fetch.js";
-import { parseAllowlist, type NetPolicy, type Resolver } from "./net-guard.js";
-import { createMemoryRateLimiter, createRedisRateLimiter } from "./rate-limit.js";
-import { runJavascriptTool } from "./run-javascript.js";
-import { createSearchKnowledgeTool, type KnowledgeRetriever } from "./search-knowledge.js";
-import { createSendWebhookTool } from "./send-webhook.js";
+import { calculatorTool } from "./builtin/calculator.js";
+import type { ToolExecutorDeps } from "./execution/executor.js";
+import { createHttpFetchTool } from "./builtin/http-fetch.js";
+import { parseAllowlist, type NetPolicy, type Resolver } from "./net/net-guard.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./execution/rate-limit.js";
+import { runJavascriptTool } from "./builtin/run-javascript.js";
+import { createSearchKnowledgeTool, type KnowledgeRetriever } from "./builtin/search-knowledge.js";
+import { createSendWebhookTool } from "./builtin/send-webhook.js";
 import type { AnyToolSpec } from "./types.js";
-import { createWebSearchTool } from "./web-search.js";
-import { createWriteFileTool } from "./write-file.js";
+import { createWebSearchTool } from "./builtin/web-search.js";
+import { createWriteFileTool } from "./builtin/write-file.js";
 
 /** Every tool Switchboard ships, by name. */
 export const TOOL_NAMES = ["calculator", "run_javascript", "http_fetch", "web_search", "search_knowledge", "write_file", "send_webhook"] as const;

@@ -15,18 +15,18 @@
  * - Build the tool set from env + injected services: `createToolCatalog(...)` (see catalog.ts).
  */
 export * from "./types.js";
-export * from "./guardrail.js";
-export * from "./rate-limit.js";
-export { createMemoryCallLedger, createRedisCallLedger, ledgerOf, TOOL_LEDGER_CONFIG_KEY, type LedgerEntry, type RecordedToolCall, type ToolCallLedger } from "./call-ledger.js";
-export { executeToolCalls, MAX_APPROVAL_ATTEMPTS, type ToolExecutionResult, type ToolExecutorDeps } from "./executor.js";
-export { MAX_TOOL_OUTPUT_CHARS, ToolTimeoutError, idempotencyKey, validateArguments } from "./call-steps.js";
+export * from "./execution/guardrail.js";
+export * from "./execution/rate-limit.js";
+export { createMemoryCallLedger, createRedisCallLedger, ledgerOf, TOOL_LEDGER_CONFIG_KEY, type LedgerEntry, type RecordedToolCall, type ToolCallLedger } from "./execution/call-ledger.js";
+export { executeToolCalls, MAX_APPROVAL_ATTEMPTS, type ToolExecutionResult, type ToolExecutorDeps } from "./execution/executor.js";
+export { MAX_TOOL_OUTPUT_CHARS, ToolTimeoutError, idempotencyKey, validateArguments } from "./execution/call-steps.js";
 export { toLangChainTool, toLangChainTools } from "./langchain.js";
 export { createToolCatalog, TOOL_NAMES, type ToolCatalog, type ToolCatalogOptions, type ToolEnv, type ToolName } from "./catalog.js";
-export { calculate, calculatorTool } from "./calculator.js";
-export { runInSandbox, runJavascriptTool, DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxResult } from "./run-javascript.js";
-export { createHttpFetchTool, type HttpFetchOptions } from "./http-fetch.js";
-export { createSendWebhookTool, type SendWebhookOptions } from "./send-webhook.js";
-export { createWebSearchTool } from "./web-search.js";
-export { createSearchKnowledgeTool, type KnowledgePassage, type KnowledgeRetriever } from "./search-knowledge.js";
-export { createWriteFileTool, threadWorkspace } from "./write-file.js";
-export { checkDestination, DestinationRefusedError, guardedRequest, parseAllowlist, type NetPolicy, type Resolver } from "./net-guard.js";
+export { calculate, calculatorTool } from "./builtin/calculator.js";
+export { runInSandbox, runJavascriptTool, DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxResult } from "./builtin/run-javascript.js";
+export { createHttpFetchTool, type HttpFetchOptions } from "./builtin/http-fetch.js";
+export { createSendWebhookTool, type SendWebhookOptions } from "./builtin/send-webhook.js";
+export { createWebSearchTool } from "./builtin/web-search.js";
+export { createSearchKnowledgeTool, type KnowledgePassage, type KnowledgeRetriever } from "./builtin/search-knowledge.js";
+export { createWriteFileTool, threadWorkspace } from "./builtin/write-file.js";
+export { checkDestination, DestinationRefusedError, guardedRequest, parseAllowlist, type NetPolicy, type Resolver } from "./net/net-guard.js";

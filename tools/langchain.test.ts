@@ -2,10 +2,10 @@ import { AIMessage } from "@langchain/core/messages";
 import { Annotation, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { calculatorTool } from "./calculator.js";
-import { executeToolCalls } from "./executor.js";
+import { calculatorTool } from "./builtin/calculator.js";
+import { executeToolCalls } from "./execution/executor.js";
 import { toLangChainTool } from "./langchain.js";
-import { createSendWebhookTool } from "./send-webhook.js";
+import { createSendWebhookTool } from "./builtin/send-webhook.js";
 import { defineTool } from "./types.js";
 
 describe("toLangChainTool", () => {

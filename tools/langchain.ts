@@ -5,7 +5,7 @@
  * therefore refuses to run a side-effecting spec rather than bypass its guardrail.
  */
 import { tool, type StructuredToolInterface, type ToolRuntime } from "@langchain/core/tools";
-import { idempotencyKey, runWithTimeout } from "./call-steps.js";
+import { idempotencyKey, runWithTimeout } from "./execution/call-steps.js";
 import type { AnyToolSpec } from "./types.js";
 
 /** Converts one spec to a LangChain structured tool (bindable; runnable for read-only specs). */

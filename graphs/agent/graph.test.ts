@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
-import { ScriptedChatModel } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel } from "../../lib/scripted/scripted-chat-model.js";
 import { staticModels } from "../../agents/index.js";
 import { bigTool, lookupTool } from "../../test/support/fake-tools.js";
 import { createAgentBuilder } from "./graph.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
-import { ScriptedChatModel, type ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
 import { createSpecialist, staticModels } from "../../agents/index.js";
 import { lookupTool } from "../../test/support/fake-tools.js";
 import { createHierarchicalBuilder } from "./graph.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { z } from "zod";
-import { ScriptedChatModel, type ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
 import { createSpecialist, staticModels, type AnyToolSpec } from "../../agents/index.js";
 import { createPlannerBuilder } from "./graph.js";
 

@@ -20,7 +20,7 @@ import {
   type ToolSource,
   type Worker,
 } from "../../agents/index.js";
-import type { EpisodicMemory } from "./memory-seams.js";
+import type { EpisodicMemory } from "./memory-hooks.js";
 
 /** Services a graph runs on; all optional. */
 export interface GraphDeps {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { parseEnv } from "../../lib/env.js";
-import { ScriptedChatModel, type ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
 import { openLongTermMemory } from "../../memory/index.js";
 import { createSpecialist, staticModels } from "../../agents/index.js";
 import { createSupervisorBuilder } from "../supervisor/graph.js";

@@ -6,7 +6,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { NO_USAGE, railEvent, stableKey, type RailEvent, type TerminalState } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
-import type { EpisodicMemory, Episode } from "./memory-seams.js";
+import type { EpisodicMemory, Episode } from "./memory-hooks.js";
 
 /** One piece of delegated work: who did what, and what came back. */
 export interface WorkRecord {

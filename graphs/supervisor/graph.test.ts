@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { Command, MemorySaver } from "@langchain/langgraph";
-import { ScriptedChatModel, type ScriptedReply } from "../../lib/testing/scripted-chat-model.js";
+import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
 import { ConfigError } from "../../lib/errors.js";
 import { createSpecialist, staticModels, type Worker } from "../../agents/index.js";
 import { lookupTool } from "../../test/support/fake-tools.js";
 import { createSupervisorBuilder } from "./graph.js";
-import type { Episode } from "../shared/memory-seams.js";
+import type { Episode } from "../shared/memory-hooks.js";
 
 const route = (next: string, task = "", answer = ""): ScriptedReply => ({ structured: { next, task, answer } });
 

@@ -17,7 +17,7 @@ import { ProceduralMemory } from "../../memory/procedural/procedural-memory.js";
 import { RedisStore } from "../../memory/redis-store/store.js";
 import { ingestPaths } from "../../memory/semantic/ingest.js";
 import { KnowledgeBase, knowledgeNamespace } from "../../memory/semantic/knowledge-base.js";
-import { createSearchKnowledgeTool, type KnowledgeRetriever } from "../../tools/search-knowledge.js";
+import { createSearchKnowledgeTool, type KnowledgeRetriever } from "../../tools/builtin/search-knowledge.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { toolRunContext } from "../support/tool-context.js";
 

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamUnavailableError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import type { RunTrace, TraceStore } from "../../lib/tracing/trace.js";
-import { MemoryTraceStore, RedisTraceStore } from "../../memory/index.js";
+import type { RunTrace, TraceStore } from "../../tracing/trace.js";
+import { MemoryTraceStore, RedisTraceStore } from "../../tracing/index.js";
 import { deleteByPrefix, startRedisServer, testRedisUrl, uniquePrefix } from "../support/redis.js";
 
 function trace(runId: string, threadId: string | null, startedAt: string, terminalState = "completed"): RunTrace {

@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../lib/logger.js";
-import { BullMqRunQueue, queuePrefixFor } from "../../server/queue/bullmq-run-queue.js";
-import { openQueueConnection } from "../../server/queue/connection.js";
-import { RunDeferredError } from "../../server/queue/deferral.js";
-import { LocalRunRegistry } from "../../server/queue/local-runs.js";
-import type { RunJob } from "../../server/runs/seams.js";
+import { BullMqRunQueue, queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
+import { openQueueConnection } from "../../server/execution/queue/connection.js";
+import { RunDeferredError } from "../../server/execution/queue/deferral.js";
+import { LocalRunRegistry } from "../../server/execution/queue/local-runs.js";
+import type { RunJob } from "../../lib/contracts/execution.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { cleanQueuePrefix, controllableHandler, eventually } from "../support/scale.js";
 

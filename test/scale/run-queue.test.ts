@@ -4,7 +4,7 @@
  * close; attempts counted across hand-backs; depth.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { BullMqRunQueue } from "../../server/queue/bullmq-run-queue.js";
+import { BullMqRunQueue } from "../../server/execution/queue/bullmq-run-queue.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { cleanQueuePrefix, controllableHandler, eventually } from "../support/scale.js";
 

@@ -8,9 +8,9 @@ import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { RedisSaver, ThreadLeases } from "../../memory/index.js";
 import { SaverKeys } from "../../memory/redis-saver/keys.js";
-import { BullMqRunQueue } from "../../server/queue/bullmq-run-queue.js";
-import type { RunHandler, RunStatus } from "../../server/runs/seams.js";
-import { withThreadLease } from "../../server/worker/thread-lease.js";
+import { BullMqRunQueue } from "../../server/execution/queue/bullmq-run-queue.js";
+import type { RunHandler, RunStatus } from "../../lib/contracts/execution.js";
+import { withThreadLease } from "../../server/execution/consumers/thread-lease.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { cleanQueuePrefix, eventually } from "../support/scale.js";
 

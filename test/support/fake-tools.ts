@@ -2,7 +2,7 @@
  * Small tool specs for unit tests of agents and graphs: deterministic, instant, no network.
  */
 import { z } from "zod";
-import type { AnyToolSpec } from "../../agents/runtime/tool-contract.js";
+import type { AnyToolSpec } from "../../agents/react/tool-contract.js";
 
 /** Answers with a fixed text per query; counts its runs. */
 export function lookupTool(answers: Record<string, string> = {}, name = "lookup"): AnyToolSpec & { runs: number } {

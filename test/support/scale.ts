@@ -3,8 +3,8 @@
  * handler the test controls.
  */
 import { connectRedis } from "../../lib/redis.js";
-import { queuePrefixFor } from "../../server/queue/bullmq-run-queue.js";
-import type { RunHandler, RunJobContext } from "../../server/runs/seams.js";
+import { queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
+import type { RunHandler, RunJobContext } from "../../lib/contracts/execution.js";
 import { deleteByPrefix, testRedisUrl } from "./redis.js";
 
 /** Retries `check` until it stops throwing (or `timeoutMs` passes, then rethrows its last error). */

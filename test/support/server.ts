@@ -10,7 +10,7 @@ import { silentLogger } from "../../lib/logger.js";
 import { connectRedis } from "../../lib/redis.js";
 import type { GraphDeps } from "../../graphs/index.js";
 import { createApp } from "../../server/app.js";
-import { queuePrefixFor } from "../../server/queue/index.js";
+import { queuePrefixFor } from "../../server/execution/queue/index.js";
 import { buildServerRuntime, type ServerRuntime } from "../../server/runtime.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./redis.js";
 
@@ -24,7 +24,7 @@ export interface TestServer {
 }
 
 /** The fixture langgraph.json with graphs Switchboard does not ship. */
-export const FIXTURE_CONFIG = new URL("../../server/test-fixtures/langgraph.json", import.meta.url).pathname;
+export const FIXTURE_CONFIG = new URL("../fixtures/server/langgraph.json", import.meta.url).pathname;
 
 /** Starts a server; `redis: true` = on the shared Redis under a fresh prefix. */
 export async function startTestServer(options: { redis?: boolean; configPath?: string; graphDeps?: GraphDeps; apiKeys?: string; env?: Record<string, string> } = {}): Promise<TestServer> {

@@ -3,8 +3,8 @@
  * trace shows it (plumbing folded away, children re-parented), and structural checks.
  */
 import { expect } from "vitest";
-import { isPlumbingRun } from "../../agents/index.js";
-import { flattenSteps, type RunTrace } from "../../lib/tracing/trace.js";
+import { isPlumbingRun } from "../../tracing/index.js";
+import { flattenSteps, type RunTrace } from "../../tracing/trace.js";
 import type { ReceivedRun } from "./langsmith-stub.js";
 
 /** One step as both trees name it. */

@@ -5,9 +5,10 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { parseEnv } from "../../lib/env.js";
-import type { RunTrace, TraceStore } from "../../lib/tracing/trace.js";
-import { ScriptedChatModel } from "../../lib/testing/scripted-chat-model.js";
-import { createRunTracing, staticModels } from "../../agents/index.js";
+import type { RunTrace, TraceStore } from "../../tracing/trace.js";
+import { ScriptedChatModel } from "../../lib/scripted/scripted-chat-model.js";
+import { staticModels } from "../../agents/index.js";
+import { createRunTracing } from "../../tracing/index.js";
 import { createAgentBuilder } from "../../graphs/agent/graph.js";
 import { lookupTool } from "./fake-tools.js";
 

@@ -1,0 +1,152 @@
+/**
+ * The runtime's rails: run budgets, usage accounting, terminal states and rail events. Every
+ * graph keeps these in state; a parent hands its children only what it has left, so no
+ * sub-agent can outspend the graph that called it.
+ */
+import type { AIMessage } from "@langchain/core/messages";
+import { costOf, type PriceTable } from "../../lib/prices.js";
+
+/** Named terminal states; every run ends in exactly one of them. */
+export const TERMINAL_STATES = ["completed", "budget_exceeded", "loop_detected", "rejected", "failed", "cancelled"] as const;
+/** A run's terminal state. */
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+
+/** Run-wide budgets; unset means unlimited. */
+export interface RunLimits {
+  /** Total tokens (input + output) across every model call of the run. */
+  maxTokens?: number;
+  /** Money across every model call, priced with the run's price table. */
+  maxCostUsd?: number;
+  /** Tool calls across every agent. */
+  maxToolCalls?: number;
+  /** Model calls across every agent (the run-wide iteration limit). */
+  maxModelCalls?: number;
+}
+
+/** What a run (or one agent of it) has spent. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  modelCalls: number;
+  toolCalls: number;
+}
+
+/** Something the rails (or the tool executor) did or noticed: a trip, an intervention, an approval. */
+export interface RailEvent {
+  /** e.g. `budget_exceeded`, `loop_warning`, `loop_escalated`, `context_compacted`, `tool_denied`. */
+  kind: string;
+  /** The agent (or supervisor) it concerns. */
+  agent: string;
+  /** The tool, when a tool call is concerned. */
+  tool?: string;
+  /** Human-readable detail. */
+  detail: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
+/** The zero usage. */
+export const NO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 });
+
+/** Sums two usages (the reducer of every `usage` channel). */
+export function addUsage(a: Usage | undefined, b: Partial<Usage> | undefined): Usage {
+  const base = a ?? NO_USAGE;
+  if (!b) return base;
+  return {
+    inputTokens: base.inputTokens + (b.inputTokens ?? 0),
+    outputTokens: base.outputTokens + (b.outputTokens ?? 0),
+    totalTokens: base.totalTokens + (b.totalTokens ?? 0),
+    costUsd: roundUsd(base.costUsd + (b.costUsd ?? 0)),
+    modelCalls: base.modelCalls + (b.modelCalls ?? 0),
+    toolCalls: base.toolCalls + (b.toolCalls ?? 0),
+  };
+}
+
+/** The usage of one model response, priced with `prices`. */
+export function usageOfResponse(message: AIMessage, prices: PriceTable, fallbackModel?: string): Usage {
+  const meta = message.usage_metadata;
+  const inputTokens = meta?.input_tokens ?? 0;
+  const outputTokens = meta?.output_tokens ?? 0;
+  const model = String(message.response_metadata?.model_name ?? message.response_metadata?.model ?? fallbackModel ?? "");
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: meta?.total_tokens ?? inputTokens + outputTokens,
+    costUsd: costOf(prices, model, inputTokens, outputTokens),
+    modelCalls: 1,
+    toolCalls: 0,
+  };
+}
+
+/** A budget that ran out. */
+export interface BudgetTrip {
+  budget: "tokens" | "cost" | "tool_calls" | "model_calls";
+  limit: number;
+  used: number;
+}
+
+/** The first run-wide budget that is exhausted, if any. */
+export function exhaustedBudget(limits: RunLimits, usage: Usage): BudgetTrip | undefined {
+  if (limits.maxTokens !== undefined && usage.totalTokens >= limits.maxTokens) return { budget: "tokens", limit: limits.maxTokens, used: usage.totalTokens };
+  if (limits.maxCostUsd !== undefined && usage.costUsd >= limits.maxCostUsd) return { budget: "cost", limit: limits.maxCostUsd, used: usage.costUsd };
+  if (limits.maxModelCalls !== undefined && usage.modelCalls >= limits.maxModelCalls) return { budget: "model_calls", limit: limits.maxModelCalls, used: usage.modelCalls };
+  return undefined;
+}
+
+/** Says a trip in words a user (and a model) understands. */
+export function describeTrip(trip: BudgetTrip): string {
+  const name = { tokens: "token", cost: "cost (USD)", tool_calls: "tool-call", model_calls: "model-call" }[trip.budget];
+  return `The run's ${name} budget is exhausted: used ${trip.used} of ${trip.limit}.`;
+}
+
+/** What is left of `limits` after `usage`: the limits a child may spend (never below zero). */
+export function remainingLimits(limits: RunLimits, usage: Usage): RunLimits {
+  const left = (limit: number | undefined, used: number) => (limit === undefined ? undefined : Math.max(0, limit - used));
+  return compact({
+    maxTokens: left(limits.maxTokens, usage.totalTokens),
+    maxCostUsd: limits.maxCostUsd === undefined ? undefined : roundUsd(Math.max(0, limits.maxCostUsd - usage.costUsd)),
+    maxToolCalls: left(limits.maxToolCalls, usage.toolCalls),
+    maxModelCalls: left(limits.maxModelCalls, usage.modelCalls),
+  });
+}
+
+/** Splits limits evenly between `parts` children running in parallel, so together they stay inside. */
+export function splitLimits(limits: RunLimits, parts: number): RunLimits {
+  if (parts <= 1) return limits;
+  const share = (value: number | undefined, integer: boolean) =>
+    value === undefined ? undefined : integer ? Math.floor(value / parts) : roundUsd(value / parts);
+  return compact({
+    maxTokens: share(limits.maxTokens, true),
+    maxCostUsd: share(limits.maxCostUsd, false),
+    maxToolCalls: share(limits.maxToolCalls, true),
+    maxModelCalls: share(limits.maxModelCalls, true),
+  });
+}
+
+/** The tighter of two limit sets, field by field. */
+export function tighterLimits(a: RunLimits, b: RunLimits): RunLimits {
+  const min = (x: number | undefined, y: number | undefined) => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
+  return compact({
+    maxTokens: min(a.maxTokens, b.maxTokens),
+    maxCostUsd: min(a.maxCostUsd, b.maxCostUsd),
+    maxToolCalls: min(a.maxToolCalls, b.maxToolCalls),
+    maxModelCalls: min(a.maxModelCalls, b.maxModelCalls),
+  });
+}
+
+/** A rail event stamped now. */
+export function railEvent(kind: string, agent: string, detail: string, tool?: string): RailEvent {
+  return { kind, agent, detail, at: new Date().toISOString(), ...(tool ? { tool } : {}) };
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+function compact(limits: RunLimits): RunLimits {
+  const out: RunLimits = {};
+  for (const [key, value] of Object.entries(limits) as [keyof RunLimits, number | undefined][]) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * The graphs' episodic-memory seam (`GraphDeps.memory`): `recall(goal, config)` gives the
+ * supervisor short texts of the owner's most relevant past runs before it plans, and
+ * `record(episode, config)` stores a run's episode when it ends. The owner is the run's
+ * `configurable.user_id` (as the tools layer resolves it), else `"default"`. Typed structurally:
+ * memory/ does not import graphs/.
+ */
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { DEFAULT_OWNER } from "../owners.js";
+import { TERMINAL_STATES, type EpisodeInput } from "./episode.js";
+import type { EpisodicMemory, RecalledEpisode } from "./episodic-memory.js";
+
+/** The episode a graph hands over at the end of a run (graphs/shared/memory-hooks.ts). */
+export interface GraphRunEpisode {
+  graphId: string;
+  goal: string;
+  answer: string;
+  status: string;
+  statusReason: string | null;
+  steps: { agent: string; task: string; result: string; status: string | null }[];
+  usage: { inputTokens: number; outputTokens: number };
+  railEvents: { kind: string; agent: string; tool?: string; detail: string }[];
+}
+
+/** What graphs call. */
+export interface EpisodicSeam {
+  recall(goal: string, config: RunnableConfig): Promise<string[]>;
+  record(episode: GraphRunEpisode, config: RunnableConfig): Promise<void>;
+}
+
+/** The owner of a run: `configurable.user_id`, else `configurable.owner`, else the default owner. */
+export function ownerOfRun(config: RunnableConfig | undefined): string {
+  const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
+  for (const candidate of [configurable.user_id, configurable.owner]) {
+    if (typeof candidate === "string" && candidate.trim() !== "") return candidate;
+  }
+  return DEFAULT_OWNER;
+}
+
+/** One recalled episode as a compact prompt line. */
+export function describeEpisode({ episode, score }: RecalledEpisode): string {
+  const parts = [`Goal: ${episode.goal} — ${episode.terminalState} on ${episode.endedAt.slice(0, 10)}, ${episode.tokens.total} tokens${score === undefined ? "" : `, similarity ${score.toFixed(2)}`}.`];
+  if (episode.outcome) parts.push(`Outcome: ${episode.outcome}`);
+  if (episode.decisions.length > 0) parts.push(`Decisions: ${episode.decisions.slice(0, 5).join("; ")}.`);
+  if (episode.toolResults.length > 0) {
+    parts.push(`Results: ${episode.toolResults.slice(0, 5).map((result) => `${result.tool}${result.ok ? "" : " (failed)"}: ${result.summary}`).join("; ")}.`);
+  }
+  return parts.join(" ");
+}
+
+/** Maps a graph's episode to what episodic memory stores (brief: the schema clips long texts). */
+export function episodeFromGraphRun(run: GraphRunEpisode, config?: RunnableConfig): EpisodeInput {
+  const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
+  const status = (TERMINAL_STATES as readonly string[]).includes(run.status) ? (run.status as EpisodeInput["terminalState"]) : "failed";
+  const outcome = run.statusReason && status !== "completed" ? `${run.statusReason} ${run.answer}` : run.answer;
+  const runId = (config as { runId?: unknown } | undefined)?.runId ?? configurable.run_id;
+  return {
+    goal: run.goal,
+    outcome: outcome.trim(),
+    terminalState: status,
+    decisions: run.steps.map((step) => `${step.agent}: ${step.task}`.replace(/\s+/g, " ").slice(0, 300)).slice(-20),
+    toolResults: [
+      ...run.steps.map((step) => ({ tool: step.agent, summary: step.result.replace(/\s+/g, " ").slice(0, 300), ok: step.status !== "failed" && step.status !== "rejected" })),
+      ...run.railEvents.filter((event) => event.tool).map((event) => ({ tool: event.tool!, summary: `${event.kind}: ${event.detail}`.slice(0, 300), ok: false })),
+    ].slice(-20),
+    tokens: { input: Math.max(0, Math.round(run.usage.inputTokens)), output: Math.max(0, Math.round(run.usage.outputTokens)) },
+    graphId: run.graphId,
+    ...(typeof runId === "string" && runId ? { runId } : {}),
+    ...(typeof configurable.thread_id === "string" && configurable.thread_id ? { threadId: configurable.thread_id } : {}),
+  };
+}
+
+/** Builds the seam on an EpisodicMemory. */
+export function createEpisodicSeam(episodes: EpisodicMemory, options: { k?: number; minScore?: number } = {}): EpisodicSeam {
+  return {
+    async recall(goal, config) {
+      const recalled = await episodes.recall(ownerOfRun(config), goal, { k: options.k ?? 3, ...(options.minScore === undefined ? {} : { minScore: options.minScore }) });
+      return recalled.map(describeEpisode);
+    },
+    async record(run, config) {
+      await episodes.record(ownerOfRun(config), episodeFromGraphRun(run, config));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** Assistant lookups shared by routes: by assistant id or graph id, visible to the owner. */
+import { NotFoundError } from "../../../lib/errors.js";
+import type { AppDeps } from "../../deps.js";
+import { assistantIdForGraph, type GraphRegistry } from "../../graphs/registry.js";
+import type { AssistantRecord, Storage } from "../../records/types.js";
+
+/** The assistant id a client may address by graph id. */
+export function resolveAssistantId(graphs: GraphRegistry, idOrGraph: string): string {
+  return graphs.has(idOrGraph) ? assistantIdForGraph(idOrGraph) : idOrGraph;
+}
+
+/** System assistants never change: each registry keeps them in memory, saving a Redis read per run. */
+const systemAssistants = new WeakMap<GraphRegistry, Map<string, AssistantRecord>>();
+
+/** The assistant, if it exists and the owner may see it (system assistants are everyone's); 404 otherwise. */
+export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graphs">, owner: string, idOrGraph: string): Promise<AssistantRecord> {
+  const id = resolveAssistantId(deps.graphs, idOrGraph);
+  const system = systemAssistants.get(deps.graphs)?.get(id);
+  if (system) return system;
+  const record = await deps.storage.assistants.get(id);
+  if (!record || (record.owner !== null && record.owner !== owner)) throw new NotFoundError("assistant", idOrGraph);
+  return record;
+}
+
+/** Registers the system assistant of every served graph (idempotent; runs at start-up). */
+export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry): Promise<void> {
+  const now = new Date().toISOString();
+  const cache = new Map<string, AssistantRecord>();
+  systemAssistants.set(graphs, cache);
+  for (const graphId of graphs.ids()) {
+    const { record } = await storage.assistants.create({
+      assistant_id: assistantIdForGraph(graphId),
+      graph_id: graphId,
+      config: {},
+      context: {},
+      metadata: { created_by: "system" },
+      name: graphId,
+      description: graphs.get(graphId).description ?? null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      owner: null,
+    });
+    if (record.owner === null && record.graph_id === graphId) cache.set(record.assistant_id, record);
+  }
+}
+
+/** The record as the API shows it (without the owner). */
+export function publicAssistant(record: AssistantRecord): Omit<AssistantRecord, "owner"> {
+  const { owner: _owner, ...rest } = record;
+  return rest;
+}

@@ -1,0 +1,117 @@
+/**
+ * Creating, cancelling and waiting for runs: the steps the run routes share. The multitask
+ * decision happens inside `storage.runs.create` (one Lua script in Redis mode); this module acts
+ * on its outcome.
+ */
+import { v7 as uuid7 } from "@langchain/core/utils/uuid";
+import { ConflictError, NotFoundError, UpstreamUnavailableError } from "../../../lib/errors.js";
+import { getVisibleAssistant } from "../assistants/service.js";
+import type { AppDeps } from "../../deps.js";
+import type { RunRecord, ThreadRecord } from "../../records/types.js";
+import type { RunCreateBody } from "./schemas.js";
+import type { CancelAction } from "../../../lib/contracts/execution.js";
+
+type Configurable = Record<string, unknown>;
+
+/** Creates a run (thread-bound, or stateless when `threadId` is null) and hands it to the queue when it may start. */
+export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody): Promise<RunRecord> {
+  if (deps.draining?.()) throw new UpstreamUnavailableError("server", "createRun", "The server is shutting down; retry on another replica.", { retryAfterSeconds: 2 });
+  const assistant = await getVisibleAssistant(deps, owner, body.assistant_id);
+  deps.graphs.get(assistant.graph_id);
+  const runId = uuid7();
+  const stateless = threadId === null;
+  const temporary = stateless && (body.on_completion ?? "delete") === "delete";
+  const effectiveThread = threadId ?? runId;
+  const now = new Date().toISOString();
+  const assistantConfig = assistant.config as { configurable?: Configurable };
+  const configurable: Configurable = {
+    ...assistantConfig.configurable,
+    ...body.config?.configurable,
+    ...(body.checkpoint_id ? { checkpoint_id: body.checkpoint_id } : {}),
+    ...(body.checkpoint ? Object.fromEntries(Object.entries(body.checkpoint).filter(([, value]) => value !== null && value !== undefined)) : {}),
+    thread_id: effectiveThread,
+    run_id: runId,
+    graph_id: assistant.graph_id,
+    assistant_id: assistant.assistant_id,
+    // The run's owner is the caller: a client cannot reach another owner's memory through user_id.
+    user_id: deps.apiKeys ? owner : ((body.config?.configurable?.user_id as string | undefined) ?? owner),
+  };
+  const streamMode = body.stream_mode == null ? ["values"] : Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode];
+  const run: RunRecord = {
+    run_id: runId,
+    thread_id: effectiveThread,
+    assistant_id: assistant.assistant_id,
+    created_at: now,
+    updated_at: now,
+    status: "pending",
+    metadata: body.metadata ?? {},
+    multitask_strategy: body.multitask_strategy ?? "reject",
+    owner,
+    kwargs: {
+      input: body.input ?? null,
+      command: body.command ?? null,
+      config: { ...assistant.config, ...body.config, configurable, metadata: { ...body.config?.metadata, ...body.metadata } },
+      context: body.context ?? assistant.context ?? null,
+      stream_mode: [...new Set(streamMode)],
+      interrupt_before: body.interrupt_before ?? null,
+      interrupt_after: body.interrupt_after ?? null,
+      subgraphs: body.stream_subgraphs ?? false,
+      temporary,
+      graph_id: assistant.graph_id,
+    },
+  };
+  const newThread: ThreadRecord = {
+    thread_id: effectiveThread,
+    created_at: now,
+    updated_at: now,
+    metadata: { graph_id: assistant.graph_id, assistant_id: assistant.assistant_id },
+    config: {},
+    status: "idle",
+    values: null,
+    interrupts: {},
+    owner,
+  };
+  const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread });
+  if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread);
+  if (outcome.kind === "busy") {
+    throw new ConflictError(`Thread ${effectiveThread} is busy with run ${outcome.inflight[0]}. Wait for it, or send multitask_strategy interrupt, rollback or enqueue.`);
+  }
+  deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
+  if (outcome.inflight.length === 0) {
+    deps.freshRuns?.set(runId, run);
+    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }).catch((error: unknown) => {
+      deps.freshRuns?.delete(runId);
+      throw error;
+    });
+  } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
+    for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
+  }
+  return run;
+}
+
+/** Cancels a run: a waiting one is dropped at once, a running one is aborted by its worker. */
+export async function cancelRun(deps: AppDeps, threadId: string, runId: string, action: CancelAction, options: { ignoreMissing?: boolean } = {}): Promise<void> {
+  const outcome = await deps.storage.runs.cancel(threadId, runId, action);
+  if (outcome === "missing" && !options.ignoreMissing) throw new NotFoundError("run", runId);
+  if (outcome === "head") await deps.queue.cancel(runId, action);
+  // A run dropped before it started: end its event stream so waiting readers return.
+  if (outcome === "removed") await deps.events.finish(runId);
+}
+
+/** Whether a run is still pending or running. */
+export async function isRunLive(deps: Pick<AppDeps, "storage">, threadId: string, runId: string): Promise<boolean> {
+  const run = await deps.storage.runs.get(threadId, runId);
+  return run !== undefined && (run.status === "pending" || run.status === "running");
+}
+
+/** Follows a run to its end; returns its last values, `{ __error__ }` after a failure, else the thread's values. */
+export async function waitForRun(deps: AppDeps, threadId: string, runId: string, signal?: AbortSignal): Promise<string> {
+  let last: string | undefined;
+  for await (const event of deps.events.read(runId, { ...(signal ? { signal } : {}), isLive: () => isRunLive(deps, threadId, runId) })) {
+    if (event.event === "values") last = event.raw ?? JSON.stringify(event.data ?? null);
+    else if (event.event === "error") last = `{"__error__":${event.raw ?? JSON.stringify(event.data ?? null)}}`;
+  }
+  if (last !== undefined) return last;
+  const thread = await deps.storage.threads.get(threadId);
+  return JSON.stringify(thread?.values ?? null);
+}

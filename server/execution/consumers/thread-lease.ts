@@ -1,0 +1,109 @@
+/**
+ * One active run per thread across every process, and no writes from a worker that lost its run.
+ * Wraps a `RunHandler`: before the run starts, its worker takes the thread's lease (memory/'s
+ * `ThreadLeases`) and hands the fencing token to the graph (`FENCE_CONFIG_KEY`), so RedisSaver
+ * refuses checkpoint writes once the lease has expired or moved. While the run executes the
+ * lease is renewed; when a renewal fails the run is stopped and handed back to the queue.
+ *
+ * A thread held by another run (the `enqueue` multitask strategy across replicas), or still held by
+ * a crashed worker whose lease has not expired, defers the job instead of blocking a worker slot.
+ */
+import { FENCE_CONFIG_KEY, type ThreadLease, type ThreadLeases } from "../../../memory/index.js";
+import { LeaseLostError } from "../../../lib/errors.js";
+import { silentLogger, type Logger } from "../../../lib/logger.js";
+import { RunDeferredError } from "../queue/deferral.js";
+import type { RunHandler, RunJobContext } from "../../../lib/contracts/execution.js";
+
+/** Settings of the thread-lease wrapper. */
+export interface ThreadLeaseOptions {
+  leases: ThreadLeases;
+  /** Identity of this worker process; the lease holder is `<runId>@<workerId>`. */
+  workerId: string;
+  /** Lease time to live; renewed every third of it (default 15 s). */
+  ttlMs?: number;
+  /** How long to wait before retrying a run whose thread is busy (default 500 ms). */
+  busyRetryMs?: number;
+  /** Extra `configurable` entries for every run (e.g. the tool-call ledger). */
+  configurable?: Record<string, unknown>;
+  /** Extra `configurable` entries bound to the run's lease (e.g. a ledger fenced by its token); override `configurable`. */
+  leasedConfigurable?: (lease: ThreadLease) => Record<string, unknown>;
+  logger?: Logger;
+}
+
+/** Wraps `handler` with a renewed, fenced thread lease; see the module comment. */
+export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions): RunHandler {
+  const ttlMs = options.ttlMs ?? 15_000;
+  const logger = options.logger ?? silentLogger();
+  return async (job, context) => {
+    const configurable = { ...context.configurable, ...options.configurable };
+    // Stateless runs are not leased: their temporary thread is deleted after the run, but its
+    // fencing counter would stay behind (one key per run). The queue's job lock still guards them.
+    if (!job.threadId) return handler(job, { ...context, configurable });
+    const threadId = job.threadId;
+    const holder = `${job.runId}@${options.workerId}`;
+    const lease = await options.leases.acquire(threadId, holder, ttlMs);
+    if (!lease) {
+      const current = await options.leases.holder(threadId);
+      const ownStale = current?.holder.startsWith(`${job.runId}@`) ?? false;
+      // Our own run, held by a crashed worker: retry once its lease can have expired.
+      throw new RunDeferredError(
+        ownStale ? `run ${job.runId}: waiting for the lease of a previous worker to expire` : `thread ${threadId} is busy with another run`,
+        ownStale ? Math.max(250, Math.round(ttlMs / 4)) : (options.busyRetryMs ?? 500),
+      );
+    }
+    const lost = new AbortController();
+    let lastRenewed = Date.now();
+    const renew = async () => {
+      try {
+        if (await options.leases.renew(lease, ttlMs)) lastRenewed = Date.now();
+        else lost.abort();
+      } catch (error) {
+        // Redis away: keep the run going while the lease may still be ours; writes are fenced anyway.
+        logger.debug({ err: error, runId: job.runId }, "lease renewal failed; retrying");
+        if (Date.now() - lastRenewed > ttlMs) lost.abort();
+      }
+    };
+    const timer = setInterval(() => void renew(), Math.max(100, Math.round(ttlMs / 3)));
+    let released: Promise<boolean> | undefined;
+    const releaseThread = (): Promise<boolean> => {
+      released ??= (async () => {
+        clearInterval(timer);
+        if (lost.signal.aborted) return false;
+        try {
+          if (await options.leases.release(lease)) return true;
+          lost.abort();
+          return false;
+        } catch (error) {
+          // Redis away: the lease expires by itself; every write of the run was accepted under it.
+          logger.debug({ err: error, runId: job.runId }, "lease release failed; it will expire");
+          return true;
+        }
+      })();
+      return released;
+    };
+    const leaseContext: RunJobContext = {
+      signal: AbortSignal.any([context.signal, lost.signal]),
+      attempt: context.attempt,
+      abortReason: () => (lost.signal.aborted ? { kind: "shutdown" } : context.abortReason()),
+      configurable: { ...configurable, ...options.leasedConfigurable?.(lease), [FENCE_CONFIG_KEY]: lease.token },
+      releaseThread,
+    };
+    const handBack = () => {
+      logger.warn({ runId: job.runId, threadId }, "thread lease lost mid-run; handing the run back");
+      return new RunDeferredError(`run ${job.runId} lost its thread lease`, 0, { started: true });
+    };
+    try {
+      const status = await handler(job, leaseContext).catch((error: unknown) => {
+        if (error instanceof LeaseLostError) lost.abort();
+        throw lost.signal.aborted ? handBack() : error;
+      });
+      // A fenced write may have ended the run before the renewal timer noticed: check once more
+      // (the handler checked already when it let go of the thread itself).
+      if (!released && !lost.signal.aborted) await renew();
+      if (lost.signal.aborted && !context.signal.aborted) throw handBack();
+      return status;
+    } finally {
+      await releaseThread();
+    }
+  };
+}

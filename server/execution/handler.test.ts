@@ -1,0 +1,145 @@
+/**
+ * The run handler without HTTP: a run handed back at shutdown is taken over (attempt 1) and
+ * continues from its last checkpoint instead of replaying its input; a second process reads a
+ * run's events from Redis while it runs (and after, with Last-Event-ID).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemorySaver } from "@langchain/langgraph";
+import { silentLogger } from "../../lib/logger.js";
+import { connectRedis, type RedisConnection } from "../../lib/redis.js";
+import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../../test/support/redis.js";
+import { GraphRegistry } from "../graphs/registry.js";
+import { createMemoryStorage } from "../records/memory.js";
+import { slow } from "../../test/fixtures/server/graphs.js";
+import type { RunRecord } from "../records/types.js";
+import { InMemoryRunEventLog } from "./event-log-memory.js";
+import { RedisRunEventLog } from "./event-log-redis.js";
+import { createRunHandler } from "./handler.js";
+import type { RunEvent, RunJobContext } from "../../lib/contracts/execution.js";
+
+function slowRun(threadId: string, runId: string, steps: number): RunRecord {
+  const now = new Date().toISOString();
+  return {
+    run_id: runId,
+    thread_id: threadId,
+    assistant_id: "a",
+    created_at: now,
+    updated_at: now,
+    status: "pending",
+    metadata: {},
+    multitask_strategy: "reject",
+    owner: "default",
+    kwargs: { input: { label: "x" }, command: null, config: { configurable: { thread_id: threadId, steps, delayMs: 20 } }, context: null, stream_mode: ["values"], interrupt_before: null, interrupt_after: null, subgraphs: false, temporary: false, graph_id: "slow" },
+  };
+}
+
+describe("run handler", () => {
+  it("takes over a run handed back at shutdown and continues from its last checkpoint", async () => {
+    const saver = new MemorySaver();
+    const graph = slow.withConfig({}) as typeof slow;
+    const graphs = new GraphRegistry([{ id: "slow", graph: graph as never }]);
+    graphs.attach(saver, undefined as never);
+    const storage = createMemoryStorage();
+    const events = new InMemoryRunEventLog();
+    const enqueued: string[] = [];
+    const handler = createRunHandler({ storage, graphs, saver, events, queue: { enqueue: async (job) => void enqueued.push(job.runId) }, logger: silentLogger() });
+    const threadId = "00000000-0000-4000-8000-00000000000a";
+    const run = slowRun(threadId, "00000000-0000-4000-8000-00000000000b", 10);
+    await storage.runs.create(run, { ifNotExists: "create", newThread: { thread_id: threadId, created_at: run.created_at, updated_at: run.created_at, metadata: {}, config: {}, status: "idle", values: null, interrupts: {}, owner: "default" } });
+
+    const controller = new AbortController();
+    const first: RunJobContext = { signal: controller.signal, abortReason: () => (controller.signal.aborted ? { kind: "shutdown" } : undefined), attempt: 0 };
+    const pending = handler({ runId: run.run_id, threadId, owner: "default" }, first);
+    for (let i = 0; i < 200 && ((await graph.getState({ configurable: { thread_id: threadId } })).values.count ?? 0) < 3; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort("shutdown");
+    expect(await pending).toBe("pending");
+    const handedBack = await storage.runs.get(threadId, run.run_id);
+    expect(handedBack?.status).toBe("running");
+    expect(await storage.runs.active(threadId)).toEqual([run.run_id]);
+    const countAtHandBack = (await graph.getState({ configurable: { thread_id: threadId } })).values.count;
+    expect(countAtHandBack).toBeGreaterThanOrEqual(3);
+
+    const second: RunJobContext = { signal: new AbortController().signal, abortReason: () => undefined, attempt: 1 };
+    expect(await handler({ runId: run.run_id, threadId, owner: "default" }, second)).toBe("success");
+    const final = await graph.getState({ configurable: { thread_id: threadId } });
+    expect(final.values.count).toBe(10);
+    // Continuing (input null) writes no second input checkpoint; replaying the input would have.
+    const sources: unknown[] = [];
+    for await (const state of graph.getStateHistory({ configurable: { thread_id: threadId } })) sources.push(state.metadata?.source);
+    expect(sources.filter((source) => source === "input")).toHaveLength(1);
+    expect((await storage.runs.get(threadId, run.run_id))?.status).toBe("success");
+    expect((await storage.threads.get(threadId))?.status).toBe("idle");
+  });
+});
+
+describe("RedisRunEventLog across processes", () => {
+  let redis: RedisConnection;
+  const prefix = uniquePrefix("events");
+
+  beforeAll(async () => {
+    redis = await connectRedis({ url: testRedisUrl() });
+  });
+  afterAll(async () => {
+    await deleteByPrefix(redis, prefix);
+    await redis.close();
+  });
+
+  it("a reader in another process follows a run live and resumes after an id", async () => {
+    const producer = new RedisRunEventLog(redis, { keyPrefix: prefix });
+    const readerConnection = await connectRedis({ url: testRedisUrl() });
+    const reader = new RedisRunEventLog(readerConnection, { keyPrefix: prefix });
+    const runId = "run-1";
+    let live = true;
+    const seen: RunEvent[] = [];
+    const reading = (async () => {
+      for await (const event of reader.read(runId, { isLive: async () => live })) seen.push(event);
+    })();
+    for (let i = 0; i < 5; i++) {
+      await producer.append(runId, "values", { i });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await producer.finish(runId);
+    live = false;
+    await reading;
+    expect(seen.map((event) => JSON.parse(event.raw!).i)).toEqual([0, 1, 2, 3, 4]);
+    const resumed: RunEvent[] = [];
+    for await (const event of reader.read(runId, { after: seen[1]!.id })) resumed.push(event);
+    expect(resumed.map((event) => JSON.parse(event.raw!).i)).toEqual([2, 3, 4]);
+    expect(await redis.pTTL(`${prefix}srv:{${runId}}:events`)).toBeGreaterThan(0);
+    await reader.close();
+    await readerConnection.close();
+  });
+
+  it("a reader of a run that never ran stops when the run is no longer live", async () => {
+    const reader = new RedisRunEventLog(redis, { keyPrefix: prefix });
+    const events: RunEvent[] = [];
+    for await (const event of reader.read("never", { isLive: async () => false })) events.push(event);
+    expect(events).toEqual([]);
+    await reader.close();
+  });
+
+  it("a local reader of a run handed to another process follows it there to its end", async () => {
+    const here = new RedisRunEventLog(redis, { keyPrefix: prefix });
+    const thereConnection = await connectRedis({ url: testRedisUrl() });
+    const there = new RedisRunEventLog(thereConnection, { keyPrefix: prefix });
+    const runId = "run-moved";
+    here.expectLocal(runId);
+    await here.append(runId, "values", { i: 0 });
+    const seen: RunEvent[] = [];
+    let live = true;
+    const reading = (async () => {
+      for await (const event of here.read(runId, { isLive: async () => live })) seen.push(event);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Deferred or handed back: the run goes on in another process, which writes to Redis.
+    await here.handOff(runId);
+    await there.append(runId, "values", { i: 1 });
+    await there.append(runId, "values", { i: 2 });
+    await there.finish(runId);
+    live = false;
+    await reading;
+    expect(seen.map((event) => JSON.parse(event.raw!).i)).toEqual([0, 1, 2]);
+    await Promise.all([here.close(), there.close()]);
+    await thereConnection.close();
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Picks the run queue of a process: BullMQ on Redis whenever Redis is configured (so any API
+ * process can hand a run to any worker process), the in-process queue otherwise (embedded mode).
+ */
+import type { Env } from "../../../lib/env.js";
+import type { Logger } from "../../../lib/logger.js";
+import type { RunJob, RunQueue } from "../../../lib/contracts/execution.js";
+import { BullMqRunQueue, type BullMqRunQueueOptions } from "./bullmq-run-queue.js";
+
+export { BullMqRunQueue, queuePrefixFor, type BullMqRunQueueOptions } from "./bullmq-run-queue.js";
+export { RunDeferredError } from "./deferral.js";
+
+/** The environment variables the queue reads. */
+export type QueueEnv = Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+
+/** The Redis-backed queue for `env`, or undefined when Redis is not configured. */
+export function createRedisRunQueue(
+  env: QueueEnv,
+  options: Pick<BullMqRunQueueOptions, "logger" | "onAbandoned" | "onLocalRun" | "onQueued" | "onRequeued" | "localFastPath"> = {},
+): BullMqRunQueue | undefined {
+  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
+  if (!clusterNodes && !env.REDIS_URL) return undefined;
+  return new BullMqRunQueue({
+    ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    lockDurationMs: env.RUN_LEASE_MS,
+    ...options,
+  });
+}
+
+/** Whether a queue hands runs to other processes (and so needs leases and the ledger around its handler). */
+export function isDistributed(queue: RunQueue): queue is BullMqRunQueue {
+  return queue instanceof BullMqRunQueue;
+}

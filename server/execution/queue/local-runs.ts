@@ -1,0 +1,104 @@
+/**
+ * Runs executed by the process that received them, without a hop through BullMQ (the hop costs a
+ * worker wake-up and three queue scripts per run). Each such run is registered first in a sorted
+ * set in the queue's slot, scored by a deadline this process keeps pushing forward. If the process
+ * dies, its deadlines pass, and any live worker's sweep hands those runs to BullMQ as takeovers,
+ * so a local run is as recoverable as a queued one (the thread lease still fences the old writer).
+ */
+import type { Logger } from "../../../lib/logger.js";
+import type { RunJob } from "../../../lib/contracts/execution.js";
+import type { QueueConnection } from "./connection.js";
+
+/** How many expired runs one sweep hands over at most. */
+const SWEEP_BATCH = 100;
+
+/** The registry of runs executing in their receiving process; see the module comment. */
+export class LocalRunRegistry {
+  private readonly key: string;
+  /** Registered runs of this process: run id → sorted-set member. */
+  private readonly mine = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** The queue's connection once it is ready (BullMQ's `queue.client`). */
+    private readonly client: () => Promise<QueueConnection>,
+    queuePrefix: string,
+    private readonly options: {
+      /** How long a registered run survives without a renewal. */
+      leaseMs: number;
+      /** Hands an expired run (its process died) to the shared queue. */
+      takeOver: (job: RunJob) => Promise<void>;
+      logger: Logger;
+    },
+  ) {
+    this.key = `${queuePrefix}:local`;
+  }
+
+  /** Records that this process runs `job` now; resolves once Redis has it, so a crash from here on is recovered. */
+  async register(job: RunJob): Promise<void> {
+    const member = JSON.stringify({ runId: job.runId, threadId: job.threadId, owner: job.owner });
+    await (await this.client()).zadd(this.key, Date.now() + this.options.leaseMs, member);
+    this.mine.set(job.runId, member);
+  }
+
+  /** Forgets a run that ended here or was handed to the shared queue. */
+  async release(runId: string): Promise<void> {
+    const member = this.mine.get(runId);
+    if (member === undefined) return;
+    this.mine.delete(runId);
+    await (await this.client()).zrem(this.key, member);
+  }
+
+  /**
+   * Stops renewing a run this process could not settle (Redis away when it ended): its entry
+   * expires and a sweep, this process's included, hands it to the queue once Redis is back.
+   */
+  abandon(runId: string): void {
+    this.mine.delete(runId);
+  }
+
+  /** Starts renewing this process's runs and sweeping other processes' expired ones. */
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), Math.max(100, Math.round(this.options.leaseMs / 3)));
+    this.timer.unref();
+  }
+
+  /** Stops the timer (registered runs expire unless released). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One renewal and one sweep; exposed for tests. */
+  async tick(): Promise<void> {
+    try {
+      const connection = await this.client();
+      if (this.mine.size > 0) {
+        const deadline = Date.now() + this.options.leaseMs;
+        // XX: a run released meanwhile is not brought back.
+        await connection.zadd(this.key, "XX", ...[...this.mine.values()].flatMap((member) => [deadline, member]));
+      }
+      const expired = await connection.zrangebyscore(this.key, "-inf", Date.now(), "LIMIT", 0, SWEEP_BATCH);
+      for (const member of expired) {
+        const job = parseMember(member);
+        if (!job || this.mine.has(job.runId)) continue;
+        // Queue first, then forget: a sweeper dying in between leaves the entry for the next sweep
+        // (the queue ignores a second add of the same run id).
+        await this.options.takeOver(job);
+        await connection.zrem(this.key, member);
+        this.options.logger.warn({ runId: job.runId, threadId: job.threadId }, "a run's process stopped renewing it; handed to the queue for takeover");
+      }
+    } catch (error) {
+      this.options.logger.debug({ err: error }, "local run registry tick failed; retrying on the next one");
+    }
+  }
+}
+
+function parseMember(member: string): RunJob | undefined {
+  try {
+    const parsed = JSON.parse(member) as RunJob;
+    return typeof parsed.runId === "string" ? { runId: parsed.runId, threadId: parsed.threadId ?? null, owner: parsed.owner } : undefined;
+  } catch {
+    return undefined;
+  }
+}

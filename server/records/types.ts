@@ -1,0 +1,154 @@
+/**
+ * What the server keeps about assistants, threads and runs, and the storage interface both
+ * backends implement (Redis for production, memory for the embedded mode). Records carry the
+ * API's snake_case shapes plus the owner, which never leaves the server.
+ */
+import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
+
+/** Thread status, as the LangGraph API names it. */
+export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
+/** How a new run treats runs already active on its thread. */
+export type MultitaskStrategy = "reject" | "interrupt" | "rollback" | "enqueue";
+
+/** An assistant: a graph with a configuration. */
+export interface AssistantRecord {
+  assistant_id: string;
+  graph_id: string;
+  config: Record<string, unknown>;
+  context: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  name: string;
+  description: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** Null for the assistants the server registers for its graphs (visible to everyone). */
+  owner: string | null;
+}
+
+/** A thread; `values` and `interrupts` are those of its last finished run. */
+export interface ThreadRecord {
+  thread_id: string;
+  created_at: string;
+  updated_at: string;
+  metadata: Record<string, unknown>;
+  config: Record<string, unknown>;
+  status: ThreadStatus;
+  values: unknown;
+  interrupts: Record<string, unknown>;
+  owner: string;
+  /** The graph and assistant of the thread's last run (needed to read its state). */
+  graph_id?: string;
+  assistant_id?: string;
+}
+
+/** What a run executes; immutable once created (kept for crash takeover). */
+export interface RunKwargs {
+  input: unknown;
+  command: { resume?: unknown; update?: unknown; goto?: unknown } | null;
+  config: Record<string, unknown> & { configurable?: Record<string, unknown> };
+  context: unknown;
+  stream_mode: string[];
+  interrupt_before: string[] | "*" | null;
+  interrupt_after: string[] | "*" | null;
+  subgraphs: boolean;
+  /** A stateless run: its thread (id = run id) is deleted after the run unless on_completion=keep. */
+  temporary: boolean;
+  graph_id: string;
+}
+
+/** A run. For stateless runs `thread_id` is the run's own temporary thread. */
+export interface RunRecord {
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  created_at: string;
+  updated_at: string;
+  status: RunStatus;
+  metadata: Record<string, unknown>;
+  multitask_strategy: MultitaskStrategy;
+  kwargs: RunKwargs;
+  owner: string;
+  /** When a worker first started the run (the worker's clock, like the checkpoints it writes). */
+  started_at?: string;
+  /** A cancellation requested before the worker saw the run. */
+  cancel?: CancelAction;
+}
+
+/** Outcome of creating a run on a thread. */
+export type CreateRunOutcome =
+  | { kind: "created"; threadCreated: boolean; inflight: string[] }
+  | { kind: "busy"; inflight: string[] }
+  | { kind: "no_thread" };
+
+/** How a run ends, written atomically with the thread's new status. */
+export interface FinishRun {
+  status: RunStatus;
+  /** Thread status when no other run is waiting (else the thread stays busy). */
+  threadStatus: ThreadStatus;
+  /** The thread's values and interrupts after the run; undefined leaves them. */
+  values?: unknown;
+  interrupts?: Record<string, unknown>;
+  /** Erase the run record (rollback). */
+  deleteRun?: boolean;
+}
+
+/** Assistants. */
+export interface AssistantStorage {
+  /** Creates the assistant unless one with its id exists; returns the stored one and whether it was created. */
+  create(record: AssistantRecord): Promise<{ record: AssistantRecord; created: boolean }>;
+  get(id: string): Promise<AssistantRecord | undefined>;
+  /** All assistants (they are few); filtering and paging happen in the route. */
+  list(): Promise<AssistantRecord[]>;
+  /** Replaces the record and appends it to its versions. */
+  update(record: AssistantRecord): Promise<void>;
+  /** Makes `record` (one of its versions) the current one without adding a version. */
+  setCurrent(record: AssistantRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+  versions(id: string): Promise<AssistantRecord[]>;
+}
+
+/** Threads. */
+export interface ThreadStorage {
+  /** Creates the thread unless it exists; returns the stored one and whether it was created. */
+  create(record: ThreadRecord): Promise<{ record: ThreadRecord; created: boolean }>;
+  get(id: string): Promise<ThreadRecord | undefined>;
+  /** Writes metadata/config/updated_at of an existing thread. */
+  patch(id: string, patch: Pick<ThreadRecord, "metadata" | "updated_at"> & Partial<Pick<ThreadRecord, "values" | "config">>): Promise<void>;
+  /** Deletes the thread, its runs and their bookkeeping. */
+  delete(record: ThreadRecord): Promise<void>;
+  /** The owner's threads, newest first. */
+  listByOwner(owner: string): Promise<ThreadRecord[]>;
+}
+
+/** Runs, with the per-thread queue of active runs that multitask strategies act on atomically. */
+export interface RunStorage {
+  /** Atomically: checks/creates the thread, applies `reject`, stores the run and appends it to the thread's active runs. */
+  create(run: RunRecord, options: { ifNotExists: "create" | "reject"; newThread: ThreadRecord }): Promise<CreateRunOutcome>;
+  get(threadId: string, runId: string): Promise<RunRecord | undefined>;
+  /** The thread's runs, newest first. */
+  list(threadId: string): Promise<RunRecord[]>;
+  /** Marks a pending run running and stamps `started_at` (no-op if it is not pending). */
+  markRunning(threadId: string, runId: string, startedAt: string): Promise<void>;
+  /** Atomically ends the run, leaves the active queue and returns the run that is now first in it. */
+  finish(threadId: string, runId: string, finish: FinishRun): Promise<string | null>;
+  /** A run still waiting behind another is dropped at once; the first one is flagged (`head`) for its worker. */
+  cancel(threadId: string, runId: string, action: CancelAction): Promise<"missing" | "done" | "head" | "removed">;
+  /** Deletes an ended run. */
+  delete(threadId: string, runId: string): Promise<void>;
+  /** Ids of active runs (first = executing). */
+  active(threadId: string): Promise<string[]>;
+}
+
+/** The server's storage. */
+export interface Storage {
+  assistants: AssistantStorage;
+  threads: ThreadStorage;
+  runs: RunStorage;
+  /** Whether state survives a restart. */
+  durable: boolean;
+  /** Round trip to the backend (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

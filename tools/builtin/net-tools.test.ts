@@ -1,0 +1,120 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHttpFetchTool, htmlToText } from "./http-fetch.js";
+import { addressRange, checkDestination, DestinationRefusedError, parseAllowlist, type NetPolicy } from "../net/net-guard.js";
+import { createSendWebhookTool } from "./send-webhook.js";
+import type { ToolRunContext } from "../types.js";
+
+const runCtx = (key = "sb-key-1"): ToolRunContext => ({
+  threadId: "t",
+  runId: "r",
+  graphId: "g",
+  agent: "a",
+  owner: "o",
+  toolCallId: "c",
+  idempotencyKey: key,
+  signal: new AbortController().signal,
+});
+
+describe("address checks (no connection is made)", () => {
+  it("refuses special-purpose addresses and accepts public unicast", async () => {
+    for (const address of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "255.255.255.255"]) {
+      expect(addressRange(address), address).not.toBe("unicast");
+      const host = address.includes(":") ? `[${address}]` : address;
+      await expect(checkDestination(new URL(`http://${host}/`), { allowlist: [] }), address).rejects.toThrow(DestinationRefusedError);
+    }
+    await expect(checkDestination(new URL("http://93.184.216.34/"), { allowlist: [] })).resolves.toEqual({ address: "93.184.216.34", family: 4 });
+  });
+
+  it("checks every resolved address and honours host, wildcard and CIDR allow-list entries", async () => {
+    const resolve = async (host: string) =>
+      host === "mixed.test" ? [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.5", family: 4 }] : [{ address: "10.0.0.5", family: 4 }];
+    await expect(checkDestination(new URL("http://mixed.test/"), { allowlist: [], resolve })).rejects.toThrow(/10\.0\.0\.5 \(private\).*TOOL_NET_ALLOWLIST/);
+    await expect(checkDestination(new URL("http://intranet.test/"), { allowlist: ["intranet.test"], resolve })).resolves.toMatchObject({ address: "10.0.0.5" });
+    await expect(checkDestination(new URL("http://a.corp.test/"), { allowlist: ["*.corp.test"], resolve })).resolves.toBeDefined();
+    await expect(checkDestination(new URL("http://x.test/"), { allowlist: parseAllowlist(" 10.0.0.0/8 , other ") , resolve })).resolves.toBeDefined();
+    await expect(checkDestination(new URL("ftp://93.184.216.34/"), { allowlist: [] })).rejects.toThrow(/Only http and https/);
+    await expect(checkDestination(new URL("http://u:p@93.184.216.34/"), { allowlist: [] })).rejects.toThrow(/credentials/);
+  });
+});
+
+describe("http_fetch and send_webhook against a local server", () => {
+  let server: Server;
+  let port: number;
+  const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
+  let resolverCalls: string[] = [];
+  // Test names all resolve to loopback: whatever happens, no traffic leaves this machine.
+  const resolve = async (host: string) => {
+    resolverCalls.push(host);
+    return resolverCalls.length > 1 && host === "rebind.test" ? [{ address: "10.9.9.9", family: 4 }] : [{ address: "127.0.0.1", family: 4 }];
+  };
+  const policy = (allowlist: string[]): NetPolicy => ({ allowlist, resolve });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = req.url ?? "/";
+      if (req.method === "POST") {
+        let body = "";
+        req.on("data", (chunk) => (body += chunk));
+        req.on("end", () => {
+          hooks.push({ headers: req.headers, body });
+          res.writeHead(path === "/hook-fail" ? 500 : 202, { "content-type": "application/json" }).end('{"accepted":true}');
+        });
+        return;
+      }
+      if (path === "/page") return res.writeHead(200, { "content-type": "text/html" }).end("<html><script>x()</script><h1>Title</h1><p>Hello &amp; welcome</p></html>");
+      if (path === "/big") return res.writeHead(200, { "content-type": "text/plain" }).end("y".repeat(200_000));
+      if (path === "/image") return res.writeHead(200, { "content-type": "image/png" }).end(Buffer.alloc(10));
+      if (path === "/to-json") return res.writeHead(302, { location: "/json" }).end();
+      if (path === "/to-other") return res.writeHead(302, { location: `http://other.test:${port}/json` }).end();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  });
+
+  it("fetches allow-listed local pages, reduces HTML to text, follows checked redirects", async () => {
+    const fetchTool = createHttpFetchTool({ policy: policy(["127.0.0.1"]), maxBytes: 50_000 });
+    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/page` }, runCtx())).toMatchObject({ status: 200, content: "Title\nHello & welcome" });
+    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/to-json` }, runCtx())).toMatchObject({ url: `http://127.0.0.1:${port}/json`, content: '{"ok":true}' });
+    const big = (await fetchTool.run({ url: `http://127.0.0.1:${port}/big` }, runCtx())) as { truncated: boolean; content: string };
+    expect(big.truncated).toBe(true);
+    expect(big.content.length).toBeLessThan(13_000);
+    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/image` }, runCtx())).toMatchObject({ content: expect.stringMatching(/binary content \(image\/png\), 10 bytes/) });
+  });
+
+  it("refuses loopback when not allow-listed, and re-checks redirect targets", async () => {
+    const closed = createHttpFetchTool({ policy: policy([]) });
+    await expect(closed.run({ url: `http://127.0.0.1:${port}/json` }, runCtx())).rejects.toThrow(/127\.0\.0\.1 \(loopback\)/);
+    await expect(closed.run({ url: `http://localhost:${port}/json` }, runCtx())).rejects.toThrow(/loopback/);
+    const onlyFirstHop = createHttpFetchTool({ policy: policy(["fetch.test"]) });
+    expect(await onlyFirstHop.run({ url: `http://fetch.test:${port}/json` }, runCtx())).toMatchObject({ status: 200 });
+    await expect(onlyFirstHop.run({ url: `http://fetch.test:${port}/to-other` }, runCtx())).rejects.toThrow(/Refusing other\.test/);
+  });
+
+  it("connects to the address it checked (no DNS rebinding between check and connect)", async () => {
+    resolverCalls = [];
+    const tool = createHttpFetchTool({ policy: policy(["rebind.test"]) });
+    expect(await tool.run({ url: `http://rebind.test:${port}/json` }, runCtx())).toMatchObject({ status: 200 });
+    expect(resolverCalls).toEqual(["rebind.test"]);
+  });
+
+  it("posts webhooks with an idempotency key and reports failures", async () => {
+    const webhook = createSendWebhookTool({ policy: policy(["127.0.0.1"]) });
+    expect(webhook.sideEffect).toBe("external_side_effect");
+    const result = await webhook.run({ url: `http://127.0.0.1:${port}/hook`, payload: { text: "deploy done" } }, runCtx("sb-abc"));
+    expect(result).toMatchObject({ delivered: true, status: 202, idempotencyKey: "sb-abc" });
+    expect(hooks.at(-1)).toMatchObject({ body: '{"text":"deploy done"}', headers: { "idempotency-key": "sb-abc", "content-type": "application/json" } });
+    await expect(webhook.run({ url: `http://127.0.0.1:${port}/hook-fail`, payload: {} }, runCtx())).rejects.toThrow(/HTTP 500/);
+    await expect(createSendWebhookTool({ policy: policy([]) }).run({ url: `http://127.0.0.1:${port}/hook`, payload: {} }, runCtx())).rejects.toThrow(/loopback/);
+  });
+
+  it("reduces HTML to readable text", () => {
+    expect(htmlToText("<style>a{}</style><ul><li>one</li><li>two</li></ul>")).toBe("one\ntwo");
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * search_knowledge: searches long-term knowledge through an injected retriever. The tools layer
+ * may not import memory/, so the memory module implements `KnowledgeRetriever` and the graph
+ * wiring passes it to the tool catalog.
+ */
+import { z } from "zod";
+import { defineTool } from "../types.js";
+
+/** One passage found, with where it came from. */
+export interface KnowledgePassage {
+  text: string;
+  /** Where the passage comes from: a URL, a file, a memory id. */
+  source: string;
+  /** How to cite it in an answer, e.g. `[Annual report 2024, p. 3]`. */
+  citation?: string;
+  /** Similarity, higher is closer. */
+  score?: number;
+}
+
+/** What the memory module implements for this tool. */
+export interface KnowledgeRetriever {
+  /** The `k` passages most relevant to `query` in `owner`'s knowledge. */
+  search(query: string, options: { owner: string; k: number }): Promise<KnowledgePassage[]>;
+}
+
+/** Builds the search_knowledge tool on a retriever. */
+export function createSearchKnowledgeTool(options: { retriever: KnowledgeRetriever; maxPassages?: number }) {
+  const maxPassages = options.maxPassages ?? 8;
+  return defineTool({
+    name: "search_knowledge",
+    description:
+      "Searches the knowledge base and long-term memory (documents, notes, facts learned in earlier conversations) and returns the most relevant passages with their sources. Use it before the web for anything the organisation may already know; cite the sources you use.",
+    schema: z.object({
+      query: z.string().min(2).max(500).describe("what to look for, in natural language"),
+      k: z.number().int().min(1).max(maxPassages).default(4).describe("how many passages to return"),
+    }),
+    timeoutMs: 10_000,
+    sideEffect: "read_only",
+    run: async ({ query, k }, ctx) => {
+      const passages = await options.retriever.search(query, { owner: ctx.owner, k });
+      if (passages.length === 0) return { passages: [], note: "Nothing relevant was found in the knowledge base." };
+      return {
+        passages: passages.slice(0, k).map((passage) => ({
+          text: passage.text,
+          source: passage.source,
+          citation: passage.citation ?? passage.source,
+          ...(passage.score !== undefined ? { score: Number(passage.score.toFixed(4)) } : {}),
+        })),
+      };
+    },
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The local trace recorder: a LangChain callback handler that sees the same runs LangSmith
+ * receives and, when the run's root ends, turns them into a step tree with tokens and cost,
+ * redacted and bounded in size, and saves it in the trace store.
+ */
+import { BaseTracer, type Run } from "@langchain/core/tracers/base";
+import type { Logger } from "../lib/logger.js";
+import { flattenSteps, type RunTrace, type TraceStep, type TraceStore } from "./trace.js";
+import { costOfSteps } from "./cost.js";
+import { stepsOfRun, type StepOptions } from "./steps.js";
+
+/** Who and what the recorded run is. */
+export interface RecordedRunInfo {
+  runId: string;
+  threadId: string | null;
+  graphId: string;
+  owner: string;
+}
+
+/** Options of the recorder. */
+export interface TraceRecorderOptions extends StepOptions {
+  store: TraceStore;
+  /** Largest serialized trace; past it the oldest prompts are dropped (the steps stay). */
+  maxBytes: number;
+  logger: Logger;
+}
+
+/** The terminal state a run's root shows: its `status`, else how it ended. */
+export function terminalStateOf(outputs: Record<string, unknown> | undefined, error: string | undefined): string {
+  const status = outputs?.status;
+  if (typeof status === "string" && status) return status;
+  if (error) return /abort|cancel/i.test(error) ? "cancelled" : "failed";
+  return "interrupted";
+}
+
+/** Records one run's step tree in the trace store when its root run ends. */
+export class TraceRecorder extends BaseTracer {
+  name = "switchboard_trace_recorder";
+  /** The recorded trace, once the root run has ended. */
+  trace: RunTrace | null = null;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly info: RecordedRunInfo,
+    private readonly options: TraceRecorderOptions,
+  ) {
+    super({ _awaitHandler: false });
+  }
+
+  protected async persistRun(run: Run): Promise<void> {
+    // Only the run this recorder was made for; a stray root (another invocation) is not ours.
+    if (run.id !== this.info.runId) return;
+    const root = stepsOfRun(run, this.options);
+    const steps = flattenSteps(root);
+    const trace: RunTrace = {
+      ...this.info,
+      terminalState: terminalStateOf(run.outputs, run.error),
+      startedAt: root.startedAt,
+      endedAt: root.endedAt,
+      truncated: false,
+      cost: costOfSteps(steps),
+      root,
+    };
+    trace.truncated = boundTrace(trace, this.options.maxBytes);
+    this.trace = trace;
+    this.saving = this.save(trace);
+    await this.saving;
+  }
+
+  /** Sets the terminal state the caller saw (e.g. `cancelled`) and saves again if it changed. */
+  async finish(terminalState: string | null): Promise<RunTrace | null> {
+    await this.saving;
+    if (!this.trace) return null;
+    if (terminalState && terminalState !== this.trace.terminalState) {
+      this.trace.terminalState = terminalState;
+      this.saving = this.save(this.trace);
+      await this.saving;
+    }
+    return this.trace;
+  }
+
+  private async save(trace: RunTrace): Promise<void> {
+    try {
+      await this.options.store.save(trace);
+    } catch (error) {
+      // A lost local trace never fails the run; it is said once in the log.
+      this.options.logger.warn({ err: error, runId: trace.runId }, "could not save the local trace");
+    }
+  }
+}
+
+/** Drops prompts, oldest model call first, until the trace fits `maxBytes`; whether it cut anything. */
+export function boundTrace(trace: RunTrace, maxBytes: number): boolean {
+  let size = Buffer.byteLength(JSON.stringify(trace));
+  if (size <= maxBytes) return false;
+  const models = flattenSteps(trace.root).filter((step): step is TraceStep & { model: NonNullable<TraceStep["model"]> } => !!step.model);
+  for (const step of models) {
+    const before = Buffer.byteLength(JSON.stringify(step.model.prompt));
+    const kept = step.model.prompt.slice(-1);
+    step.model.prompt = [{ role: "note", content: `${step.model.prompt.length - kept.length} earlier prompt message(s) dropped to keep the trace under ${Math.round(maxBytes / 1024)} KB` }, ...kept];
+    size -= before - Buffer.byteLength(JSON.stringify(step.model.prompt));
+    if (size <= maxBytes) return true;
+  }
+  return true;
+}

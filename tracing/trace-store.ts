@@ -1,0 +1,128 @@
+/**
+ * Where run traces live: in Redis with bounded retention (every trace expires after the
+ * retention period; a thread's index keeps its latest runs), or in memory in embedded mode
+ * (a bounded LRU, gone on restart).
+ *
+ * Redis keys (under the deployment's key prefix):
+ *   trace:{runId}          JSON of the run's trace                      expires after the retention
+ *   trace-thread:{threadId} sorted set of run ids by start time (ms)    expiry refreshed on each save
+ * The two keys of a save live in different slots on a cluster, so they are written by two
+ * commands; a thread index may briefly name an expired run, which `get` answers with null.
+ */
+import { LRUCache } from "lru-cache";
+import { UpstreamUnavailableError } from "../lib/errors.js";
+import type { RedisConnection } from "../lib/redis.js";
+import type { RunTrace, TraceStore } from "./trace.js";
+
+/** Retention and bounds of a trace store. */
+export interface TraceStoreOptions {
+  /** How long a trace is kept, in hours (default 168: a week). */
+  retentionHours?: number;
+  /** Runs kept per thread index (default 1,000). */
+  maxRunsPerThread?: number;
+}
+
+const DEFAULT_RETENTION_HOURS = 168;
+const DEFAULT_RUNS_PER_THREAD = 1_000;
+
+/** Traces in Redis, each expiring after the retention period. */
+export class RedisTraceStore implements TraceStore {
+  readonly durable = true;
+  private readonly retentionMs: number;
+  private readonly maxRunsPerThread: number;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keyPrefix = "sb:",
+    options: TraceStoreOptions = {},
+    private readonly closeConnection?: () => Promise<void>,
+  ) {
+    this.retentionMs = (options.retentionHours ?? DEFAULT_RETENTION_HOURS) * 3_600_000;
+    this.maxRunsPerThread = options.maxRunsPerThread ?? DEFAULT_RUNS_PER_THREAD;
+  }
+
+  private traceKey(runId: string): string {
+    return `${this.keyPrefix}trace:{${runId}}`;
+  }
+
+  private threadKey(threadId: string): string {
+    return `${this.keyPrefix}trace-thread:{${threadId}}`;
+  }
+
+  async save(trace: RunTrace): Promise<void> {
+    await this.guard("save the trace of run", trace.runId, async () => {
+      const writes: Promise<unknown>[] = [this.redis.set(this.traceKey(trace.runId), JSON.stringify(trace), { PX: this.retentionMs })];
+      if (trace.threadId) {
+        // Issued together: one pipelined round trip; commands on one key run in order.
+        const index = this.threadKey(trace.threadId);
+        writes.push(
+          this.redis.zAdd(index, { score: Date.parse(trace.startedAt) || Date.now(), value: trace.runId }),
+          this.redis.zRemRangeByRank(index, 0, -this.maxRunsPerThread - 1),
+          this.redis.pExpire(index, this.retentionMs),
+        );
+      }
+      await Promise.all(writes);
+    });
+  }
+
+  async get(runId: string): Promise<RunTrace | null> {
+    return this.guard("read the trace of run", runId, async () => {
+      const raw = await this.redis.get(this.traceKey(runId));
+      return raw ? (JSON.parse(String(raw)) as RunTrace) : null;
+    });
+  }
+
+  async listRuns(threadId: string, limit = 100): Promise<string[]> {
+    return this.guard("list the traced runs of thread", threadId, async () => (await this.redis.zRange(this.threadKey(threadId), 0, limit - 1, { REV: true })).map(String));
+  }
+
+  async close(): Promise<void> {
+    await this.closeConnection?.();
+  }
+
+  private async guard<T>(operation: string, id: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw new UpstreamUnavailableError("redis", `RedisTraceStore.${operation}`, `Could not ${operation} '${id}': ${(error as Error).message}. Check that Redis is reachable.`, { cause: error });
+    }
+  }
+}
+
+/** Traces in process memory (embedded mode): a bounded LRU with the same retention. */
+export class MemoryTraceStore implements TraceStore {
+  readonly durable = false;
+  private readonly traces: LRUCache<string, RunTrace>;
+  /** Run ids of each thread with their start time, like the Redis index. */
+  private readonly threads = new Map<string, Map<string, number>>();
+
+  constructor(options: TraceStoreOptions & { maxTraces?: number } = {}) {
+    this.traces = new LRUCache({ max: options.maxTraces ?? 500, ttl: (options.retentionHours ?? DEFAULT_RETENTION_HOURS) * 3_600_000 });
+  }
+
+  async save(trace: RunTrace): Promise<void> {
+    // A copy, so later changes by the caller do not alter what was saved.
+    this.traces.set(trace.runId, structuredClone(trace));
+    if (!trace.threadId) return;
+    const runs = this.threads.get(trace.threadId) ?? new Map<string, number>();
+    for (const id of runs.keys()) if (!this.traces.has(id)) runs.delete(id);
+    runs.set(trace.runId, Date.parse(trace.startedAt) || Date.now());
+    if (runs.size > DEFAULT_RUNS_PER_THREAD) runs.delete(this.newestFirst(runs).at(-1)!);
+    this.threads.set(trace.threadId, runs);
+  }
+
+  private newestFirst(runs: Map<string, number>): string[] {
+    return [...runs.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  }
+
+  async get(runId: string): Promise<RunTrace | null> {
+    const trace = this.traces.get(runId);
+    return trace ? structuredClone(trace) : null;
+  }
+
+  async listRuns(threadId: string, limit = 100): Promise<string[]> {
+    return this.newestFirst(this.threads.get(threadId) ?? new Map()).filter((id) => this.traces.has(id)).slice(0, limit);
+  }
+
+  async close(): Promise<void> {}
+}
