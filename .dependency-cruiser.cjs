@@ -20,6 +20,13 @@ module.exports = {
     layer("agents", ["graphs", "memory", "tracing", "server", "cli"], "agents build on tools and lib."),
     layer("graphs", ["server", "cli"], "graphs do not know who serves them."),
     layer("server", ["cli"], "the server does not depend on the CLI."),
+    {
+      name: "contracts-are-leaves",
+      comment: "lib/contracts declares the run's vocabulary; it imports nothing of the project but itself.",
+      severity: "error",
+      from: { path: "^lib/contracts/" },
+      to: { path: "^(lib|tools|agents|graphs|memory|tracing|server|cli)/", pathNot: "^lib/contracts/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

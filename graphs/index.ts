@@ -17,7 +17,7 @@ import { createSupervisorBuilder } from "./supervisor/graph.js";
 // new:graph imports above this line
 
 export type { GraphDeps } from "./shared/deps.js";
-export type { Episode, EpisodicMemory } from "./shared/memory-hooks.js";
+export type { EpisodicMemoryHooks, RunEpisode } from "../lib/contracts/memory.js";
 export { defaultGraphServices, lazyLongTermServices, longTermServices, type LongTermServices } from "./shared/long-term.js";
 
 /** What the CLI and the server do with a builder: compile it with their saver and store. */

@@ -10,14 +10,14 @@ export { createEmbeddings, LOCAL_EMBEDDING_DIMS, type EmbeddingsChoice } from ".
 export { DEFAULT_OWNER, OwnerScopedStore, ownerLabel, ownerNamespace } from "./owners.js";
 export { openLongTermMemory, openStore, type LongTermMemory } from "./long-term.js";
 export { EpisodicMemory, episodesNamespace, type RecalledEpisode, type EpisodicMemoryOptions } from "./episodic/episodic-memory.js";
-export { episodeFromMessages, episodeInputSchema, TERMINAL_STATES, type Episode, type EpisodeInput } from "./episodic/episode.js";
+export { episodeFromMessages, episodeInputSchema, type Episode, type EpisodeInput } from "./episodic/episode.js";
 export { formatEpisodesForPrompt } from "./episodic/prompt.js";
-export { KnowledgeBase, knowledgeNamespace, type KnowledgePassage, type IngestFileResult } from "./semantic/knowledge-base.js";
+export { KnowledgeBase, knowledgeNamespace, type IngestFileResult } from "./semantic/knowledge-base.js";
 export { ingestPaths, type IngestEvent, type IngestSummary } from "./semantic/ingest.js";
 export { ProceduralMemory, SHARED_SKILLS_NAMESPACE, ownerSkillsNamespace, type RelevantSkill, type SkillAuthor } from "./procedural/procedural-memory.js";
 export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkdown, skillSchema, type Skill } from "./procedural/skill.js";
-export { createEpisodicSeam, describeEpisode, episodeFromGraphRun, ownerOfRun, type EpisodicSeam, type GraphRunEpisode } from "./episodic/run-episodes.js";
-export { createSkillsSeam, type SkillsSeam } from "./procedural/skills-for-task.js";
+export { createEpisodeHooks, describeEpisode, episodeFromGraphRun, ownerOfRun } from "./episodic/run-episodes.js";
+export { createSkillSource } from "./procedural/skills-for-task.js";
 export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
 export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
 export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";

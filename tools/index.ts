@@ -27,6 +27,6 @@ export { runInSandbox, runJavascriptTool, DEFAULT_SANDBOX_LIMITS, type SandboxLi
 export { createHttpFetchTool, type HttpFetchOptions } from "./builtin/http-fetch.js";
 export { createSendWebhookTool, type SendWebhookOptions } from "./builtin/send-webhook.js";
 export { createWebSearchTool } from "./builtin/web-search.js";
-export { createSearchKnowledgeTool, type KnowledgePassage, type KnowledgeRetriever } from "./builtin/search-knowledge.js";
+export { createSearchKnowledgeTool } from "./builtin/search-knowledge.js";
 export { createWriteFileTool, threadWorkspace } from "./builtin/write-file.js";
 export { checkDestination, DestinationRefusedError, guardedRequest, parseAllowlist, type NetPolicy, type Resolver } from "./net/net-guard.js";

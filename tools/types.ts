@@ -50,16 +50,7 @@ export interface ToolSpec<Schema extends z.ZodObject = z.ZodObject> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyToolSpec = ToolSpec<any>;
 
-/** A record of a rail tripping, kept in graph state. */
-export interface RailEvent {
-  /** e.g. `tool_budget_exhausted`, `rate_limited`, `guardrail_denied`, `approval_rejected`. */
-  kind: string;
-  agent: string;
-  tool?: string;
-  detail: string;
-  /** ISO timestamp. */
-  at: string;
-}
+export type { RailEvent } from "../lib/contracts/run.js";
 
 /** What the executor needs to know about the run it serves. */
 export interface ToolExecutionContext {

@@ -5,7 +5,8 @@
  * keeps the LangChain run id, so a local step and its LangSmith run have the same id.
  */
 import type { Run } from "@langchain/core/tracers/base";
-import type { TraceMessage, TraceRailEvent, TraceStep, TraceStepKind, TraceStepStatus } from "./trace.js";
+import type { RailEvent } from "../lib/contracts/run.js";
+import type { TraceMessage, TraceStep, TraceStepKind, TraceStepStatus } from "./trace.js";
 import { costOf, type PriceTable } from "../lib/prices.js";
 
 /** What a LangChain run looks like to the folding rule (a `Run` or a run received by LangSmith). */
@@ -97,10 +98,10 @@ function baseStep(run: Run, parent: TraceStep | null, kind: TraceStepKind, agent
 }
 
 /** Rail events a node or graph reported in its update (plain list or a run-reset Overwrite). */
-export function railEventsOf(outputs: Record<string, unknown> | undefined): TraceRailEvent[] {
+export function railEventsOf(outputs: Record<string, unknown> | undefined): RailEvent[] {
   const value = outputs?.railEvents as unknown;
   const list = Array.isArray(value) ? value : Array.isArray((value as { value?: unknown })?.value) ? (value as { value: unknown[] }).value : [];
-  return list.filter((event): event is TraceRailEvent => !!event && typeof event === "object" && typeof (event as TraceRailEvent).kind === "string");
+  return list.filter((event): event is RailEvent => !!event && typeof event === "object" && typeof (event as RailEvent).kind === "string");
 }
 
 const SUMMARY_KEYS = ["next", "brief", "status", "statusReason", "result", "plan"] as const;

@@ -4,6 +4,7 @@
  * keeps traces. Shared by the recorder, the stores (tracing/trace-store.ts), the
  * server route and the CLI's terminal view.
  */
+import type { RailEvent } from "../lib/contracts/run.js";
 
 /** What a step is. */
 export type TraceStepKind = "graph" | "agent" | "node" | "model" | "tool" | "step";
@@ -50,15 +51,6 @@ export interface TraceToolCall {
   refused: string | null;
 }
 
-/** A rail event recorded by a step (budget trip, loop warning, guardrail denial, …). */
-export interface TraceRailEvent {
-  kind: string;
-  agent: string;
-  tool?: string;
-  detail: string;
-  at: string;
-}
-
 /** One step of the tree. `id` is the LangChain run id, the same id LangSmith shows. */
 export interface TraceStep {
   id: string;
@@ -78,7 +70,7 @@ export interface TraceStep {
   tool?: TraceToolCall;
   /** A node's state update in short (e.g. the supervisor's routing decision). */
   summary?: Record<string, unknown>;
-  rails?: TraceRailEvent[];
+  rails?: RailEvent[];
   children: TraceStep[];
 }
 
@@ -98,6 +90,8 @@ export interface RunTrace {
   graphId: string;
   owner: string;
   /** The run's terminal state, `interrupted` when it paused, or null while unknown. */
+  /** The run's terminal state (a graph of another project may name its own, or `paused`). */
+  /** How the run ended: a terminal state of ours, or whatever another project's graph names (or `paused`). */
   terminalState: string | null;
   startedAt: string;
   endedAt: string | null;

@@ -5,47 +5,10 @@
  */
 import type { AIMessage } from "@langchain/core/messages";
 import { costOf, type PriceTable } from "../../lib/prices.js";
+import type { RailEvent, RunLimits, TerminalState, Usage } from "../../lib/contracts/run.js";
 
-/** Named terminal states; every run ends in exactly one of them. */
-export const TERMINAL_STATES = ["completed", "budget_exceeded", "loop_detected", "rejected", "failed", "cancelled"] as const;
-/** A run's terminal state. */
-export type TerminalState = (typeof TERMINAL_STATES)[number];
-
-/** Run-wide budgets; unset means unlimited. */
-export interface RunLimits {
-  /** Total tokens (input + output) across every model call of the run. */
-  maxTokens?: number;
-  /** Money across every model call, priced with the run's price table. */
-  maxCostUsd?: number;
-  /** Tool calls across every agent. */
-  maxToolCalls?: number;
-  /** Model calls across every agent (the run-wide iteration limit). */
-  maxModelCalls?: number;
-}
-
-/** What a run (or one agent of it) has spent. */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  modelCalls: number;
-  toolCalls: number;
-}
-
-/** Something the rails (or the tool executor) did or noticed: a trip, an intervention, an approval. */
-export interface RailEvent {
-  /** e.g. `budget_exceeded`, `loop_warning`, `loop_escalated`, `context_compacted`, `tool_denied`. */
-  kind: string;
-  /** The agent (or supervisor) it concerns. */
-  agent: string;
-  /** The tool, when a tool call is concerned. */
-  tool?: string;
-  /** Human-readable detail. */
-  detail: string;
-  /** ISO timestamp. */
-  at: string;
-}
+export { TERMINAL_STATES } from "../../lib/contracts/run.js";
+export type { RailEvent, RunLimits, TerminalState, Usage } from "../../lib/contracts/run.js";
 
 /** The zero usage. */
 export const NO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 });

@@ -7,6 +7,7 @@ import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, typ
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Runnable } from "@langchain/core/runnables";
 import { isGraphBubbleUp, Overwrite, REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { SkillSource } from "../../lib/contracts/memory.js";
 import { ConfigError } from "../../lib/errors.js";
 import { messageText } from "../../lib/tokens.js";
 import { callSignature, classifyToolCalls, escalateLoop, loopNote, NO_LOOPS } from "../rails/loops.js";
@@ -35,10 +36,7 @@ export type ContextManager = (
   policy: ContextSettings & { summarizer?: (dropped: BaseMessage[], previous: string | undefined) => Promise<string> },
 ) => Promise<{ messages: BaseMessage[]; compacted: boolean; removed: number; tokensBefore: number; tokensAfter: number }>;
 
-/** Procedural memory as an agent sees it (memory/'s skills seam has this shape). */
-export interface SkillSource {
-  forTask(task: string, config: LangGraphRunnableConfig): Promise<string>;
-}
+export type { SkillSource } from "../../lib/contracts/memory.js";
 
 /** A checked specialist definition with its services, as the nodes use it. */
 export interface ResolvedSpecialist {

@@ -5,7 +5,7 @@
  */
 import { compactContext } from "../../memory/context.js";
 import { getEnv } from "../../lib/env.js";
-import { createToolCatalog, type KnowledgeRetriever, type ToolCatalog } from "../../tools/index.js";
+import { createToolCatalog, type ToolCatalog } from "../../tools/index.js";
 import {
   createModelProvider,
   createToolExecutor,
@@ -20,7 +20,7 @@ import {
   type ToolSource,
   type Worker,
 } from "../../agents/index.js";
-import type { EpisodicMemory } from "./memory-hooks.js";
+import type { EpisodicMemoryHooks, KnowledgeRetriever } from "../../lib/contracts/memory.js";
 
 /** Services a graph runs on; all optional. */
 export interface GraphDeps {
@@ -35,7 +35,7 @@ export interface GraphDeps {
   /** Context-window management (default: memory's compactContext). */
   contextManager?: ContextManager;
   /** Episodic memory seams (default: none). */
-  memory?: EpisodicMemory;
+  memory?: EpisodicMemoryHooks;
   /** Procedural memory: skills for an agent's task (default: none). */
   skills?: SkillSource;
   /** Limits of runs that set none (default: DEFAULT_LIMITS, tool calls from TOOL_CALL_BUDGET). */
@@ -49,7 +49,7 @@ export interface ResolvedGraphDeps extends SpecialistDeps {
   models: ModelProvider;
   tools: ToolSource;
   executor: ToolExecutor;
-  memory: EpisodicMemory;
+  memory: EpisodicMemoryHooks;
   workers: readonly Worker[] | undefined;
   defaultLimits: () => RunLimits;
 }

@@ -6,7 +6,7 @@
  * first use (Redis when configured, else embedded) and never at import.
  */
 import { getEnv } from "../../lib/env.js";
-import { createEpisodicSeam, createSkillsSeam, openLongTermMemory, type LongTermMemory } from "../../memory/index.js";
+import { createEpisodeHooks, createSkillSource, openLongTermMemory, type LongTermMemory } from "../../memory/index.js";
 import type { GraphDeps } from "./deps.js";
 
 /** The memory-backed services of a graph. */
@@ -14,7 +14,7 @@ export type LongTermServices = Required<Pick<GraphDeps, "memory" | "knowledge" |
 
 /** Graph services on an opened long-term memory. */
 export function longTermServices(memory: LongTermMemory): LongTermServices {
-  return { memory: createEpisodicSeam(memory.episodes), knowledge: memory.knowledge, skills: createSkillsSeam(memory.skills) };
+  return { memory: createEpisodeHooks(memory.episodes), knowledge: memory.knowledge, skills: createSkillSource(memory.skills) };
 }
 
 /** Graph services that open long-term memory from the environment when first used. */

@@ -6,7 +6,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { NO_USAGE, railEvent, stableKey, type RailEvent, type TerminalState } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
-import type { EpisodicMemory, Episode } from "./memory-hooks.js";
+import type { EpisodicMemoryHooks, RunEpisode } from "../../lib/contracts/memory.js";
 
 /** One piece of delegated work: who did what, and what came back. */
 export interface WorkRecord {
@@ -81,7 +81,7 @@ export function completionState(records: readonly WorkRecord[]): { status: Termi
 }
 
 /** Stores the episode of an ended run; a failing memory never fails the run (it becomes a rail event). */
-export async function recordEpisode(memory: EpisodicMemory, episode: Episode, config: LangGraphRunnableConfig): Promise<RailEvent[]> {
+export async function recordEpisode(memory: EpisodicMemoryHooks, episode: RunEpisode, config: LangGraphRunnableConfig): Promise<RailEvent[]> {
   if (!memory.record) return [];
   try {
     await memory.record(episode, config);
@@ -92,7 +92,7 @@ export async function recordEpisode(memory: EpisodicMemory, episode: Episode, co
 }
 
 /** Recalls episodes for a goal; a failing memory becomes a rail event and no episodes. */
-export async function recallEpisodes(memory: EpisodicMemory, who: string, goal: string, config: LangGraphRunnableConfig): Promise<{ recalled: string[]; events: RailEvent[] }> {
+export async function recallEpisodes(memory: EpisodicMemoryHooks, who: string, goal: string, config: LangGraphRunnableConfig): Promise<{ recalled: string[]; events: RailEvent[] }> {
   if (!memory.recall) return { recalled: [], events: [] };
   try {
     return { recalled: (await memory.recall(goal, config)).slice(0, 5), events: [] };

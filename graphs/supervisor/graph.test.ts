@@ -6,7 +6,7 @@ import { ConfigError } from "../../lib/errors.js";
 import { createSpecialist, staticModels, type Worker } from "../../agents/index.js";
 import { lookupTool } from "../../test/support/fake-tools.js";
 import { createSupervisorBuilder } from "./graph.js";
-import type { Episode } from "../shared/memory-hooks.js";
+import type { RunEpisode } from "../../lib/contracts/memory.js";
 
 const route = (next: string, task = "", answer = ""): ScriptedReply => ({ structured: { next, task, answer } });
 
@@ -147,10 +147,10 @@ describe("supervisor graph", () => {
   });
 
   it("shows recalled episodes to the supervisor and records the episode at the end", async () => {
-    const recorded: Episode[] = [];
+    const recorded: RunEpisode[] = [];
     const memory = {
       recall: async (g: string) => [`last time "${g}" took the researcher one search`],
-      record: async (episode: Episode) => void recorded.push(episode),
+      record: async (episode: RunEpisode) => void recorded.push(episode),
     };
     const supervisor = new ScriptedChatModel({ replies: [route("finish", "", "done")] });
     await supervisorGraph({ supervisor }, { memory }).invoke(goal("population of Paris"));

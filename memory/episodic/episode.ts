@@ -5,9 +5,8 @@
  */
 import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { z } from "zod";
+import { EPISODE_STATES } from "../../lib/contracts/memory.js";
 
-/** How a run ended (the graphs' terminal states, plus `interrupted` for a run left waiting). */
-export const TERMINAL_STATES = ["completed", "budget_exceeded", "loop_detected", "rejected", "failed", "cancelled", "interrupted"] as const;
 
 const brief = (max: number) => z.string().trim().transform((text) => (text.length > max ? `${text.slice(0, max - 1)}…` : text));
 
@@ -15,7 +14,7 @@ const brief = (max: number) => z.string().trim().transform((text) => (text.lengt
 export const episodeInputSchema = z.object({
   goal: z.string().trim().min(1, "an episode needs the run's goal").pipe(brief(2_000)),
   outcome: brief(2_000).default(""),
-  terminalState: z.enum(TERMINAL_STATES),
+  terminalState: z.enum(EPISODE_STATES),
   // Lists are clipped to their most recent entries rather than rejected: an episode is a summary.
   decisions: z.array(brief(300)).transform((list) => list.slice(-50)).default([]),
   toolResults: z
@@ -58,7 +57,7 @@ const oneLine = (value: string, max: number) => {
 export function episodeFromMessages(run: {
   goal: string;
   messages: readonly BaseMessage[];
-  terminalState: (typeof TERMINAL_STATES)[number];
+  terminalState: (typeof EPISODE_STATES)[number];
   outcome?: string;
   decisions?: string[];
   runId?: string;

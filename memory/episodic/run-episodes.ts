@@ -1,32 +1,15 @@
 /**
- * The graphs' episodic-memory seam (`GraphDeps.memory`): `recall(goal, config)` gives the
+ * The graphs' episodic-memory hooks (`GraphDeps.memory`): `recall(goal, config)` gives the
  * supervisor short texts of the owner's most relevant past runs before it plans, and
  * `record(episode, config)` stores a run's episode when it ends. The owner is the run's
- * `configurable.user_id` (as the tools layer resolves it), else `"default"`. Typed structurally:
- * memory/ does not import graphs/.
+ * `configurable.user_id` (as the tools layer resolves it), else `"default"`. The contract lives in
+ * lib/contracts: memory/ does not import graphs/.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { DEFAULT_OWNER } from "../owners.js";
-import { TERMINAL_STATES, type EpisodeInput } from "./episode.js";
+import { EPISODE_STATES, type EpisodicMemoryHooks, type RunEpisode } from "../../lib/contracts/memory.js";
+import type { EpisodeInput } from "./episode.js";
 import type { EpisodicMemory, RecalledEpisode } from "./episodic-memory.js";
-
-/** The episode a graph hands over at the end of a run (graphs/shared/memory-hooks.ts). */
-export interface GraphRunEpisode {
-  graphId: string;
-  goal: string;
-  answer: string;
-  status: string;
-  statusReason: string | null;
-  steps: { agent: string; task: string; result: string; status: string | null }[];
-  usage: { inputTokens: number; outputTokens: number };
-  railEvents: { kind: string; agent: string; tool?: string; detail: string }[];
-}
-
-/** What graphs call. */
-export interface EpisodicSeam {
-  recall(goal: string, config: RunnableConfig): Promise<string[]>;
-  record(episode: GraphRunEpisode, config: RunnableConfig): Promise<void>;
-}
 
 /** The owner of a run: `configurable.user_id`, else `configurable.owner`, else the default owner. */
 export function ownerOfRun(config: RunnableConfig | undefined): string {
@@ -49,9 +32,9 @@ export function describeEpisode({ episode, score }: RecalledEpisode): string {
 }
 
 /** Maps a graph's episode to what episodic memory stores (brief: the schema clips long texts). */
-export function episodeFromGraphRun(run: GraphRunEpisode, config?: RunnableConfig): EpisodeInput {
+export function episodeFromGraphRun(run: RunEpisode, config?: RunnableConfig): EpisodeInput {
   const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
-  const status = (TERMINAL_STATES as readonly string[]).includes(run.status) ? (run.status as EpisodeInput["terminalState"]) : "failed";
+  const status = (EPISODE_STATES as readonly string[]).includes(run.status) ? (run.status as EpisodeInput["terminalState"]) : "failed";
   const outcome = run.statusReason && status !== "completed" ? `${run.statusReason} ${run.answer}` : run.answer;
   const runId = (config as { runId?: unknown } | undefined)?.runId ?? configurable.run_id;
   return {
@@ -70,8 +53,8 @@ export function episodeFromGraphRun(run: GraphRunEpisode, config?: RunnableConfi
   };
 }
 
-/** Builds the seam on an EpisodicMemory. */
-export function createEpisodicSeam(episodes: EpisodicMemory, options: { k?: number; minScore?: number } = {}): EpisodicSeam {
+/** Builds the graphs' episodic-memory hooks on an EpisodicMemory. */
+export function createEpisodeHooks(episodes: EpisodicMemory, options: { k?: number; minScore?: number } = {}): Required<EpisodicMemoryHooks> {
   return {
     async recall(goal, config) {
       const recalled = await episodes.recall(ownerOfRun(config), goal, { k: options.k ?? 3, ...(options.minScore === undefined ? {} : { minScore: options.minScore }) });

@@ -9,16 +9,9 @@
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import type { BaseStore } from "@langchain/langgraph-checkpoint";
+import type { KnowledgePassage } from "../../lib/contracts/memory.js";
 import { ownerNamespace } from "../owners.js";
 import { chunkDocument, type ChunkingOptions } from "./chunking.js";
-
-/** A passage answering a knowledge query (the shape `search_knowledge` expects). */
-export interface KnowledgePassage {
-  text: string;
-  source: string;
-  citation?: string;
-  score?: number;
-}
 
 /** What is stored per source. */
 interface SourceManifest {

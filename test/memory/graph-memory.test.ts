@@ -6,25 +6,26 @@
 import { InMemoryStore } from "@langchain/langgraph-checkpoint";
 import { HashedNgramEmbeddings } from "../../memory/embeddings/hashed-ngram.js";
 import { EpisodicMemory } from "../../memory/episodic/episodic-memory.js";
-import { createEpisodicSeam, type GraphRunEpisode } from "../../memory/episodic/run-episodes.js";
-import { createSkillsSeam } from "../../memory/procedural/skills-for-task.js";
+import type { RunEpisode } from "../../lib/contracts/memory.js";
+import { createEpisodeHooks } from "../../memory/episodic/run-episodes.js";
+import { createSkillSource } from "../../memory/procedural/skills-for-task.js";
 import { ProceduralMemory } from "../../memory/procedural/procedural-memory.js";
 
-const run = (goal: string, answer: string, extra: Partial<GraphRunEpisode> = {}): GraphRunEpisode => ({
+const run = (goal: string, answer: string, extra: Partial<RunEpisode> = {}): RunEpisode => ({
   graphId: "supervisor",
   goal,
   answer,
   status: "completed",
   statusReason: null,
   steps: [{ agent: "researcher", task: "find both populations", result: "Paris 2.1M (2023), Berlin 3.7M (2023)", status: "completed" }],
-  usage: { inputTokens: 1_200, outputTokens: 300 },
-  railEvents: [{ kind: "tool_denied", agent: "operator", tool: "send_webhook", detail: "denied by policy" }],
+  usage: { inputTokens: 1_200, outputTokens: 300, totalTokens: 1_500, costUsd: 0, modelCalls: 2, toolCalls: 0 },
+  railEvents: [{ kind: "tool_denied", agent: "operator", tool: "send_webhook", detail: "denied by policy", at: "2026-01-01T00:00:00.000Z" }],
   ...extra,
 });
 
 describe("episodic seam", () => {
   const store = new InMemoryStore({ index: { dims: 384, embeddings: new HashedNgramEmbeddings() } });
-  const seam = createEpisodicSeam(new EpisodicMemory(store));
+  const seam = createEpisodeHooks(new EpisodicMemory(store));
   const ada = { configurable: { user_id: "ada", thread_id: "t1" }, runId: "run-1" };
 
   it("shows a later run of the same owner what an earlier run found", async () => {
@@ -57,7 +58,7 @@ describe("skills seam", () => {
     const store = new InMemoryStore({ index: { dims: 384, embeddings: new HashedNgramEmbeddings() } });
     const skills = new ProceduralMemory(store);
     await skills.syncSkillsFolder("skills");
-    const seam = createSkillsSeam(skills);
+    const seam = createSkillSource(skills);
     const section = await seam.forTask("compare the populations of two cities", { configurable: { user_id: "ada" } });
     expect(section).toContain("Skill compare_figures");
     expect(section).toContain("1. Find each figure");

@@ -17,7 +17,8 @@ import { ProceduralMemory } from "../../memory/procedural/procedural-memory.js";
 import { RedisStore } from "../../memory/redis-store/store.js";
 import { ingestPaths } from "../../memory/semantic/ingest.js";
 import { KnowledgeBase, knowledgeNamespace } from "../../memory/semantic/knowledge-base.js";
-import { createSearchKnowledgeTool, type KnowledgeRetriever } from "../../tools/builtin/search-knowledge.js";
+import type { KnowledgeRetriever } from "../../lib/contracts/memory.js";
+import { createSearchKnowledgeTool } from "../../tools/builtin/search-knowledge.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { toolRunContext } from "../support/tool-context.js";
 

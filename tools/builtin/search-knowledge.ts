@@ -4,24 +4,8 @@
  * wiring passes it to the tool catalog.
  */
 import { z } from "zod";
+import type { KnowledgeRetriever } from "../../lib/contracts/memory.js";
 import { defineTool } from "../types.js";
-
-/** One passage found, with where it came from. */
-export interface KnowledgePassage {
-  text: string;
-  /** Where the passage comes from: a URL, a file, a memory id. */
-  source: string;
-  /** How to cite it in an answer, e.g. `[Annual report 2024, p. 3]`. */
-  citation?: string;
-  /** Similarity, higher is closer. */
-  score?: number;
-}
-
-/** What the memory module implements for this tool. */
-export interface KnowledgeRetriever {
-  /** The `k` passages most relevant to `query` in `owner`'s knowledge. */
-  search(query: string, options: { owner: string; k: number }): Promise<KnowledgePassage[]>;
-}
 
 /** Builds the search_knowledge tool on a retriever. */
 export function createSearchKnowledgeTool(options: { retriever: KnowledgeRetriever; maxPassages?: number }) {

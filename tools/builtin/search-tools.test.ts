@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolRunContext } from "../../test/support/tool-context.js";
-import { createSearchKnowledgeTool, type KnowledgeRetriever } from "./search-knowledge.js";
+import type { KnowledgeRetriever } from "../../lib/contracts/memory.js";
+import { createSearchKnowledgeTool } from "./search-knowledge.js";
 import { createWebSearchTool } from "./web-search.js";
 
 describe("search_knowledge", () => {
