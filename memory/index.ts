@@ -19,6 +19,4 @@ export { checkSkill, formatSkillsForPrompt, parseSkillMarkdown, renderSkillMarkd
 export { createEpisodeHooks, describeEpisode, episodeFromGraphRun, ownerOfRun } from "./episodic/run-episodes.js";
 export { createSkillSource } from "./procedural/skills-for-task.js";
 export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
-export { FENCE_CONFIG_KEY } from "./redis-saver/saver.js";
-export { ThreadLeases, type ThreadLease } from "./redis-saver/leases.js";
 export { compactContext, isContextSummary, validateContextPolicy, type CompactionResult, type ContextPolicy, type Summarizer } from "./context.js";
