@@ -21,7 +21,8 @@ export { createMemoryCallLedger, createRedisCallLedger, ledgerOf, TOOL_LEDGER_CO
 export { executeToolCalls, MAX_APPROVAL_ATTEMPTS, type ToolExecutionResult, type ToolExecutorDeps } from "./execution/executor.js";
 export { MAX_TOOL_OUTPUT_CHARS, ToolTimeoutError, idempotencyKey, validateArguments } from "./execution/call-steps.js";
 export { toLangChainTool, toLangChainTools } from "./langchain.js";
-export { createToolCatalog, TOOL_NAMES, type ToolCatalog, type ToolCatalogOptions, type ToolEnv, type ToolName } from "./catalog.js";
+export { createToolCatalog, type ToolCatalog, type ToolCatalogOptions, type ToolEnv } from "./catalog.js";
+export { TOOL_NAMES, type ToolName } from "./builtin/index.js";
 export { calculate, calculatorTool } from "./builtin/calculator.js";
 export { runInSandbox, runJavascriptTool, DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxResult } from "./builtin/run-javascript.js";
 export { createHttpFetchTool, type HttpFetchOptions } from "./builtin/http-fetch.js";
