@@ -1,6 +1,8 @@
 /**
  * Keeps Switchboard's layers pointing one way: lib <- tools <- agents <- graphs <- server, cli,
- * with memory and tracing used above them and using only lib. Run by `npm run lint:deps`.
+ * with memory and tracing used above them and using only lib; and keeps the doors of memory/,
+ * tools/ and tracing/ single: code outside them imports their index.ts, never an inner file.
+ * Run by `npm run lint:deps` (bench/ and test/ are not cruised; tests beside code may reach in).
  */
 const layer = (from, forbidden, comment) => ({
   name: `${from}-imports-upward`,
@@ -8,6 +10,14 @@ const layer = (from, forbidden, comment) => ({
   severity: "error",
   from: { path: `^${from}/` },
   to: { path: `^(${forbidden.join("|")})/` },
+});
+
+const door = (folder) => ({
+  name: `${folder}-only-through-its-index`,
+  comment: `${folder}/index.ts is the only door into ${folder}/: import from it, and export there what outside code needs.`,
+  severity: "error",
+  from: { pathNot: [`^${folder}/`, "\\.test\\.ts$"] },
+  to: { path: `^${folder}/`, pathNot: `^${folder}/index\\.ts$` },
 });
 
 module.exports = {
@@ -20,6 +30,9 @@ module.exports = {
     layer("agents", ["graphs", "memory", "tracing", "server", "cli"], "agents build on tools and lib."),
     layer("graphs", ["server", "cli"], "graphs do not know who serves them."),
     layer("server", ["cli"], "the server does not depend on the CLI."),
+    door("memory"),
+    door("tools"),
+    door("tracing"),
     {
       name: "contracts-are-leaves",
       comment: "lib/contracts declares the run's vocabulary; it imports nothing of the project but itself.",

@@ -8,10 +8,7 @@ import { parseArgs } from "node:util";
 import { getEnv } from "../lib/env.js";
 import { ConfigError, SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { openStore } from "../memory/long-term.js";
-import { DEFAULT_OWNER } from "../memory/owners.js";
-import { ingestPaths, type IngestEvent } from "../memory/semantic/ingest.js";
-import { KnowledgeBase } from "../memory/semantic/knowledge-base.js";
+import { DEFAULT_OWNER, ingestPaths, KnowledgeBase, openStore, type IngestEvent } from "../memory/index.js";
 
 const USAGE = "usage: npm run ingest -- <file or folder>... [--owner <id>] [--chunk-size <chars>] [--chunk-overlap <chars>]";
 

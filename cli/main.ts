@@ -11,7 +11,7 @@ import { isModelConfigured } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
 import { createCheckpointer, openLongTermMemory, type LongTermMemory } from "../memory/index.js";
 import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
-import type { TraceStore } from "../tracing/trace.js";
+import type { TraceStore } from "../tracing/index.js";
 import { createToolCatalog } from "../tools/index.js";
 import { createModelProvider } from "../agents/index.js";
 import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, longTermServices } from "../graphs/index.js";

@@ -9,10 +9,7 @@ import { parseArgs } from "node:util";
 import { getEnv } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { openStore } from "../memory/long-term.js";
-import { DEFAULT_OWNER } from "../memory/owners.js";
-import { ProceduralMemory } from "../memory/procedural/procedural-memory.js";
-import { parseSkillMarkdown } from "../memory/procedural/skill.js";
+import { DEFAULT_OWNER, openStore, parseSkillMarkdown, ProceduralMemory } from "../memory/index.js";
 
 const USAGE = `usage:
   npm run skills -- sync [folder]                 (default folder: skills)

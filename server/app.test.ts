@@ -44,6 +44,16 @@ describe("server HTTP contract", () => {
     expect(response.headers.get("x-request-id")).toBeTruthy();
   };
 
+  it("documents in /openapi.json every route the app mounts, and nothing it does not", async () => {
+    const openapi = (await (await call("/openapi.json", { key: null })).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(openapi.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    // Middleware is mounted for ALL methods; routes use Hono's `:param`, OpenAPI `{param}`.
+    const mounted = app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+    expect(mounted.length).toBeGreaterThan(50);
+    expect([...new Set(mounted)].sort()).toEqual([...new Set(documented)].sort());
+    expect(documented).toHaveLength(new Set(documented).size);
+  });
+
   it("answers /ok, /info, /openapi.json, /docs and /metrics without a key", async () => {
     expect((await call("/ok", { key: null })).status).toBe(200);
     expect(((await (await call("/info", { key: null })).json()) as { flags: { assistants: boolean } }).flags.assistants).toBe(true);

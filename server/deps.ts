@@ -9,7 +9,7 @@ import type { ServerMetrics } from "./api/ops/metrics.js";
 import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
 import type { RunRecord, Storage } from "./records/types.js";
 import type { WorkerState } from "./execution/consumers/start.js";
-import type { TraceStore } from "../tracing/trace.js";
+import type { TraceStore } from "../tracing/index.js";
 
 /** The app's dependencies. */
 export interface AppDeps {

@@ -1,36 +1,22 @@
 /**
  * The tool catalog: builds the tool set of a process from the environment and injected services
  * (Redis for shared rate limits, the knowledge retriever from memory/), plus the executor's
- * operator settings. Tools whose service is missing are not offered, and `unavailable` says why.
+ * operator settings. The tools come from the one list in builtin/index.ts; those whose service
+ * is missing are not offered, and `unavailable` says why.
  */
 import type { Env } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
-import { calculatorTool } from "./builtin/calculator.js";
+import { BUILTIN_TOOLS, TOOL_NAMES, type BuiltinToolEnv, type ToolName } from "./builtin/index.js";
 import type { ToolExecutorDeps } from "./execution/executor.js";
-import { createHttpFetchTool } from "./builtin/http-fetch.js";
 import { parseAllowlist, type NetPolicy, type Resolver } from "./net/net-guard.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./execution/rate-limit.js";
-import { runJavascriptTool } from "./builtin/run-javascript.js";
 import type { KnowledgeRetriever } from "../lib/contracts/memory.js";
-import { createSearchKnowledgeTool } from "./builtin/search-knowledge.js";
-import { createSendWebhookTool } from "./builtin/send-webhook.js";
 import type { AnyToolSpec } from "./types.js";
-import { createWebSearchTool } from "./builtin/web-search.js";
-import { createWriteFileTool } from "./builtin/write-file.js";
 
-/** Every tool Switchboard ships, by name. */
-export const TOOL_NAMES = ["calculator", "run_javascript", "http_fetch", "web_search", "search_knowledge", "write_file", "send_webhook"] as const;
-
-/** A shipped tool's name. */
-export type ToolName = (typeof TOOL_NAMES)[number];
-
-/** The environment variables the catalog reads. */
-export type ToolEnv = Pick<
-  Env,
-  "TAVILY_API_KEY" | "WORKSPACE_DIR" | "TOOL_NET_ALLOWLIST" | "TOOL_POLICIES" | "TOOL_RATE_LIMITS" | "TOOL_CALL_BUDGET" | "REDIS_KEY_PREFIX"
->;
+/** The environment variables the catalog reads (the builtin tools' and the executor's). */
+export type ToolEnv = BuiltinToolEnv & Pick<Env, "TOOL_NET_ALLOWLIST" | "TOOL_POLICIES" | "TOOL_RATE_LIMITS" | "TOOL_CALL_BUDGET" | "REDIS_KEY_PREFIX">;
 
 /** Inputs of `createToolCatalog`. */
 export interface ToolCatalogOptions {
@@ -66,14 +52,19 @@ export interface ToolCatalog {
 export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
   const { env } = options;
   const policy: NetPolicy = { allowlist: parseAllowlist(env.TOOL_NET_ALLOWLIST), ...(options.resolve ? { resolve: options.resolve } : {}) };
+  const services = {
+    env,
+    policy,
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.tavilyBaseUrl ? { tavilyBaseUrl: options.tavilyBaseUrl } : {}),
+  };
   const unavailable: Partial<Record<ToolName, string>> = {};
-  const tools: AnyToolSpec[] = [calculatorTool, runJavascriptTool, createHttpFetchTool({ policy })];
-  if (env.TAVILY_API_KEY) {
-    tools.push(createWebSearchTool({ apiKey: env.TAVILY_API_KEY, ...(options.tavilyBaseUrl ? { apiBaseUrl: options.tavilyBaseUrl } : {}) }));
-  } else unavailable.web_search = "TAVILY_API_KEY is not set";
-  if (options.knowledge) tools.push(createSearchKnowledgeTool({ retriever: options.knowledge }));
-  else unavailable.search_knowledge = "no knowledge retriever was provided (long-term memory is not wired)";
-  tools.push(createWriteFileTool({ workspaceDir: env.WORKSPACE_DIR }), createSendWebhookTool({ policy }));
+  const tools: AnyToolSpec[] = [];
+  for (const builtin of BUILTIN_TOOLS) {
+    const built = builtin.create(services);
+    if ("unavailable" in built) unavailable[builtin.name] = built.unavailable;
+    else tools.push(built);
+  }
 
   for (const name of Object.keys(env.TOOL_RATE_LIMITS)) {
     if (!(TOOL_NAMES as readonly string[]).includes(name)) {

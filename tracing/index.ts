@@ -1,13 +1,11 @@
-/** Tracing of runs: LangSmith with Switchboard's metadata and anonymizer, local step trees, cost. */
-export { createRunTracing, flushTraces, type RunTracing, type RunTracingOptions } from "./run-tracing.js";
-export { costOfSteps } from "./cost.js";
-export { isPlumbingRun, stepsOfRun, type RunShape } from "./steps.js";
-export { langsmithClient, traceAnonymizer } from "./langsmith.js";
-export { terminalStateOf } from "./recorder.js";
-export { renderTrace, stepLine } from "./render.js";
-export { costSummary } from "./cost.js";
-export { langsmithRunUrl } from "./links.js";
-export { MemoryTraceStore, RedisTraceStore, type TraceStoreOptions } from "./trace-store.js";
+/**
+ * Tracing of runs, and tracing/'s only door: LangSmith with Switchboard's metadata and
+ * anonymizer, local step trees and their store, rendering. Exports what code outside tracing/ uses.
+ */
+export { createRunTracing, flushTraces, type RunTracing } from "./run-tracing.js";
 export { openTraceStore } from "./open-store.js";
-export { createTraceAnonymizer, DEFAULT_SECRET_FIELDS, REDACTED, type TraceAnonymizer, type TraceAnonymizerOptions } from "./anonymizer.js";
-export * from "./trace.js";
+export { MemoryTraceStore, RedisTraceStore } from "./trace-store.js";
+export type { RunTrace, TraceStore } from "./trace.js";
+export { renderTrace, stepLine } from "./render.js";
+export { isPlumbingRun } from "./steps.js";
+export { langsmithRunUrl } from "./links.js";

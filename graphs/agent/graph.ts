@@ -5,9 +5,10 @@
  *   START → model ⇄ tools → END
  */
 import { createSpecialistBuilder, pickTools } from "../../agents/index.js";
+import { TOOL_NAMES } from "../../tools/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
 import { defaultGraphServices } from "../shared/long-term.js";
-import { ALL_TOOLS, type AgentGraphOptions } from "./config.js";
+import type { AgentGraphOptions } from "./config.js";
 import { ASSISTANT_PROMPT } from "./prompts.js";
 
 /** The graph id. */
@@ -21,7 +22,7 @@ export function createAgentBuilder(deps: GraphDeps = {}, options: AgentGraphOpti
       name: "assistant",
       description: "A general assistant with every tool.",
       prompt: options.prompt ?? ASSISTANT_PROMPT,
-      tools: () => pickTools("assistant", resolved.tools, options.tools ?? ALL_TOOLS),
+      tools: () => pickTools("assistant", resolved.tools, options.tools ?? TOOL_NAMES),
       maxIterations: options.maxIterations ?? 10,
       ...(options.context ? { context: options.context } : {}),
     },

@@ -3,7 +3,7 @@
  * memory. Every field has a default, so `createXBuilder()` with no arguments gives the graph
  * the CLI and `langgraph dev` run; the environment is read lazily, when a run first needs it.
  */
-import { compactContext } from "../../memory/context.js";
+import { compactContext } from "../../memory/index.js";
 import { getEnv } from "../../lib/env.js";
 import { createToolCatalog, type ToolCatalog } from "../../tools/index.js";
 import {

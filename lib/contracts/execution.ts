@@ -4,7 +4,10 @@
  * The API writes a run record, enqueues a `RunJob`, and reads the run's events back from its
  * `RunEventLog`; whichever process dequeues the job executes it with a `RunHandler`.
  * Implementations: in-process (embedded mode) and Redis-backed (queue engine, Redis Streams).
+ * Workers that share a thread across processes fence its writes through the checkpointer's
+ * `FencedCheckpointing` capability (RedisSaver has it).
  */
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 
 /** Status of a run, as the LangGraph API names it. */
 export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
@@ -29,8 +32,10 @@ export interface RunJobContext {
   abortReason(): { kind: "cancel"; action: CancelAction } | { kind: "shutdown" } | undefined;
   /** How many times this job was started before (0 on the first attempt; >0 after a crash takeover). */
   attempt: number;
-  /** Entries to merge into the run's `configurable` (the thread lease's fencing token, the tool-call ledger). */
+  /** Entries to merge into the run's `configurable` (the tool-call ledger). */
   configurable?: Record<string, unknown>;
+  /** The checkpointer this run writes through (fenced by the worker's thread lease); unset = the graph's own. */
+  checkpointer?: BaseCheckpointSaver;
   /**
    * Lets go of the thread once the run will write no more checkpoints, before its end is
    * announced, so the thread's next run (often sent the moment this one's result arrives) finds
@@ -84,4 +89,54 @@ export interface RunEventLog {
    * started) ends the read.
    */
   read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncIterable<RunEvent>;
+}
+
+/** A held thread lease: `holder` may write the thread until it expires or moves; `token` grows with every acquisition. */
+export interface ThreadLease {
+  readonly threadId: string;
+  readonly holder: string;
+  readonly token: number;
+}
+
+/** Leases on threads: at most one holder at a time, kept alive by renewing within the time to live. */
+export interface ThreadLeasing {
+  /** Takes the thread's lease for `holder` (or extends it if `holder` has it); undefined while someone else holds it. */
+  acquire(threadId: string, holder: string, ttlMs: number): Promise<ThreadLease | undefined>;
+  /** Extends a lease; false when it was lost (expired, or taken by another holder). */
+  renew(lease: ThreadLease, ttlMs: number): Promise<boolean>;
+  /** Gives a lease up; false when it was already lost (then it is left to its new holder). */
+  release(lease: ThreadLease): Promise<boolean>;
+  /** Who holds the thread now, if anyone. */
+  holder(threadId: string): Promise<{ holder: string; token: number } | undefined>;
+}
+
+/**
+ * A lease as another Redis script checks it, atomically with its own write: the lease holds
+ * while the value at `key` starts with `holds`. `key` is tagged with the thread's hash tag
+ * (lib/redis-hash-tag.ts), so keys tagged the same way share its cluster slot.
+ */
+export interface LeaseFence {
+  readonly key: string;
+  readonly holds: string;
+}
+
+/**
+ * Fencing, a capability of a checkpointer: the worker running a run takes the thread's lease
+ * and writes through `fenced(lease)`; those writes are refused (LeaseLostError) once the lease
+ * expired or moved to another holder, so a paused or partitioned worker cannot write after
+ * losing its run. A checkpointer without it (MemorySaver) serves a single process.
+ */
+export interface FencedCheckpointing {
+  /** The thread leases whose tokens fence the writes. */
+  readonly leases: ThreadLeasing;
+  /** The same checkpoints, seen by the lease's holder: its writes are refused once `lease` is lost. */
+  fenced(lease: ThreadLease): BaseCheckpointSaver;
+  /** The lease's fence, for other writes that must stop with the checkpoints (the tool-call ledger). */
+  fence(lease: ThreadLease): LeaseFence;
+}
+
+/** Whether a checkpointer offers fencing. */
+export function hasFencing(saver: unknown): saver is FencedCheckpointing {
+  const candidate = saver as Partial<FencedCheckpointing> | null | undefined;
+  return typeof candidate?.fenced === "function" && typeof candidate.fence === "function" && typeof candidate.leases === "object";
 }

@@ -8,7 +8,7 @@ import type { CheckpointPendingWrite, DeltaChannelHistory, SerializerProtocol } 
 import type { RedisConnection } from "../../lib/redis.js";
 import { assertStorableId, type SaverKeys } from "./keys.js";
 import { decodeValue, decodeWrites } from "./read.js";
-import { evalScript } from "./script-runner.js";
+import { runScript } from "../../lib/redis-scripts.js";
 import { DELTA_HISTORY } from "./scripts.js";
 
 const ANCESTORS_PER_CALL = 500;
@@ -41,7 +41,7 @@ export async function readDeltaHistory(
     let mode = "target";
     for (;;) {
       const args = [ns, start, mode, String(ANCESTORS_PER_CALL), ...open];
-      const [cursor, steps] = (await evalScript(deps.redis, DELTA_HISTORY, keys, args)) as [Buffer, Step[]];
+      const [cursor, steps] = (await runScript(deps.redis, DELTA_HISTORY, keys, args)) as [Buffer, Step[]];
       for (const [, fields, values, stepSeeds] of steps) {
         stepWrites.push(await decodeWrites(ctx, fields, values));
         for (const raw of stepSeeds) {

@@ -1,7 +1,8 @@
 /**
  * The saver's Redis key layout, built in this one module.
  *
- * Every thread owns a fixed set of eight keys, all carrying the thread's hash tag, so a
+ * Every thread owns a fixed set of eight keys, all carrying the thread's hash tag
+ * (lib/redis-hash-tag.ts, shared with the server's records and the tool-call ledger), so a
  * thread lives in one Redis Cluster slot: scripts touch only declared keys of one slot,
  * TTL refresh costs eight PEXPIREs however long the thread is, and deleting a thread is
  * one UNLINK.
@@ -28,6 +29,7 @@
  * prefix it shares is the one stored.
  */
 import { InvalidInputError } from "../../lib/errors.js";
+import { hashTag } from "../../lib/redis-hash-tag.js";
 
 /** Separator inside hash fields and sorted-set members; ids and namespaces never contain it. */
 export const SEP = "\u0000";
@@ -55,15 +57,6 @@ export class SaverKeys {
   threads(): string {
     return `${this.prefix}cp:threads`;
   }
-}
-
-/**
- * The text inside a thread's `{…}` hash tag. A thread id containing a brace would end the tag
- * early (or start a new one), so such ids, and ids that look like our encoding, are
- * base64url-encoded behind a `~`.
- */
-export function hashTag(threadId: string): string {
-  return /[{}]/.test(threadId) || threadId.startsWith("~") ? `~${Buffer.from(threadId).toString("base64url")}` : threadId;
 }
 
 /** Rejects identifiers the key layout cannot hold, naming the field. */

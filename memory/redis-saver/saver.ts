@@ -9,6 +9,11 @@
  *
  * Assumes, as LangGraph does, that state values are not mutated in place once written:
  * unchanged list elements are recognised by reference.
+ *
+ * Fencing (lib/contracts `FencedCheckpointing`): `leases` hands out thread leases, and the
+ * saver returned by `fenced(lease)` has its writes refused once that lease is lost. The fence
+ * token travels as the first argument of the write script that runs anyway, so a fenced write
+ * costs no extra round trip.
  */
 import type { RunnableConfig } from "@langchain/core/runnables";
 import {
@@ -25,12 +30,13 @@ import {
   type SerializerProtocol,
 } from "@langchain/langgraph-checkpoint";
 import { RESP_TYPES } from "redis";
+import type { FencedCheckpointing, LeaseFence, ThreadLease } from "../../lib/contracts/execution.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
+import { runScript } from "../../lib/redis-scripts.js";
 import type { Logger } from "../../lib/logger.js";
 import { SaverKeys, assertStorableId } from "./keys.js";
 import { ListStateCache, type ListState } from "./list-sharing.js";
 import { decodeTuple, type LoadEntry } from "./read.js";
-import { evalScript } from "./script-runner.js";
 import { CoarseDeadlines } from "../../lib/deadlines.js";
 import { LIST_STATE, LOAD, PUT, PUT_WRITES } from "./scripts.js";
 import { preparePut, preparePutWrites } from "./write.js";
@@ -38,6 +44,7 @@ import { warnIfNotDurable } from "./durability.js";
 import { readDeltaHistory } from "./delta-history.js";
 import { listTuples } from "./list.js";
 import { toSaverError } from "./saver-errors.js";
+import { ThreadLeases } from "./leases.js";
 
 /** TTL settings, as in the official package: minutes after the thread's last write. */
 export interface TTLConfig {
@@ -61,17 +68,13 @@ export interface RedisSaverOptions extends TTLConfig {
   commandTimeoutMs?: number;
 }
 
-/**
- * `configurable` key carrying a fencing token from `ThreadLeases`: writes made with it are
- * refused once the lease moved on, so a worker that lost a run cannot write after losing it.
- */
-export const FENCE_CONFIG_KEY = "__switchboard_fence";
-
 /** Threads whose id is known to be in the registry, so put() sends SADD once per thread. */
 const REGISTERED_THREADS_LIMIT = 100_000;
 
-/** LangGraph checkpoint saver on plain Redis. */
-export class RedisSaver extends BaseCheckpointSaver {
+/** LangGraph checkpoint saver on plain Redis, with fencing by thread lease. */
+export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointing {
+  /** Thread leases whose tokens fence writes made through `fenced(lease)`. */
+  readonly leases: ThreadLeases;
   /** The connection, replying with Buffers so stored bytes round-trip exactly. */
   private readonly redis: RedisConnection;
   private readonly keys: SaverKeys;
@@ -81,6 +84,8 @@ export class RedisSaver extends BaseCheckpointSaver {
   private readonly registered = new Set<string>();
   private readonly logger: Logger | undefined;
   private readonly deadlines: CoarseDeadlines;
+  /** The fencing token this saver's writes carry ('' = unfenced); set only on views made by `fenced()`. */
+  private fenceToken = "";
 
   /** Wraps a connected node-redis client or cluster; `end()` closes it. */
   constructor(
@@ -96,6 +101,23 @@ export class RedisSaver extends BaseCheckpointSaver {
     this.refreshOnRead = options.refreshOnRead ?? false;
     this.lists = new ListStateCache(options.listCacheSize);
     this.logger = options.logger;
+    this.leases = new ThreadLeases(connection, this.keys);
+  }
+
+  /**
+   * This saver as the holder of `lease` sees it: same connection, caches and data, but every
+   * put and putWrites carries the lease's token and is refused (LeaseLostError) once the lease
+   * expired or moved. A view, not a copy: its prototype is this saver, only the token differs.
+   */
+  fenced(lease: ThreadLease): RedisSaver {
+    const view = Object.create(this) as RedisSaver;
+    view.fenceToken = String(lease.token);
+    return view;
+  }
+
+  /** Where other scripts check `lease` (the lease key holds `<token>:<holder>` while it is held). */
+  fence(lease: ThreadLease): LeaseFence {
+    return { key: this.keys.lease(assertStorableId("thread_id", lease.threadId)).lease, holds: `${lease.token}:` };
   }
 
   /** Connects to a single Redis (or a proxy) and runs setup(). */
@@ -176,7 +198,6 @@ export class RedisSaver extends BaseCheckpointSaver {
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
     const keys = this.keys.thread(threadId);
-    const fence = fenceOf(config);
     try {
       const register = this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
@@ -194,7 +215,7 @@ export class RedisSaver extends BaseCheckpointSaver {
           recall: (channels) => this.recallLists(keys, ns, parentId, channels),
           ...(noSharing ? { noSharing } : {}),
         });
-        const reply = (await evalScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [fence, ...prepared.args], this.deadlines)) as Buffer[];
+        const reply = (await runScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [this.fenceToken, ...prepared.args], this.deadlines)) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -227,7 +248,7 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (writes.length === 0) return;
     try {
       const args = await preparePutWrites(this.serde, ns, id, writes, taskId, taskPath, this.ttlMs);
-      await evalScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceOf(config), ...args], this.deadlines);
+      await runScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [this.fenceToken, ...args], this.deadlines);
     } catch (error) {
       throw toSaverError("putWrites", threadId, error);
     }
@@ -260,7 +281,7 @@ export class RedisSaver extends BaseCheckpointSaver {
   private async loadTuples(threadId: string, ns: string, ids: string[], remember: boolean): Promise<(CheckpointTuple | undefined)[]> {
     const keys = this.keys.thread(threadId);
     const ttl = this.refreshOnRead ? String(this.ttlMs) : "0";
-    const reply = (await evalScript(this.redis, LOAD, keys, [ns, ttl, ...(ids.length ? ids : [""])], this.deadlines)) as (LoadEntry | null)[];
+    const reply = (await runScript(this.redis, LOAD, keys, [ns, ttl, ...(ids.length ? ids : [""])], this.deadlines)) as (LoadEntry | null)[];
     const ctx = { serde: this.serde, threadId, ns, keys };
     const tuples: (CheckpointTuple | undefined)[] = [];
     for (const entry of reply) {
@@ -289,7 +310,7 @@ export class RedisSaver extends BaseCheckpointSaver {
 
   /** What the parent checkpoint stored for the given list channels: segment, length and hashes. */
   private async recallLists(keys: string[], ns: string, parentId: string, channels: string[]): Promise<Map<string, ListState>> {
-    const reply = (await evalScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels], this.deadlines)) as [Buffer, Buffer, number, Buffer[]][];
+    const reply = (await runScript(this.redis, LIST_STATE, keys, [ns, parentId, ...channels], this.deadlines)) as [Buffer, Buffer, number, Buffer[]][];
     const states = new Map<string, ListState>();
     for (const [channel, seg, len, cums] of reply) {
       states.set(channel.toString(), { seg: seg.toString(), len: Number(len), items: [], cums: cums.map((cum) => cum.toString("latin1")) });
@@ -304,11 +325,6 @@ export class RedisSaver extends BaseCheckpointSaver {
     if (this.registered.size >= REGISTERED_THREADS_LIMIT) this.registered.clear();
     this.registered.add(threadId);
   }
-}
-
-function fenceOf(config: RunnableConfig): string {
-  const token = config.configurable?.[FENCE_CONFIG_KEY];
-  return token === undefined || token === null ? "" : String(token);
 }
 
 function loggerOf(options: RedisSaverOptions): { logger?: Logger } {

@@ -4,7 +4,7 @@
  * consistent state in one round trip.
  */
 import { LUA_HELPERS } from "./lua.js";
-import { LuaScript } from "./script-runner.js";
+import { RedisScript } from "../../lib/redis-scripts.js";
 
 /**
  * PUT: KEYS = the thread's eight keys + its lease key; ARGV = fence token ('' = unfenced), ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
@@ -217,13 +217,13 @@ return { cur, steps }
 `;
 
 /** The scripts as runnable objects (their SHA is computed on first use). */
-export const PUT = new LuaScript(PUT_SCRIPT);
+export const PUT = new RedisScript("put", PUT_SCRIPT);
 /** See PUT_WRITES_SCRIPT. */
-export const PUT_WRITES = new LuaScript(PUT_WRITES_SCRIPT);
+export const PUT_WRITES = new RedisScript("putWrites", PUT_WRITES_SCRIPT);
 /** See LOAD_SCRIPT. */
-export const LOAD = new LuaScript(LOAD_SCRIPT);
+export const LOAD = new RedisScript("load", LOAD_SCRIPT);
 /** See DELTA_HISTORY_SCRIPT. */
-export const DELTA_HISTORY = new LuaScript(DELTA_HISTORY_SCRIPT);
+export const DELTA_HISTORY = new RedisScript("deltaHistory", DELTA_HISTORY_SCRIPT);
 
 /**
  * LIST_STATE: ARGV = ns, checkpoint id, channels... For each channel stored as a list at that
@@ -253,4 +253,4 @@ return out
 `;
 
 /** See LIST_STATE_SCRIPT. */
-export const LIST_STATE = new LuaScript(LIST_STATE_SCRIPT);
+export const LIST_STATE = new RedisScript("listState", LIST_STATE_SCRIPT);

@@ -1,25 +1,12 @@
 /**
  * The few Redis commands the RedisStore sends, over a single node or a cluster alike: scripts
- * (through the saver's EVALSHA-then-EVAL runner) and the registry commands. Replies of scripts
+ * (through lib's EVALSHA-then-EVAL runner) and the registry commands. Replies of scripts
  * come back as Buffers so stored vectors stay binary.
  */
 import { ErrorReply, RESP_TYPES } from "redis";
 import { DataCorruptionError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { RedisConnection } from "../../lib/redis.js";
-import { evalScript, LuaScript } from "../redis-saver/script-runner.js";
-
-/** A store script: the saver's LuaScript plus a name for error messages. */
-export interface NamedScript {
-  name: string;
-  script: LuaScript;
-}
-
-/** Prepares a script for EVALSHA. */
-export function luaScript(name: string, source: string): NamedScript {
-  return { name, script: new LuaScript(source) };
-}
-
-type Arg = string | Buffer;
+import { runScript, type RedisScript, type ScriptArgument } from "../../lib/redis-scripts.js";
 
 // node-redis types the client and the cluster with different generics; both share these methods.
 interface RegistryConnection {
@@ -40,11 +27,11 @@ export class StoreCommands {
   }
 
   /** Runs a script on the namespace whose keys are given; EVALSHA first, EVAL when not cached. */
-  async run(named: NamedScript, keys: string[], args: Arg[]): Promise<unknown> {
+  async run(script: RedisScript, keys: string[], args: ScriptArgument[]): Promise<unknown> {
     try {
-      return await evalScript(this.binary, named.script, keys, args);
+      return await runScript(this.binary, script, keys, args);
     } catch (error) {
-      throw this.wrap(error, named.name);
+      throw this.wrap(error, script.name);
     }
   }
 

@@ -4,11 +4,12 @@
  * ones when the mirrored item count passes a budget.
  */
 import { NamespaceMirror, type SyncPage } from "./mirror.js";
-import { luaScript, type StoreCommands } from "./commands.js";
+import type { StoreCommands } from "./commands.js";
+import { RedisScript } from "../../lib/redis-scripts.js";
 import { joinNamespace, scriptKeys, type StoreKeys } from "./keys.js";
 import { SYNC_SCRIPT } from "./lua.js";
 
-const SYNC = luaScript("sync", SYNC_SCRIPT);
+const SYNC = new RedisScript("sync", SYNC_SCRIPT);
 /** Items per SYNC page: bounded by Lua's unpack() limit and by reply size (~1.5 MB at 384 dims). */
 const PAGE_SIZE = 1_000;
 

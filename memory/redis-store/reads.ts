@@ -5,7 +5,7 @@
  * still hold live items.
  */
 import type { GetOperation, Item, ListNamespacesOperation, MatchCondition, SearchItem, SearchOperation } from "@langchain/langgraph-checkpoint";
-import { luaScript } from "./commands.js";
+import { RedisScript } from "../../lib/redis-scripts.js";
 import { decodeItem, normalizeQuery, parseValue } from "./codec.js";
 import { embedQuery, type StoreContext } from "./context.js";
 import { compileFilter } from "./filter.js";
@@ -14,8 +14,8 @@ import { COUNT_SCRIPT, GET_SCRIPT } from "./lua.js";
 import type { MirrorItem, NamespaceMirror } from "./mirror.js";
 import { listInOrder, rankByVector, type RankedItem } from "./ranking.js";
 
-const GET = luaScript("get", GET_SCRIPT);
-const COUNT = luaScript("count", COUNT_SCRIPT);
+const GET = new RedisScript("get", GET_SCRIPT);
+const COUNT = new RedisScript("count", COUNT_SCRIPT);
 
 function groupByNamespace<T extends { namespace: string[] }>(entries: readonly { op: T; at: number }[]) {
   const groups = new Map<string, { namespace: string[]; entries: { op: T; at: number }[] }>();

@@ -5,14 +5,14 @@
 import { randomBytes } from "node:crypto";
 import type { PutOperation } from "@langchain/langgraph-checkpoint";
 import { InvalidInputError } from "../../lib/errors.js";
-import { luaScript } from "./commands.js";
+import { RedisScript } from "../../lib/redis-scripts.js";
 import { writeNormalized } from "./codec.js";
 import { embedTexts, ttlToMs, type StoreContext } from "./context.js";
 import { joinNamespace, scriptKeys } from "./keys.js";
 import { PUT_SCRIPT } from "./lua.js";
 import { textsToEmbed } from "./text-paths.js";
 
-const PUT = luaScript("put", PUT_SCRIPT);
+const PUT = new RedisScript("put", PUT_SCRIPT);
 /** Ops per script call: keeps one call's arguments around a megabyte at 384 dims. */
 const CHUNK = 500;
 

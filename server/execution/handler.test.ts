@@ -70,6 +70,25 @@ describe("run handler", () => {
     expect((await storage.runs.get(threadId, run.run_id))?.status).toBe("success");
     expect((await storage.threads.get(threadId))?.status).toBe("idle");
   });
+
+  it("writes a leased run's checkpoints through the checkpointer its lease fences, leaving the served graph as it was", async () => {
+    const saver = new MemorySaver();
+    const fenced = new MemorySaver();
+    const graph = slow.withConfig({}) as typeof slow;
+    const graphs = new GraphRegistry([{ id: "slow", graph: graph as never }]);
+    graphs.attach(saver, undefined as never);
+    const storage = createMemoryStorage();
+    const handler = createRunHandler({ storage, graphs, saver, events: new InMemoryRunEventLog(), queue: { enqueue: async () => {} }, logger: silentLogger() });
+    const threadId = "00000000-0000-4000-8000-00000000000c";
+    const run = slowRun(threadId, "00000000-0000-4000-8000-00000000000d", 2);
+    await storage.runs.create(run, { ifNotExists: "create", newThread: { thread_id: threadId, created_at: run.created_at, updated_at: run.created_at, metadata: {}, config: {}, status: "idle", values: null, interrupts: {}, owner: "default" } });
+
+    const context: RunJobContext = { signal: new AbortController().signal, abortReason: () => undefined, attempt: 0, checkpointer: fenced };
+    expect(await handler({ runId: run.run_id, threadId, owner: "default" }, context)).toBe("success");
+    expect((await fenced.getTuple({ configurable: { thread_id: threadId } }))?.checkpoint.channel_values).toMatchObject({ count: 2 });
+    expect(await saver.getTuple({ configurable: { thread_id: threadId } })).toBeUndefined();
+    expect(graph.checkpointer).toBe(saver);
+  });
 });
 
 describe("RedisRunEventLog across processes", () => {

@@ -9,7 +9,7 @@
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import type { GraphRegistry, ServableGraph } from "../graphs/registry.js";
+import { writingThrough, type GraphRegistry, type ServableGraph } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../records/types.js";
 import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
@@ -106,12 +106,14 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   let trace: RunTrace | undefined;
   try {
     if (run.cancel) throw new CancelledBeforeStart();
-    const { graph } = deps.graphs.get(kwargs.graph_id);
+    const served = deps.graphs.get(kwargs.graph_id).graph;
+    // A leased run writes through the checkpointer its lease fences.
+    const graph = context.checkpointer ? writingThrough(served, context.checkpointer) : served;
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     trace = deps.tracing?.(run);
     const options = omitUndefined({
-      // The worker's additions (fencing token, tool-call ledger) ride along with the caller's.
+      // The worker's additions (the tool-call ledger) ride along with the caller's.
       configurable: context.configurable ? { ...config.configurable, ...context.configurable } : config.configurable,
       recursionLimit: config.recursion_limit,
       tags: trace ? [...(config.tags ?? []), ...trace.config.tags] : config.tags,

@@ -31,9 +31,20 @@ export interface ServableGraph {
   updateState(config: any, values: unknown, asNode?: string): Promise<any>;
   getGraphAsync(config?: any): Promise<{ toJSON(): unknown }>;
   getSubgraphsAsync(namespace?: string, recurse?: boolean): AsyncIterable<[string, ServableGraph]>;
+  withConfig(config: any): ServableGraph;
   builder?: unknown;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * The graph writing its checkpoints through `saver` for one run (a run fenced by its thread
+ * lease): a copy, so the served graph stays shared by every other run. Subgraphs inherit it.
+ */
+export function writingThrough(graph: ServableGraph, saver: BaseCheckpointSaver): ServableGraph {
+  const copy = graph.withConfig({});
+  copy.checkpointer = saver;
+  return copy;
+}
 
 /** One served graph. */
 export interface ServedGraph {

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "node:crypto";
-import { DEFAULT_OWNER } from "../../memory/owners.js";
+import { DEFAULT_OWNER } from "../../memory/index.js";
 import { SwitchboardError } from "../../lib/errors.js";
 
 /** API key → owner; undefined = auth off. */

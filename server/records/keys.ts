@@ -15,8 +15,8 @@
  *   <p>srv:assistant:<id>         STRING assistant JSON
  *   <p>srv:assistant:<id>:versions LIST assistant JSON per version, newest first
  */
-import { hashTag } from "../../memory/redis-saver/keys.js";
-import { ownerLabel } from "../../memory/owners.js";
+import { hashTag } from "../../lib/redis-hash-tag.js";
+import { ownerLabel } from "../../memory/index.js";
 
 /** Builds the server's keys under one prefix (REDIS_KEY_PREFIX). */
 export class ServerKeys {

@@ -3,35 +3,14 @@
  * strategy, ending a run and cancelling one each happen in one atomic step on the thread's slot,
  * so two servers can never both start a run on one thread nor lose a queued run.
  */
-import { createHash } from "node:crypto";
-import type { RedisConnection } from "../../lib/redis.js";
-
-/** A script and its SHA1. */
-export interface Script {
-  source: string;
-  sha: string;
-}
-
-function script(source: string): Script {
-  return { source, sha: createHash("sha1").update(source).digest("hex") };
-}
-
-/** Runs a script by SHA, sending the source once when Redis does not know it (restart, failover). */
-export async function runScript(redis: RedisConnection, lua: Script, keys: string[], args: string[]): Promise<unknown> {
-  try {
-    return await redis.evalSha(lua.sha, { keys, arguments: args });
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return redis.eval(lua.source, { keys, arguments: args });
-  }
-}
+import { RedisScript } from "../../lib/redis-scripts.js";
 
 /**
  * KEYS: thread, active, runs, run. ARGV: run id, run doc, strategy, if_not_exists, owner, now (ISO),
  * created (ms), new thread doc, graph id, assistant id.
  * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread.
  */
-export const CREATE_RUN = script(`
+export const CREATE_RUN = new RedisScript("createRun", `
 local owner = redis.call('HGET', KEYS[1], 'owner')
 local outcome = 'created'
 if not owner then
@@ -58,7 +37,7 @@ return active
  * KEYS: thread, active, run, runs. ARGV: run id, run status, now, thread status, values JSON ('' = keep),
  * interrupts JSON, delete run ('1'). Returns the run now first in the active list, or false.
  */
-export const FINISH_RUN = script(`
+export const FINISH_RUN = new RedisScript("finishRun", `
 redis.call('LREM', KEYS[2], 0, ARGV[1])
 if ARGV[7] == '1' then
   redis.call('DEL', KEYS[3])
@@ -80,7 +59,7 @@ return head
  * KEYS: thread, active, run, runs. ARGV: run id, action, now.
  * Returns missing | done | head (flagged for its worker) | removed (it was still waiting).
  */
-export const CANCEL_RUN = script(`
+export const CANCEL_RUN = new RedisScript("cancelRun", `
 local status = redis.call('HGET', KEYS[3], 'status')
 if not status then return 'missing' end
 if status ~= 'pending' and status ~= 'running' then return 'done' end
@@ -99,7 +78,7 @@ return 'removed'
 `);
 
 /** KEYS: run. ARGV: now. Pending → running (stamping started_at), only if the run still exists and is pending. */
-export const MARK_RUNNING = script(`
+export const MARK_RUNNING = new RedisScript("markRunning", `
 if redis.call('HGET', KEYS[1], 'status') == 'pending' then
   redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1], 'started_at', ARGV[1])
 end

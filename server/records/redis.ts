@@ -7,7 +7,8 @@ import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
-import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING, runScript } from "./lua.js";
+import { runScript } from "../../lib/redis-scripts.js";
+import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 type Hash = Record<string, string>;

@@ -1,22 +1,24 @@
 /**
- * Thread leases with fencing tokens: one holder at a time, growing tokens, and RedisSaver
- * refusing writes from a holder that lost its lease.
+ * RedisSaver's fencing capability: thread leases with fencing tokens (one holder at a time,
+ * growing tokens), a fenced view refusing writes from a holder that lost its lease, and the
+ * fence other scripts check.
  */
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
-import { emptyCheckpoint } from "@langchain/langgraph-checkpoint";
+import { emptyCheckpoint, MemorySaver } from "@langchain/langgraph-checkpoint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import { FENCE_CONFIG_KEY, RedisSaver, ThreadLeases } from "../../memory/index.js";
+import { hasFencing, type ThreadLeasing } from "../../lib/contracts/execution.js";
+import { RedisSaver } from "../../memory/index.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
 
 const prefix = uniquePrefix("saver-leases");
 let connection: RedisConnection;
-let leases: ThreadLeases;
+let leases: ThreadLeasing;
 
 beforeAll(async () => {
   connection = await connectRedis({ url: testRedisUrl() });
-  leases = new ThreadLeases(connection, { keyPrefix: prefix });
+  leases = new RedisSaver(connection, { keyPrefix: prefix }).leases;
 });
 afterAll(async () => {
   await deleteByPrefix(connection, prefix);
@@ -65,8 +67,8 @@ describe("fenced writes", () => {
       })
       .addEdge(START, "step")
       .addConditionalEdges("step", (state) => (state.count < 5 ? "step" : END))
-      .compile({ checkpointer: saver });
-    const config = { configurable: { thread_id: "fenced", [FENCE_CONFIG_KEY]: a.token }, durability: "sync" as const };
+      .compile({ checkpointer: saver.fenced(a) });
+    const config = { configurable: { thread_id: "fenced" }, durability: "sync" as const };
     const error = await graph.invoke({ count: 0 }, config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LeaseLostError);
     expect((error as Error).message).toMatch(/thread 'fenced'.*no longer holds the thread's lease/);
@@ -77,12 +79,38 @@ describe("fenced writes", () => {
   it("accepts writes carrying the current token, and unfenced writes", async () => {
     const saver = new RedisSaver(connection, { keyPrefix: prefix });
     const lease = (await leases.acquire("fenced-ok", "worker-a", 10_000))!;
-    const fenced = { configurable: { thread_id: "fenced-ok", [FENCE_CONFIG_KEY]: lease.token } };
-    const stored = await saver.put(fenced, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {});
-    await saver.putWrites({ configurable: { ...stored.configurable, [FENCE_CONFIG_KEY]: lease.token } }, [["a", 1]], "task");
+    const fenced = saver.fenced(lease);
+    const stored = await fenced.put({ configurable: { thread_id: "fenced-ok" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {});
+    await fenced.putWrites(stored, [["a", 1]], "task");
     await saver.put({ configurable: { thread_id: "fenced-ok" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {});
     const listed = [];
     for await (const tuple of saver.list({ configurable: { thread_id: "fenced-ok" } })) listed.push(tuple);
     expect(listed).toHaveLength(2);
+  });
+
+  it("is a capability the server can ask for; the view shares the saver's data, and the saver itself stays unfenced", async () => {
+    const saver = new RedisSaver(connection, { keyPrefix: prefix });
+    expect(hasFencing(saver)).toBe(true);
+    expect(hasFencing(new MemorySaver())).toBe(false);
+    const lease = (await leases.acquire("fenced-view", "worker-a", 10_000))!;
+    const fenced = saver.fenced(lease);
+    await fenced.put({ configurable: { thread_id: "fenced-view" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {});
+    expect(await saver.getTuple({ configurable: { thread_id: "fenced-view" } })).toBeDefined();
+    // The view is bound to its lease's thread: its token does not hold another thread.
+    await expect(fenced.put({ configurable: { thread_id: "fenced-other" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {})).rejects.toBeInstanceOf(LeaseLostError);
+    await leases.release(lease);
+    await expect(fenced.put({ configurable: { thread_id: "fenced-view" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {})).rejects.toBeInstanceOf(LeaseLostError);
+    await saver.put({ configurable: { thread_id: "fenced-view" } }, emptyCheckpoint(), { source: "input", step: -1, parents: {} }, {});
+  });
+
+  it("gives other scripts the fence to check: its key holds the prefix while the lease does", async () => {
+    const saver = new RedisSaver(connection, { keyPrefix: prefix });
+    const lease = (await leases.acquire("fence-key", "worker-a", 10_000))!;
+    const fence = saver.fence(lease);
+    expect(String(await connection.get(fence.key)).startsWith(fence.holds)).toBe(true);
+    await leases.release(lease);
+    const next = (await leases.acquire("fence-key", "worker-b", 10_000))!;
+    expect(String(await connection.get(fence.key)).startsWith(fence.holds)).toBe(false);
+    expect(String(await connection.get(saver.fence(next).key)).startsWith(saver.fence(next).holds)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
 import { Annotation, StateGraph } from "@langchain/langgraph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import { RedisSaver, ThreadLeases } from "../../memory/index.js";
+import { RedisSaver } from "../../memory/index.js";
 import { BullMqRunQueue, queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
 import type { RunHandler, RunJobContext } from "../../lib/contracts/execution.js";
 import { withThreadLease } from "../../server/execution/consumers/thread-lease.js";
@@ -37,19 +37,20 @@ describe("scale-out on a Redis Cluster", () => {
     };
     const State = Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
     const saver = new RedisSaver(redis, { keyPrefix: prefix });
-    const graph = new StateGraph(State)
+    const builder = new StateGraph(State)
       .addNode("work", async (_state, config) => {
         // A run named "slow" waits for its cancel.
         if (String(config.configurable?.thread_id).endsWith("slow")) await new Promise((resolve) => config.signal?.addEventListener("abort", resolve));
         return { steps: ["work"] };
       })
-      .addEdge("__start__", "work")
-      .compile({ checkpointer: saver });
+      .addEdge("__start__", "work");
+    const graph = builder.compile({ checkpointer: saver });
     const contexts = new Map<string, RunJobContext>();
     const handler: RunHandler = async (job, context) => {
       contexts.set(job.runId, context);
       try {
-        await graph.invoke({}, { configurable: { thread_id: job.threadId!, ...context.configurable }, signal: context.signal });
+        const fenced = builder.compile({ checkpointer: context.checkpointer ?? saver });
+        await fenced.invoke({}, { configurable: { thread_id: job.threadId!, ...context.configurable }, signal: context.signal });
         return "success";
       } catch {
         return "interrupted";
@@ -57,7 +58,7 @@ describe("scale-out on a Redis Cluster", () => {
     };
     const api = open();
     const worker = open();
-    await worker.startWorker(withThreadLease(handler, { leases: new ThreadLeases(redis, { keyPrefix: prefix }), workerId: worker.workerId, ttlMs: 2_000 }), { concurrency: 4 });
+    await worker.startWorker(withThreadLease(handler, { checkpointing: saver, workerId: worker.workerId, ttlMs: 2_000 }), { concurrency: 4 });
     const threads = ["a", "b{brace}", "c", "slow"].map((name) => `${prefix}${name}`);
     for (const [index, threadId] of threads.entries()) await api.enqueue({ runId: `run-${index}`, threadId, owner: "o" });
     await eventually(async () => {
@@ -66,7 +67,8 @@ describe("scale-out on a Redis Cluster", () => {
     await eventually(() => expect(contexts.get("run-3")).toBeDefined());
     await api.cancel("run-3", "interrupt");
     await eventually(() => expect(contexts.get("run-3")!.abortReason()).toEqual({ kind: "cancel", action: "interrupt" }));
-    expect(typeof contexts.get("run-0")!.configurable?.__switchboard_fence).toBe("number");
+    expect(contexts.get("run-0")!.checkpointer).toBeInstanceOf(RedisSaver);
+    expect(contexts.get("run-0")!.checkpointer).not.toBe(saver);
     expect(await api.depth()).toBe(0);
 
     // Every BullMQ key of the queue lives in the slot of its hash tag.
@@ -78,11 +80,19 @@ describe("scale-out on a Redis Cluster", () => {
     expect(slots.size).toBe(1);
   });
 
-  it("records side effects in the ledger on the cluster", async () => {
-    const ledger = createRedisCallLedger(redis, { keyPrefix: uniquePrefix("cluster-ledger") });
+  it("records side effects in the ledger on the cluster, fenced by the lease in the thread's slot", async () => {
+    const prefix = uniquePrefix("cluster-ledger");
+    const ledger = createRedisCallLedger(redis, { keyPrefix: prefix });
     expect(await ledger.begin("sb-key", "thread-1")).toBeUndefined();
     expect(await ledger.begin("sb-key", "thread-1")).toEqual({ state: "started" });
     await ledger.complete("sb-key", "thread-1", { content: "ok", status: "success" });
     expect(await ledger.begin("sb-key", "thread-1")).toEqual({ state: "done", result: { content: "ok", status: "success" } });
+    // The fence's lease key and the ledger's record share a slot (else: CROSSSLOT), braces in the id too.
+    const saver = new RedisSaver(redis, { keyPrefix: prefix });
+    const lease = (await saver.leases.acquire("thread-{2}", "run@w1", 10_000))!;
+    const fenced = createRedisCallLedger(redis, { keyPrefix: prefix, fence: saver.fence(lease) });
+    expect(await fenced.begin("sb-key", "thread-{2}")).toBeUndefined();
+    await saver.leases.release(lease);
+    await expect(fenced.begin("sb-other", "thread-{2}")).rejects.toThrow(/FENCED/);
   });
 });

@@ -6,7 +6,7 @@ import { Annotation, StateGraph } from "@langchain/langgraph";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import { RedisSaver, ThreadLeases } from "../../memory/index.js";
+import { RedisSaver } from "../../memory/index.js";
 import { SaverKeys } from "../../memory/redis-saver/keys.js";
 import { BullMqRunQueue } from "../../server/execution/queue/bullmq-run-queue.js";
 import type { RunHandler, RunStatus } from "../../lib/contracts/execution.js";
@@ -39,8 +39,7 @@ describe("thread leases around runs", () => {
   const worker = async (handler: RunHandler, ttlMs = 1_500) => {
     const queue = new BullMqRunQueue({ url: testRedisUrl(), keyPrefix: prefix, lockDurationMs: 2_000 });
     queues.push(queue);
-    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
-    await queue.startWorker(withThreadLease(handler, { leases, workerId: queue.workerId, ttlMs, busyRetryMs: 50 }), { concurrency: 4 });
+    await queue.startWorker(withThreadLease(handler, { checkpointing: new RedisSaver(redis, { keyPrefix: prefix }), workerId: queue.workerId, ttlMs, busyRetryMs: 50 }), { concurrency: 4 });
     return queue;
   };
 
@@ -53,7 +52,7 @@ describe("thread leases around runs", () => {
       active += 1;
       maxActive = Math.max(maxActive, active);
       attempts.push(context.attempt);
-      expect(context.configurable?.__switchboard_fence).toBeGreaterThan(0);
+      expect(context.checkpointer).toBeInstanceOf(RedisSaver);
       await new Promise((resolve) => setTimeout(resolve, 150));
       active -= 1;
       finished.push(job.runId);
@@ -71,30 +70,29 @@ describe("thread leases around runs", () => {
   it("a worker that lost its lease cannot write a checkpoint, and its run is handed back and resumed", async () => {
     const State = Annotation.Root({ steps: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
     const saver = new RedisSaver(redis, { keyPrefix: prefix });
-    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
     const threadId = `${prefix}fenced`;
     let stolen = false;
-    const graph = new StateGraph(State)
+    const builder = new StateGraph(State)
       .addNode("one", async () => {
         if (!stolen) {
           // Another worker takes the thread while this one is paused (its lease expired).
           stolen = true;
           await redis.del(`${prefix}cp:{${threadId}}:lease`);
-          await leases.acquire(threadId, "thief@elsewhere", 300);
+          await saver.leases.acquire(threadId, "thief@elsewhere", 300);
         }
         return { steps: ["one"] };
       })
       .addNode("two", async () => ({ steps: ["two"] }))
       .addEdge("__start__", "one")
-      .addEdge("one", "two")
-      .compile({ checkpointer: saver });
+      .addEdge("one", "two");
+    const graph = builder.compile({ checkpointer: saver });
     const errors: unknown[] = [];
     const statuses: { attempt: number; status: RunStatus }[] = [];
     const handler: RunHandler = async (_job, context) => {
       const config = { configurable: { thread_id: threadId, ...context.configurable }, signal: context.signal };
       try {
         const input = context.attempt === 0 ? {} : null;
-        await graph.invoke(input, config);
+        await builder.compile({ checkpointer: context.checkpointer! }).invoke(input, config);
         statuses.push({ attempt: context.attempt, status: "success" });
         return "success";
       } catch (error) {
@@ -114,7 +112,8 @@ describe("thread leases around runs", () => {
   });
 
   it("lets a run free its thread before announcing its end, and reports a lease lost meanwhile", async () => {
-    const leases = new ThreadLeases(redis, { keyPrefix: prefix });
+    const saver = new RedisSaver(redis, { keyPrefix: prefix });
+    const { leases } = saver;
     const context = { signal: new AbortController().signal, abortReason: () => undefined, attempt: 0 };
     const early = `${prefix}early`;
     const seen: { kept: boolean; holder: string | undefined }[] = [];
@@ -124,7 +123,7 @@ describe("thread leases around runs", () => {
         seen.push({ kept, holder: (await leases.holder(early))?.holder });
         return "success";
       },
-      { leases, workerId: "w1", ttlMs: 1_500 },
+      { checkpointing: saver, workerId: "w1", ttlMs: 1_500 },
     );
     expect(await freeing({ runId: "r1", threadId: early, owner: "o" }, context)).toBe("success");
     // Free while the run still finishes up: the thread's next run would not wait for it.
@@ -139,7 +138,7 @@ describe("thread leases around runs", () => {
         seen.push({ kept: await runContext.releaseThread!(), holder: (await leases.holder(stolen))?.holder });
         return "success";
       },
-      { leases, workerId: "w1", ttlMs: 1_500 },
+      { checkpointing: saver, workerId: "w1", ttlMs: 1_500 },
     );
     await expect(losing({ runId: "r2", threadId: stolen, owner: "o" }, context)).rejects.toThrow(/lost its thread lease/);
     expect(seen[1]).toEqual({ kept: false, holder: "other@w2" });

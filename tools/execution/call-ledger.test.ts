@@ -89,7 +89,7 @@ describe("idempotency ledger of side-effecting tool calls", () => {
       delivered.length = 0;
       const leaseKey = `${prefix}cp:{t1}:lease`;
       await redis.set(leaseKey, "5:run@worker-a");
-      const fenced = createRedisCallLedger(redis, { keyPrefix: `${prefix}fenced:`, fence: { leaseKey, token: 5 } });
+      const fenced = createRedisCallLedger(redis, { keyPrefix: `${prefix}fenced:`, fence: { key: leaseKey, holds: "5:" } });
       await executeToolCalls(message("f1"), [notify], ctx(fenced), policies);
       expect(delivered).toHaveLength(1);
       await redis.set(leaseKey, "6:run@worker-b");

@@ -8,7 +8,10 @@
  * A call interrupted between its side effect and the record (the crash hit mid-call) is run again
  * with the same `Idempotency-Key`, so a receiver that honours the header still sees it once.
  */
+import type { LeaseFence } from "../../lib/contracts/execution.js";
 import type { RedisConnection } from "../../lib/redis.js";
+import { hashTag } from "../../lib/redis-hash-tag.js";
+import { RedisScript, runScript } from "../../lib/redis-scripts.js";
 
 /** A call's recorded outcome, as the model saw it. */
 export interface RecordedToolCall {
@@ -38,44 +41,43 @@ export function ledgerOf(configurable: Record<string, unknown> | undefined): Too
 
 // One round trip: refuse a worker that no longer holds the run's thread lease (a stale worker
 // must not perform side effects once another took the run over), then return the earlier entry,
-// or mark the call started if there is none.
-const BEGIN = `
+// or mark the call started if there is none. KEYS: record[, lease]; ARGV: ttl, what the lease
+// holds while it is ours ('' = unfenced).
+const BEGIN = new RedisScript("beginToolCall", `
 if ARGV[2] ~= '' then
   local lease = redis.call('GET', KEYS[2])
-  if not lease or string.sub(lease, 1, #ARGV[2] + 1) ~= ARGV[2] .. ':' then
-    return redis.error_reply('FENCED fencing token ' .. ARGV[2] .. ' no longer holds the thread (now: ' .. (lease or 'nobody') .. ')')
+  if not lease or string.sub(lease, 1, #ARGV[2]) ~= ARGV[2] then
+    return redis.error_reply('FENCED ' .. KEYS[2] .. ' no longer holds ' .. ARGV[2] .. ' (now: ' .. (lease or 'nobody') .. ')')
   end
 end
 local value = redis.call('GET', KEYS[1])
 if value then return value end
 redis.call('SET', KEYS[1], 'started', 'PX', ARGV[1])
 return false
-`;
+`);
 
 /** Options of the Redis ledger. */
 export interface RedisCallLedgerOptions {
   keyPrefix?: string;
   /** How long a record is kept (default 7 days: longer than any run is resumed after). */
   ttlMs?: number;
-  /** The thread's hash tag (the saver's), so records share the slot of the thread's lease (default: the id). */
-  hashTag?: (threadId: string) => string;
-  /** The run's thread lease: calls are refused once `leaseKey` no longer holds `token`. */
-  fence?: { leaseKey: string; token: number };
+  /** The run's thread lease (the checkpointer's `fence(lease)`): calls are refused once it is lost. */
+  fence?: LeaseFence;
 }
 
 /**
- * A ledger in Redis. Keys: `<prefix>tool:{<thread>}:<idempotency key>`; the `{thread}` hash tag
- * keeps a thread's records in the slot of its checkpoints and lease.
+ * A ledger in Redis. Keys: `<prefix>tool:{<thread>}:<idempotency key>`; the thread's hash tag
+ * (lib/redis-hash-tag.ts) keeps a thread's records in the slot of its checkpoints and lease.
  */
 export function createRedisCallLedger(redis: RedisConnection, options: RedisCallLedgerOptions = {}): ToolCallLedger {
   const prefix = options.keyPrefix ?? "sb:";
   const ttl = String(options.ttlMs ?? 7 * 24 * 3600 * 1000);
-  const tag = options.hashTag ?? ((threadId: string) => threadId);
-  const keyOf = (key: string, threadId: string) => `${prefix}tool:{${tag(threadId)}}:${key}`;
+  const keyOf = (key: string, threadId: string) => `${prefix}tool:{${hashTag(threadId)}}:${key}`;
+  const fence = options.fence;
   return {
     async begin(key, threadId) {
-      const keys = options.fence ? [keyOf(key, threadId), options.fence.leaseKey] : [keyOf(key, threadId)];
-      const value = await redis.eval(BEGIN, { keys, arguments: [ttl, options.fence ? String(options.fence.token) : ""] });
+      const keys = fence ? [keyOf(key, threadId), fence.key] : [keyOf(key, threadId)];
+      const value = await runScript(redis, BEGIN, keys, [ttl, fence ? fence.holds : ""]);
       if (value === null || value === undefined || value === "started") return value === "started" ? { state: "started" } : undefined;
       return { state: "done", result: JSON.parse(String(value)) as RecordedToolCall };
     },

@@ -4,9 +4,9 @@
  * falls back to an in-process bucket instead of failing tool calls: a rate limit protects
  * upstreams, it is not worth stopping runs for.
  */
-import { createHash } from "node:crypto";
 import type { Logger } from "../../lib/logger.js";
 import type { RedisConnection } from "../../lib/redis.js";
+import { RedisScript, runScript } from "../../lib/redis-scripts.js";
 
 /** A bucket of `capacity` tokens refilled at `refillPerSecond`; one call takes one token. */
 export interface RateLimitRule {
@@ -49,7 +49,7 @@ export function createMemoryRateLimiter(options: { now?: () => number } = {}): T
 // One round trip, atomic: read the bucket, refill it for the time passed (Redis' own clock, so
 // processes with skewed clocks agree), take a token if there is one, write it back with a TTL
 // of one full refill so idle buckets disappear.
-const TOKEN_BUCKET_SCRIPT = `
+const TOKEN_BUCKET = new RedisScript("tokenBucket", `
 local capacity = tonumber(ARGV[1])
 local per_ms = tonumber(ARGV[2]) / 1000
 local t = redis.call('TIME')
@@ -69,8 +69,7 @@ end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms) + 1000)
 return {allowed, wait}
-`;
-const TOKEN_BUCKET_SHA = createHash("sha1").update(TOKEN_BUCKET_SCRIPT).digest("hex");
+`);
 
 /** The Redis key of a tool's bucket; the hash tag keeps it on one cluster slot whatever is appended later. */
 export function rateLimitKey(keyPrefix: string, tool: string): string {
@@ -84,14 +83,7 @@ export function createRedisRateLimiter(
 ): ToolRateLimiter {
   const fallback = options.fallback ?? createMemoryRateLimiter();
   let warned = false;
-  const run = async (key: string, args: string[]): Promise<[number, number]> => {
-    try {
-      return (await connection.evalSha(TOKEN_BUCKET_SHA, { keys: [key], arguments: args })) as [number, number];
-    } catch (error) {
-      if (!String((error as Error).message).includes("NOSCRIPT")) throw error;
-      return (await connection.eval(TOKEN_BUCKET_SCRIPT, { keys: [key], arguments: args })) as [number, number];
-    }
-  };
+  const run = async (key: string, args: string[]) => (await runScript(connection, TOKEN_BUCKET, [key], args)) as [number, number];
   return {
     async take(tool, rule) {
       try {

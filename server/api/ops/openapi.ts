@@ -1,4 +1,8 @@
-/** The OpenAPI document of the server (the routes the SDK and Studio use) and the /docs page. */
+/**
+ * The OpenAPI document of the server (every route it mounts) and the /docs page. The table is
+ * kept by hand; server/app.test.ts walks the routes mounted on the app and fails on any route
+ * missing here, or listed here but not mounted.
+ */
 
 type Route = [method: string, path: string, summary: string, tag: string, body?: boolean | "array"];
 
@@ -6,6 +10,10 @@ const ROUTES: Route[] = [
   ["get", "/ok", "Liveness", "System"],
   ["get", "/info", "Server information", "System"],
   ["get", "/metrics", "Prometheus metrics", "System"],
+  ["get", "/health", "Process health (answers while the process lives)", "System"],
+  ["get", "/ready", "Readiness: Redis, the queue and the workers answer (503 with Retry-After otherwise)", "System"],
+  ["get", "/openapi.json", "This document", "System"],
+  ["get", "/docs", "A page listing the routes, to try them", "System"],
   ["post", "/assistants", "Create an assistant", "Assistants", true],
   ["post", "/assistants/search", "Search assistants", "Assistants", true],
   ["post", "/assistants/count", "Count assistants", "Assistants", true],
@@ -17,6 +25,7 @@ const ROUTES: Route[] = [
   ["get", "/assistants/{assistant_id}/graph", "Graph drawing (?xray)", "Assistants"],
   ["get", "/assistants/{assistant_id}/schemas", "Input, output, state and config schemas", "Assistants"],
   ["get", "/assistants/{assistant_id}/subgraphs", "Subgraphs and their schemas", "Assistants"],
+  ["get", "/assistants/{assistant_id}/subgraphs/{namespace}", "The subgraphs under one namespace", "Assistants"],
   ["post", "/threads", "Create a thread (if_exists)", "Threads", true],
   ["post", "/threads/search", "Search threads", "Threads", true],
   ["post", "/threads/count", "Count threads", "Threads", true],
@@ -40,6 +49,8 @@ const ROUTES: Route[] = [
   ["get", "/threads/{thread_id}/runs/{run_id}/join", "Wait for a run's output", "Runs"],
   ["get", "/threads/{thread_id}/runs/{run_id}/stream", "Join a run's stream (Last-Event-ID)", "Runs"],
   ["post", "/threads/{thread_id}/runs/{run_id}/cancel", "Cancel a run (?action=interrupt|rollback&wait)", "Runs"],
+  ["get", "/threads/{thread_id}/runs/{run_id}/trace", "The run's trace: steps, tokens and cost (?format=text)", "Runs"],
+  ["post", "/runs/cancel", "Cancel a thread's runs (all active, or run_ids; ?action)", "Runs", true],
   ["post", "/runs", "Create a stateless background run", "Stateless runs", true],
   ["post", "/runs/batch", "Create up to 100 stateless background runs", "Stateless runs", "array"],
   ["post", "/runs/stream", "Stream a stateless run", "Stateless runs", true],

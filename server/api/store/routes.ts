@@ -6,7 +6,7 @@ import type { Item } from "@langchain/langgraph-checkpoint";
 import { Hono } from "hono";
 import { z } from "zod";
 import { NotFoundError } from "../../../lib/errors.js";
-import { OwnerScopedStore } from "../../../memory/owners.js";
+import { OwnerScopedStore } from "../../../memory/index.js";
 import type { AppDeps } from "../../deps.js";
 import { jsonObject, queryBoolean, readBody, readQuery } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";

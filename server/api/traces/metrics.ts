@@ -9,7 +9,7 @@
  * its run metadata.
  */
 import { Counter, Histogram, type Registry } from "prom-client";
-import type { RunTrace } from "../../../tracing/trace.js";
+import type { RunTrace } from "../../../tracing/index.js";
 
 /** Records finished runs into the registry's cost metrics. */
 export interface CostMetrics {

@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { renderTrace } from "../../../tracing/index.js";
 import { InvalidInputError, NotFoundError } from "../../../lib/errors.js";
-import type { TraceStore } from "../../../tracing/trace.js";
+import type { TraceStore } from "../../../tracing/index.js";
 
 /** What the trace route needs. */
 export interface TraceRouteDeps {

@@ -1,16 +1,17 @@
 /**
  * Starts consuming runs in this process (an API process's in-process workers, or `npm run
  * worker`): the same RunHandler as the API, wrapped with the fenced thread lease, and with the
- * tool-call ledger handed to every run so a resumed step does not repeat a side effect.
+ * tool-call ledger handed to every run so a resumed step does not repeat a side effect. Fencing
+ * is asked of the checkpointer (`FencedCheckpointing`); the server knows nothing of its keys.
  */
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../../../lib/env.js";
+import { ConfigError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import { connectRedis, type RedisConnection } from "../../../lib/redis.js";
-import { ThreadLeases } from "../../../memory/index.js";
-import { hashTag, SaverKeys } from "../../../memory/redis-saver/keys.js";
 import { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "../../../tools/index.js";
 import { isDistributed } from "../queue/index.js";
-import type { RunHandler, RunQueue } from "../../../lib/contracts/execution.js";
+import { hasFencing, type RunHandler, type RunQueue } from "../../../lib/contracts/execution.js";
 import { withThreadLease } from "./thread-lease.js";
 
 /** What a process's workers report to /health and /ready. */
@@ -30,6 +31,8 @@ export async function startRunWorkers(options: {
   env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
   queue: RunQueue;
   handler: RunHandler;
+  /** The graphs' checkpointer; with a distributed queue it must offer fencing (RedisSaver does). */
+  checkpointer: BaseCheckpointSaver;
   concurrency: number;
   logger: Logger;
 }): Promise<WorkerState> {
@@ -40,17 +43,20 @@ export async function startRunWorkers(options: {
     await queue.startWorker(options.handler, { concurrency });
     return { concurrency, consuming: () => true, active: () => 0, close: (closeOptions) => queue.close(closeOptions) };
   }
+  const checkpointing = options.checkpointer;
+  if (!hasFencing(checkpointing)) {
+    throw new ConfigError("Runs from the Redis queue need a checkpointer that fences writes by thread lease (RedisSaver); the configured one does not.", { setting: "REDIS_URL" });
+  }
   const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
   const redis: RedisConnection = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-worker", logger });
-  const saverKeys = new SaverKeys(env.REDIS_KEY_PREFIX);
   const handler = withThreadLease(options.handler, {
-    leases: new ThreadLeases(redis, { keyPrefix: env.REDIS_KEY_PREFIX }),
+    checkpointing,
     workerId: queue.workerId,
     ttlMs: env.RUN_LEASE_MS,
     // Stateless runs (no lease) get a plain ledger; leased runs one that refuses side effects once the lease is lost.
-    configurable: { [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX, hashTag }) },
+    configurable: { [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX }) },
     leasedConfigurable: (lease) => ({
-      [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX, hashTag, fence: { leaseKey: saverKeys.lease(lease.threadId).lease, token: lease.token } }),
+      [TOOL_LEDGER_CONFIG_KEY]: createRedisCallLedger(redis, { keyPrefix: env.REDIS_KEY_PREFIX, fence: checkpointing.fence(lease) }),
     }),
     logger,
   });

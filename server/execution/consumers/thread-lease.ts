@@ -1,22 +1,23 @@
 /**
  * One active run per thread across every process, and no writes from a worker that lost its run.
- * Wraps a `RunHandler`: before the run starts, its worker takes the thread's lease (memory/'s
- * `ThreadLeases`) and hands the fencing token to the graph (`FENCE_CONFIG_KEY`), so RedisSaver
- * refuses checkpoint writes once the lease has expired or moved. While the run executes the
- * lease is renewed; when a renewal fails the run is stopped and handed back to the queue.
+ * Wraps a `RunHandler`: before the run starts, its worker takes the thread's lease from the
+ * checkpointer's fencing capability (`FencedCheckpointing`) and hands the run the checkpointer
+ * fenced by that lease, which refuses checkpoint writes once the lease has expired or moved.
+ * While the run executes the lease is renewed; when a renewal fails the run is stopped and
+ * handed back to the queue.
  *
  * A thread held by another run (the `enqueue` multitask strategy across replicas), or still held by
  * a crashed worker whose lease has not expired, defers the job instead of blocking a worker slot.
  */
-import { FENCE_CONFIG_KEY, type ThreadLease, type ThreadLeases } from "../../../memory/index.js";
 import { LeaseLostError } from "../../../lib/errors.js";
 import { silentLogger, type Logger } from "../../../lib/logger.js";
 import { RunDeferredError } from "../queue/deferral.js";
-import type { RunHandler, RunJobContext } from "../../../lib/contracts/execution.js";
+import type { FencedCheckpointing, RunHandler, RunJobContext, ThreadLease } from "../../../lib/contracts/execution.js";
 
 /** Settings of the thread-lease wrapper. */
 export interface ThreadLeaseOptions {
-  leases: ThreadLeases;
+  /** The checkpointer's fencing: its leases, and the checkpointer each leased run writes through. */
+  checkpointing: FencedCheckpointing;
   /** Identity of this worker process; the lease holder is `<runId>@<workerId>`. */
   workerId: string;
   /** Lease time to live; renewed every third of it (default 15 s). */
@@ -33,6 +34,7 @@ export interface ThreadLeaseOptions {
 /** Wraps `handler` with a renewed, fenced thread lease; see the module comment. */
 export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions): RunHandler {
   const ttlMs = options.ttlMs ?? 15_000;
+  const { leases } = options.checkpointing;
   const logger = options.logger ?? silentLogger();
   return async (job, context) => {
     const configurable = { ...context.configurable, ...options.configurable };
@@ -41,9 +43,9 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
     if (!job.threadId) return handler(job, { ...context, configurable });
     const threadId = job.threadId;
     const holder = `${job.runId}@${options.workerId}`;
-    const lease = await options.leases.acquire(threadId, holder, ttlMs);
+    const lease = await leases.acquire(threadId, holder, ttlMs);
     if (!lease) {
-      const current = await options.leases.holder(threadId);
+      const current = await leases.holder(threadId);
       const ownStale = current?.holder.startsWith(`${job.runId}@`) ?? false;
       // Our own run, held by a crashed worker: retry once its lease can have expired.
       throw new RunDeferredError(
@@ -55,7 +57,7 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
     let lastRenewed = Date.now();
     const renew = async () => {
       try {
-        if (await options.leases.renew(lease, ttlMs)) lastRenewed = Date.now();
+        if (await leases.renew(lease, ttlMs)) lastRenewed = Date.now();
         else lost.abort();
       } catch (error) {
         // Redis away: keep the run going while the lease may still be ours; writes are fenced anyway.
@@ -70,7 +72,7 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
         clearInterval(timer);
         if (lost.signal.aborted) return false;
         try {
-          if (await options.leases.release(lease)) return true;
+          if (await leases.release(lease)) return true;
           lost.abort();
           return false;
         } catch (error) {
@@ -85,7 +87,8 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       signal: AbortSignal.any([context.signal, lost.signal]),
       attempt: context.attempt,
       abortReason: () => (lost.signal.aborted ? { kind: "shutdown" } : context.abortReason()),
-      configurable: { ...configurable, ...options.leasedConfigurable?.(lease), [FENCE_CONFIG_KEY]: lease.token },
+      configurable: { ...configurable, ...options.leasedConfigurable?.(lease) },
+      checkpointer: options.checkpointing.fenced(lease),
       releaseThread,
     };
     const handBack = () => {
