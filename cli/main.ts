@@ -8,7 +8,7 @@ import { getEnv, type Env } from "../lib/env.js";
 import { SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
-import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { openRedis, type RedisConnection } from "../lib/redis.js";
 import { createCheckpointer, openLongTermMemory, type LongTermMemory } from "../memory/index.js";
 import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
 import type { TraceStore } from "../tracing/trace.js";
@@ -85,8 +85,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   process.on("SIGINT", onSigint);
   const asker = io.asker ?? terminalAsker();
   try {
-    // Shared rate-limit buckets only make sense where checkpoints are shared too.
-    if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });
+    redis = await openRedis(env.redis, { name: "switchboard-cli", logger });
     memory = await openLongTermMemory(env, { logger });
     traceStore = await openTraceStore(env, { ...(redis ? { redis } : {}), logger });
     const services = longTermServices(memory);

@@ -28,16 +28,14 @@ export interface LongTermMemory {
 
 /** Builds a LangGraph store from the environment (RedisStore or InMemoryStore). */
 export async function openStore(
-  env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
+  env: Pick<Env, "redis" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
   options: { logger?: Logger; embeddings?: EmbeddingsChoice } = {},
 ): Promise<{ store: BaseStore; durable: boolean; embeddings: EmbeddingsChoice; close(): Promise<void> }> {
   const embeddings = options.embeddings ?? createEmbeddings(env);
   const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
   const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
-  if (env.REDIS_CLUSTER_NODES || env.REDIS_URL) {
-    const store = env.REDIS_CLUSTER_NODES
-      ? await RedisStore.fromCluster(env.REDIS_CLUSTER_NODES.split(","), config)
-      : await RedisStore.fromConnString(env.REDIS_URL!, config);
+  if (env.redis) {
+    const store = env.redis.clusterNodes ? await RedisStore.fromCluster(env.redis.clusterNodes, config) : await RedisStore.fromConnString(env.redis.url, config);
     return { store, durable: true, embeddings, close: () => store.end() };
   }
   return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   const processes = serverProcesses(env.SERVER_PROCESSES);
   if (processes > 1 && !isForkedServer()) {
-    if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+    if (!env.redis) {
       throw new ConfigError("SERVER_PROCESSES above 1 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): the embedded mode keeps state inside one process.", { setting: "SERVER_PROCESSES" });
     }
     superviseServers(processes, { logger, shutdownTimeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { openRedis } from "../lib/redis.js";
 import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
 import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
 import type { GraphDeps } from "../graphs/index.js";
@@ -44,19 +44,15 @@ export interface ServerRuntime {
 export async function buildServerRuntime(env: Env, logger: Logger, options: { configPath?: string; graphDeps?: GraphDeps } = {}): Promise<ServerRuntime> {
   const warnings: string[] = [];
   const closers: (() => Promise<void>)[] = [];
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  const redisConfigured = Boolean(clusterNodes || env.REDIS_URL);
 
   const checkpointer = await createCheckpointer(env, logger);
   closers.push(() => checkpointer.close());
   const memory = await openLongTermMemory(env, { logger });
   closers.push(() => memory.close());
 
-  let redis: RedisConnection | undefined;
-  if (redisConfigured) {
-    redis = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-server", logger });
-    const connection = redis;
-    closers.push(async () => void (connection.isOpen ? await connection.close() : undefined));
+  const redis = await openRedis(env.redis, { name: "switchboard-server", logger });
+  if (redis) {
+    closers.push(async () => void (redis.isOpen ? await redis.close() : undefined));
   } else {
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
   }

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });
   const env = getEnv();
   const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
-  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+  if (!env.redis) {
     throw new ConfigError("npm run worker needs Redis: set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the API processes use.", { setting: "REDIS_URL" });
   }
   const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});

@@ -27,7 +27,7 @@ export interface WorkerState {
 
 /** Starts `concurrency` run slots on `queue` with the durable wrappers when the queue is distributed. */
 export async function startRunWorkers(options: {
-  env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+  env: Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
   queue: RunQueue;
   handler: RunHandler;
   concurrency: number;
@@ -40,8 +40,7 @@ export async function startRunWorkers(options: {
     await queue.startWorker(options.handler, { concurrency });
     return { concurrency, consuming: () => true, active: () => 0, close: (closeOptions) => queue.close(closeOptions) };
   }
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  const redis: RedisConnection = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-worker", logger });
+  const redis: RedisConnection = await connectRedis({ ...env.redis, name: "switchboard-worker", logger });
   const saverKeys = new SaverKeys(env.REDIS_KEY_PREFIX);
   const handler = withThreadLease(options.handler, {
     leases: new ThreadLeases(redis, { keyPrefix: env.REDIS_KEY_PREFIX }),
