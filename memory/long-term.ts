@@ -6,6 +6,7 @@
 import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
+import type { RedisConnection } from "../lib/redis.js";
 import { createEmbeddings, type EmbeddingsChoice } from "./embeddings/factory.js";
 import { EpisodicMemory } from "./episodic/episodic-memory.js";
 import { ProceduralMemory } from "./procedural/procedural-memory.js";
@@ -22,18 +23,27 @@ export interface LongTermMemory {
   episodes: EpisodicMemory;
   knowledge: KnowledgeBase;
   skills: ProceduralMemory;
-  /** Closes the Redis connection, if one was opened. */
+  /** Closes the Redis connection, if it opened one. */
   close(): Promise<void>;
 }
 
-/** Builds a LangGraph store from the environment (RedisStore or InMemoryStore). */
+/**
+ * Builds a LangGraph store from the environment: RedisStore when Redis is configured (on
+ * `options.redis`, the process's shared connection, which `close()` leaves open; else on a
+ * connection of its own), InMemoryStore otherwise.
+ */
 export async function openStore(
   env: Pick<Env, "redis" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
-  options: { logger?: Logger; embeddings?: EmbeddingsChoice } = {},
+  options: { logger?: Logger; embeddings?: EmbeddingsChoice; redis?: RedisConnection } = {},
 ): Promise<{ store: BaseStore; durable: boolean; embeddings: EmbeddingsChoice; close(): Promise<void> }> {
   const embeddings = options.embeddings ?? createEmbeddings(env);
   const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
   const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
+  if (options.redis) {
+    const store = new RedisStore(options.redis, config);
+    await store.setup();
+    return { store, durable: true, embeddings, close: () => store.end() };
+  }
   if (env.redis) {
     const store = env.redis.clusterNodes ? await RedisStore.fromCluster(env.redis.clusterNodes, config) : await RedisStore.fromConnString(env.redis.url, config);
     return { store, durable: true, embeddings, close: () => store.end() };
@@ -44,7 +54,7 @@ export async function openStore(
 /** Opens long-term memory on the store the environment names. */
 export async function openLongTermMemory(
   env: Parameters<typeof openStore>[0],
-  options: { logger?: Logger; embeddings?: EmbeddingsChoice; episodeTtlMinutes?: number } = {},
+  options: Parameters<typeof openStore>[1] & { episodeTtlMinutes?: number } = {},
 ): Promise<LongTermMemory> {
   const opened = await openStore(env, options);
   return {

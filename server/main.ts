@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (concurrency === 0 && !isDistributed(deps.queue)) {
     throw new ConfigError("WORKERS=0 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES) so that `npm run worker` processes can take the runs.", { setting: "WORKERS" });
   }
-  const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, concurrency, logger });
+  const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, concurrency, logger });
   deps.workers = workers;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

@@ -5,7 +5,8 @@
  */
 import type { Env } from "../../../lib/env.js";
 import type { Logger } from "../../../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../../../lib/redis.js";
+import { ConfigError } from "../../../lib/errors.js";
+import type { RedisConnection } from "../../../lib/redis.js";
 import { ThreadLeases } from "../../../memory/index.js";
 import { hashTag, SaverKeys } from "../../../memory/redis-saver/keys.js";
 import { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "../../../tools/index.js";
@@ -27,7 +28,9 @@ export interface WorkerState {
 
 /** Starts `concurrency` run slots on `queue` with the durable wrappers when the queue is distributed. */
 export async function startRunWorkers(options: {
-  env: Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+  env: Pick<Env, "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+  /** The process's Redis connection (the runtime's; its owner closes it); needed by a distributed queue. */
+  redis: RedisConnection | undefined;
   queue: RunQueue;
   handler: RunHandler;
   concurrency: number;
@@ -40,7 +43,8 @@ export async function startRunWorkers(options: {
     await queue.startWorker(options.handler, { concurrency });
     return { concurrency, consuming: () => true, active: () => 0, close: (closeOptions) => queue.close(closeOptions) };
   }
-  const redis: RedisConnection = await connectRedis({ ...env.redis, name: "switchboard-worker", logger });
+  const { redis } = options;
+  if (!redis) throw new ConfigError("startRunWorkers needs `redis` (the runtime's connection) to take runs from the Redis queue.");
   const saverKeys = new SaverKeys(env.REDIS_KEY_PREFIX);
   const handler = withThreadLease(options.handler, {
     leases: new ThreadLeases(redis, { keyPrefix: env.REDIS_KEY_PREFIX }),
@@ -61,7 +65,6 @@ export async function startRunWorkers(options: {
     active: () => queue.activeCount,
     async close(closeOptions) {
       await queue.close(closeOptions);
-      if (redis.isOpen) await redis.close().catch(() => {});
     },
   };
 }
