@@ -6,7 +6,7 @@
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import { connectRedis, describeRedis, type RedisConnection } from "../lib/redis.js";
+import { describeRedis, openRedis, type RedisConnection } from "../lib/redis.js";
 import { RedisSaver } from "./redis-saver/saver.js";
 
 /** A checkpointer chosen from configuration, with what the caller should tell the user. */
@@ -26,7 +26,8 @@ export interface ConfiguredCheckpointer {
  * owner; without it, on a connection of its own.
  */
 export async function createCheckpointer(env: Env, logger?: Logger, options: { redis?: RedisConnection } = {}): Promise<ConfiguredCheckpointer> {
-  if (!env.redis && !options.redis) {
+  const connection = options.redis ?? (await openRedis(env.redis, { name: "switchboard-saver", ...(logger ? { logger } : {}) }));
+  if (!connection) {
     return {
       saver: new MemorySaver(),
       durable: false,
@@ -34,7 +35,6 @@ export async function createCheckpointer(env: Env, logger?: Logger, options: { r
       close: async () => {},
     };
   }
-  const connection = options.redis ?? (await connectRedis({ ...env.redis, name: "switchboard-saver", ...(logger ? { logger } : {}) }));
   const saver = new RedisSaver(connection, {
     keyPrefix: env.REDIS_KEY_PREFIX,
     ...(env.CHECKPOINT_TTL_MINUTES ? { defaultTTL: env.CHECKPOINT_TTL_MINUTES } : {}),

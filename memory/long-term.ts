@@ -6,7 +6,7 @@
 import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import type { RedisConnection } from "../lib/redis.js";
+import { openRedis, type RedisConnection } from "../lib/redis.js";
 import { createEmbeddings, type EmbeddingsChoice } from "./embeddings/factory.js";
 import { EpisodicMemory } from "./episodic/episodic-memory.js";
 import { ProceduralMemory } from "./procedural/procedural-memory.js";
@@ -39,16 +39,22 @@ export async function openStore(
   const embeddings = options.embeddings ?? createEmbeddings(env);
   const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
   const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
-  if (options.redis) {
-    const store = new RedisStore(options.redis, config);
+  const connection = options.redis ?? (await openRedis(env.redis, { name: "switchboard-store", ...(options.logger ? { logger: options.logger } : {}) }));
+  if (!connection) return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
+  const owned = !options.redis;
+  const closeOwned = async () => void (owned && connection.isOpen ? await connection.close() : undefined);
+  const store = new RedisStore(connection, config);
+  try {
     await store.setup();
-    return { store, durable: true, embeddings, close: () => store.end() };
+  } catch (error) {
+    await closeOwned();
+    throw error;
   }
-  if (env.redis) {
-    const store = env.redis.clusterNodes ? await RedisStore.fromCluster(env.redis.clusterNodes, config) : await RedisStore.fromConnString(env.redis.url, config);
-    return { store, durable: true, embeddings, close: () => store.end() };
-  }
-  return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
+  const close = async () => {
+    await store.end();
+    await closeOwned();
+  };
+  return { store, durable: true, embeddings, close };
 }
 
 /** Opens long-term memory on the store the environment names. */
