@@ -9,7 +9,7 @@ import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import { Embeddings } from "@langchain/core/embeddings";
 import { connectRedis } from "../lib/redis.js";
 import { RedisStore } from "../memory/redis-store/store.js";
-import { deleteByPrefix } from "../test/support/redis.js";
+import { deleteByPrefix, testRedisUrl } from "../test/support/redis.js";
 
 const ITEMS = Number(process.argv[2] ?? 10_000);
 const DIMS = 384;
@@ -100,7 +100,7 @@ async function measure(store: BaseStore, truth: string[][]): Promise<Figures> {
 }
 
 async function main(): Promise<void> {
-  const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const url = testRedisUrl();
   const keyPrefix = `bench:memory:${process.pid}:`;
   const truth = queryTexts.map((text) => exactTop10(vectorOf.get(text)!));
   const index = { dims: DIMS, embeddings: new TableEmbeddings(), fields: ["text"] };

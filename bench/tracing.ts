@@ -9,7 +9,7 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { MemorySaver } from "@langchain/langgraph";
 import { z } from "zod";
-import { parseEnv, type Env } from "../lib/env.js";
+import { getEnv, parseEnv, type Env } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import type { RunTrace, TraceStore } from "../tracing/trace.js";
 import { ScriptedChatModel, type ScriptContext, type ScriptedReply } from "../lib/scripted/scripted-chat-model.js";
@@ -65,7 +65,7 @@ async function main() {
     }
   })();
   const langsmith = { url: (await lines.next()).value as string };
-  const redis = await connectRedis({ url: parseEnv(process.env).REDIS_URL ?? "redis://127.0.0.1:6379", name: "bench-tracing" });
+  const redis = await connectRedis({ url: getEnv().REDIS_URL ?? "redis://127.0.0.1:6379", name: "bench-tracing" });
   const prefix = `bench:tracing:${crypto.randomUUID().slice(0, 8)}:`;
   const local = parseEnv({});
   const smith = parseEnv({ LANGSMITH_TRACING: "true", LANGSMITH_ENDPOINT: langsmith.url, LANGSMITH_API_KEY: "lsv2_pt_bench" });

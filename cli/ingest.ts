@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     return;
   }
   const env = getEnv();
-  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+  if (!env.redis) {
     throw new ConfigError("Ingesting needs a durable store: set REDIS_URL (or REDIS_CLUSTER_NODES); the embedded mode keeps nothing after this command.", {
       setting: "REDIS_URL",
     });

@@ -8,13 +8,8 @@ import { getEnv, type Env } from "../lib/env.js";
 import { SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
-import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer, openLongTermMemory, type LongTermMemory } from "../memory/index.js";
-import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
-import type { TraceStore } from "../tracing/index.js";
-import { createToolCatalog } from "../tools/index.js";
-import { createModelProvider } from "../agents/index.js";
-import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, longTermServices } from "../graphs/index.js";
+import { flushTraces } from "../tracing/index.js";
+import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, openServices } from "../graphs/index.js";
 import { parseCliArgs, usage } from "./args.js";
 import { terminalAsker, type Asker } from "./prompts.js";
 import { processOutput, type Output } from "./render.js";
@@ -68,14 +63,11 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     out.info("! No model is configured (OPENAI_API_KEY / OPENAI_BASE_URL unset): this is the OFFLINE DEMO on a scripted model.");
     out.info("  Its answers are canned, not reasoned. Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a real model.");
   }
-  const checkpointer = await createCheckpointer(env, logger);
+  const services = await openServices(env, { logger, name: "switchboard-cli" });
+  const { checkpointer, traceStore: store } = services;
   if (!checkpointer.durable) out.info(`! ${checkpointer.description}; --resume works only within this process.`);
   else out.info(`· ${checkpointer.description}`);
 
-  let redis: RedisConnection | undefined;
-  let memory: LongTermMemory | undefined;
-  let traceStore: TraceStore | undefined;
-  let flushAttempted = false;
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -85,17 +77,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   process.on("SIGINT", onSigint);
   const asker = io.asker ?? terminalAsker();
   try {
-    // Shared rate-limit buckets only make sense where checkpoints are shared too.
-    if (env.REDIS_URL && checkpointer.durable) redis = await connectRedis({ url: env.REDIS_URL, name: "switchboard-cli", logger });
-    memory = await openLongTermMemory(env, { logger });
-    traceStore = await openTraceStore(env, { ...(redis ? { redis } : {}), logger });
-    const services = longTermServices(memory);
-    const tools = createToolCatalog({ env, logger, knowledge: services.knowledge, ...(redis ? { redis } : {}) });
-    const secretFields = tools.tools.flatMap((tool) => tool.secretFields ?? []);
-    const store = traceStore;
-    const graph = registration
-      .createBuilder({ models: createModelProvider({ env }), tools, memory: services.memory, skills: services.skills })
-      .compile({ checkpointer: checkpointer.saver, store: memory.store });
+    const { deps } = await services.ownGraphs();
+    const graph = registration.createBuilder(deps).compile({ checkpointer: checkpointer.saver, store: services.memory.store });
     const report = await driveRun({
       graph,
       graphId: registration.id,
@@ -105,13 +88,11 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
       asker,
       out,
       signal: controller.signal,
-      tracing: (runId) =>
-        createRunTracing({ env, traceStore: store, runId, threadId, graphId: registration.id, secretFields, metadata: { client: "cli" }, logger }),
+      tracing: (runId) => services.tracing({ runId, threadId, graphId: registration.id, metadata: { client: "cli" } }),
     });
     for (const line of reportLines(report, threadId)) out.info(line);
     if (report.answer) out.answer(`\n${report.answer}`);
     // Everything queued reaches LangSmith and the trace store before the links are looked up and the process exits.
-    flushAttempted = true;
     const flushed = await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
     if (!flushed) out.info(`! Traces were not all sent within ${FLUSH_TIMEOUT_MS / 1000} s (is LANGSMITH_ENDPOINT reachable?); the local trace is complete.`);
     for (const runId of report.runIds) {
@@ -127,12 +108,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   } finally {
     process.off("SIGINT", onSigint);
     asker.close();
-    // On error paths too: what was traced still reaches LangSmith and the trace store.
-    if (!flushAttempted) await flushTraces({ timeoutMs: FLUSH_TIMEOUT_MS });
-    await traceStore?.close().catch(() => undefined);
-    await redis?.close().catch(() => undefined);
-    await memory?.close().catch(() => undefined);
-    await checkpointer.close().catch(() => undefined);
+    // On error paths too: closing flushes what was traced to LangSmith and the trace store.
+    await services.close();
   }
 }
 

@@ -10,13 +10,15 @@ import { checkGraphId, registerInSource, scaffoldGraph } from "./new-graph.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
-/** A throw-away project root: the real layers linked in, its own registry and langgraph.json. */
+/** A throw-away project root: the real layers and graphs/ files linked in, its own registry and langgraph.json. */
 function sandboxRoot(): string {
   const dir = mkdtempSync(join(tmpdir(), "sb-new-graph-"));
-  for (const layer of ["lib", "agents", "tools", "memory", "node_modules"]) symlinkSync(join(root, layer), join(dir, layer));
+  for (const layer of ["lib", "agents", "tools", "memory", "tracing", "node_modules"]) symlinkSync(join(root, layer), join(dir, layer));
   mkdirSync(join(dir, "graphs"));
   for (const entry of readdirSync(join(root, "graphs"), { withFileTypes: true })) {
-    if (entry.isDirectory()) symlinkSync(join(root, "graphs", entry.name), join(dir, "graphs", entry.name));
+    if (entry.isDirectory() || (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && entry.name !== "index.ts")) {
+      symlinkSync(join(root, "graphs", entry.name), join(dir, "graphs", entry.name));
+    }
   }
   copyFileSync(join(root, "graphs", "index.ts"), join(dir, "graphs", "index.ts"));
   copyFileSync(join(root, "langgraph.json"), join(dir, "langgraph.json"));

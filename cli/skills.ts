@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     return;
   }
   const env = getEnv();
-  if (command !== "find" && !env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+  if (command !== "find" && !env.redis) {
     throw new ConfigError("Saving skills needs a durable store: set REDIS_URL (or REDIS_CLUSTER_NODES).", { setting: "REDIS_URL" });
   }
   const opened = await openStore(env, { logger: createLogger({ level: env.LOG_LEVEL, name: "skills" }) });

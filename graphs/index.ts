@@ -6,6 +6,8 @@
  * Every graph lives in `graphs/<id>/graph.ts`, which exports `builder` (uncompiled, default
  * services), `graph` (compiled, `graph.name === id`; what `langgraph dev` loads) and a factory
  * taking services (`GraphDeps`): the CLI and server compile with their own saver and store.
+ * `openServices` (services.ts) is the composition root that opens those services for the CLI,
+ * the server and workers.
  */
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import { NotFoundError } from "../lib/errors.js";
@@ -19,6 +21,7 @@ import { createSupervisorBuilder } from "./supervisor/graph.js";
 export type { GraphDeps } from "./shared/deps.js";
 export type { EpisodicMemoryHooks, RunEpisode } from "../lib/contracts/memory.js";
 export { defaultGraphServices, lazyLongTermServices, longTermServices, type LongTermServices } from "./shared/long-term.js";
+export { openServices, type OwnGraphServices, type RunTracingTarget, type Services, type ServicesOptions } from "./services.js";
 
 /** What the CLI and the server do with a builder: compile it with their saver and store. */
 export interface GraphBuilder {

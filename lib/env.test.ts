@@ -32,4 +32,11 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ REDIS_CLUSTER_NODES: "a:1,b" })).toThrow(/REDIS_CLUSTER_NODES/);
     expect(parseEnv({ CHECKPOINT_TTL_MINUTES: "30" }).CHECKPOINT_TTL_MINUTES).toBe(30);
   });
+
+  it("derives the Redis target once: cluster seed nodes win over the URL, neither is the embedded mode", () => {
+    expect(parseEnv({}).redis).toBeUndefined();
+    expect(parseEnv({ REDIS_URL: "redis://127.0.0.1:6379" }).redis).toEqual({ url: "redis://127.0.0.1:6379" });
+    expect(parseEnv({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7000" }).redis).toEqual({ clusterNodes: ["10.0.0.1:7000", "10.0.0.2:7000"] });
+    expect(parseEnv({ REDIS_URL: " " }).redis).toBeUndefined();
+  });
 });

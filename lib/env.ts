@@ -84,8 +84,8 @@ const jsonVariable = <T extends z.ZodType>(shape: T, example: string, fallback: 
 const snakeName = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a snake_case name");
 const toolPolicyName = z.enum(["allow", "deny", "require_approval"]);
 
-/** The schema of Switchboard's environment; `.env.example` lists the same variables. */
-export const envSchema = z.object({
+/** The variables of Switchboard's environment, as set; `.env.example` lists the same ones. */
+const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 
@@ -196,6 +196,23 @@ export const envSchema = z.object({
   RUN_LEASE_MS: positiveInt(15_000),
   WORKER_HEALTH_PORT: positiveInt(),
 });
+
+/** Where Redis is: one node (or a proxy in front of a cluster) by URL, or a Redis Cluster by its seed nodes. */
+export type RedisTarget = { url: string; clusterNodes?: never } | { clusterNodes: string[]; url?: never };
+
+/** The Redis the environment names: REDIS_CLUSTER_NODES wins over REDIS_URL; neither = the embedded mode. */
+function redisTarget(set: z.infer<typeof variables>): RedisTarget | undefined {
+  if (set.REDIS_CLUSTER_NODES) return { clusterNodes: set.REDIS_CLUSTER_NODES.split(",").map((node) => node.trim()) };
+  if (set.REDIS_URL) return { url: set.REDIS_URL };
+  return undefined;
+}
+
+/** The schema of Switchboard's environment: the variables, plus what is derived from them once (`redis`). */
+export const envSchema = variables.transform((set) => ({
+  ...set,
+  /** Redis to connect to (key prefix: REDIS_KEY_PREFIX); undefined = no Redis configured, the embedded mode. */
+  redis: redisTarget(set),
+}));
 
 /** Switchboard's validated environment. */
 export type Env = z.infer<typeof envSchema>;

@@ -4,6 +4,7 @@
  * while Redis is away instead of queueing commands forever.
  */
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from "redis";
+import type { RedisTarget } from "./env.js";
 import { ConfigError, UpstreamUnavailableError } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
 
@@ -89,6 +90,16 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
     });
   }
   return connection;
+}
+
+/** Connects to `target` (the environment's `redis`); undefined when no Redis is configured (the embedded mode). */
+export async function openRedis(target: RedisTarget | undefined, options: Omit<RedisConnectOptions, "url" | "clusterNodes"> = {}): Promise<RedisConnection | undefined> {
+  return target ? connectRedis({ ...options, ...target }) : undefined;
+}
+
+/** Where a target points, for messages: the cluster's seed nodes, or the URL without its password. */
+export function describeRedis(target: RedisTarget): string {
+  return target.clusterNodes ? `cluster ${target.clusterNodes.join(",")}` : redactUrl(target.url);
 }
 
 /** Whether a connection is a cluster client. */

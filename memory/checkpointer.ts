@@ -6,7 +6,7 @@
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import { connectRedis, redactUrl } from "../lib/redis.js";
+import { describeRedis, openRedis, type RedisConnection } from "../lib/redis.js";
 import { RedisSaver } from "./redis-saver/saver.js";
 
 /** A checkpointer chosen from configuration, with what the caller should tell the user. */
@@ -20,10 +20,14 @@ export interface ConfiguredCheckpointer {
   close(): Promise<void>;
 }
 
-/** RedisSaver on REDIS_CLUSTER_NODES or REDIS_URL (with REDIS_KEY_PREFIX and CHECKPOINT_TTL_MINUTES), else MemorySaver. */
-export async function createCheckpointer(env: Env, logger?: Logger): Promise<ConfiguredCheckpointer> {
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  if (!clusterNodes && !env.REDIS_URL) {
+/**
+ * RedisSaver (with REDIS_KEY_PREFIX and CHECKPOINT_TTL_MINUTES) when Redis is configured, else
+ * MemorySaver. On `options.redis`, the process's shared connection, which `close()` leaves to its
+ * owner; without it, on a connection of its own.
+ */
+export async function createCheckpointer(env: Env, logger?: Logger, options: { redis?: RedisConnection } = {}): Promise<ConfiguredCheckpointer> {
+  const connection = options.redis ?? (await openRedis(env.redis, { name: "switchboard-saver", ...(logger ? { logger } : {}) }));
+  if (!connection) {
     return {
       saver: new MemorySaver(),
       durable: false,
@@ -31,11 +35,6 @@ export async function createCheckpointer(env: Env, logger?: Logger): Promise<Con
       close: async () => {},
     };
   }
-  const connection = await connectRedis({
-    ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
-    name: "switchboard-saver",
-    ...(logger ? { logger } : {}),
-  });
   const saver = new RedisSaver(connection, {
     keyPrefix: env.REDIS_KEY_PREFIX,
     ...(env.CHECKPOINT_TTL_MINUTES ? { defaultTTL: env.CHECKPOINT_TTL_MINUTES } : {}),
@@ -45,7 +44,7 @@ export async function createCheckpointer(env: Env, logger?: Logger): Promise<Con
   return {
     saver,
     durable: true,
-    description: `Redis checkpoints at ${clusterNodes ? `cluster ${clusterNodes.join(",")}` : redactUrl(env.REDIS_URL!)}`,
-    close: () => saver.end(),
+    description: `Redis checkpoints at ${env.redis ? describeRedis(env.redis) : "the given connection"}`,
+    close: options.redis ? async () => {} : () => saver.end(),
   };
 }

@@ -4,7 +4,7 @@
  * what code outside memory/ uses; tests beside a file may reach inner modules.
  */
 export { RedisSaver } from "./redis-saver/saver.js";
-export { createCheckpointer } from "./checkpointer.js";
+export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.js";
 export { openLongTermMemory, openStore, type LongTermMemory } from "./long-term.js";
 export { DEFAULT_OWNER, OwnerScopedStore, ownerLabel } from "./owners.js";
 export { createEpisodeHooks } from "./episodic/run-episodes.js";

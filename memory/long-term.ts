@@ -6,6 +6,7 @@
 import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
+import { openRedis, type RedisConnection } from "../lib/redis.js";
 import { createEmbeddings, type EmbeddingsChoice } from "./embeddings/factory.js";
 import { EpisodicMemory } from "./episodic/episodic-memory.js";
 import { ProceduralMemory } from "./procedural/procedural-memory.js";
@@ -22,31 +23,44 @@ export interface LongTermMemory {
   episodes: EpisodicMemory;
   knowledge: KnowledgeBase;
   skills: ProceduralMemory;
-  /** Closes the Redis connection, if one was opened. */
+  /** Closes the Redis connection, if it opened one. */
   close(): Promise<void>;
 }
 
-/** Builds a LangGraph store from the environment (RedisStore or InMemoryStore). */
+/**
+ * Builds a LangGraph store from the environment: RedisStore when Redis is configured (on
+ * `options.redis`, the process's shared connection, which `close()` leaves open; else on a
+ * connection of its own), InMemoryStore otherwise.
+ */
 export async function openStore(
-  env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
-  options: { logger?: Logger; embeddings?: EmbeddingsChoice } = {},
+  env: Pick<Env, "redis" | "REDIS_KEY_PREFIX"> & Parameters<typeof createEmbeddings>[0],
+  options: { logger?: Logger; embeddings?: EmbeddingsChoice; redis?: RedisConnection } = {},
 ): Promise<{ store: BaseStore; durable: boolean; embeddings: EmbeddingsChoice; close(): Promise<void> }> {
   const embeddings = options.embeddings ?? createEmbeddings(env);
   const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
   const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
-  if (env.REDIS_CLUSTER_NODES || env.REDIS_URL) {
-    const store = env.REDIS_CLUSTER_NODES
-      ? await RedisStore.fromCluster(env.REDIS_CLUSTER_NODES.split(","), config)
-      : await RedisStore.fromConnString(env.REDIS_URL!, config);
-    return { store, durable: true, embeddings, close: () => store.end() };
+  const connection = options.redis ?? (await openRedis(env.redis, { name: "switchboard-store", ...(options.logger ? { logger: options.logger } : {}) }));
+  if (!connection) return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
+  const owned = !options.redis;
+  const closeOwned = async () => void (owned && connection.isOpen ? await connection.close() : undefined);
+  const store = new RedisStore(connection, config);
+  try {
+    await store.setup();
+  } catch (error) {
+    await closeOwned();
+    throw error;
   }
-  return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
+  const close = async () => {
+    await store.end();
+    await closeOwned();
+  };
+  return { store, durable: true, embeddings, close };
 }
 
 /** Opens long-term memory on the store the environment names. */
 export async function openLongTermMemory(
   env: Parameters<typeof openStore>[0],
-  options: { logger?: Logger; embeddings?: EmbeddingsChoice; episodeTtlMinutes?: number } = {},
+  options: Parameters<typeof openStore>[1] & { episodeTtlMinutes?: number } = {},
 ): Promise<LongTermMemory> {
   const opened = await openStore(env, options);
   return {

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   const processes = serverProcesses(env.SERVER_PROCESSES);
   if (processes > 1 && !isForkedServer()) {
-    if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+    if (!env.redis) {
       throw new ConfigError("SERVER_PROCESSES above 1 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES): the embedded mode keeps state inside one process.", { setting: "SERVER_PROCESSES" });
     }
     superviseServers(processes, { logger, shutdownTimeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (concurrency === 0 && !isDistributed(deps.queue)) {
     throw new ConfigError("WORKERS=0 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES) so that `npm run worker` processes can take the runs.", { setting: "WORKERS" });
   }
-  const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency, logger });
+  const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency, logger });
   deps.workers = workers;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

@@ -1,16 +1,18 @@
 /**
- * Builds everything a server (or a worker) process runs on from the environment: storage,
- * checkpointer, store, event log, queue, graphs, metrics, run handler. Redis when REDIS_URL or
- * REDIS_CLUSTER_NODES is set, else the embedded in-memory mode. No HTTP here.
+ * Builds everything a server (or a worker) process runs on: the services the composition root
+ * opens (graphs/services.ts: Redis, checkpointer, store, trace store, the project's graph
+ * services), and on top of them the server's own: storage, event log, queue, graphs, metrics,
+ * run handler. Redis when REDIS_URL or REDIS_CLUSTER_NODES is set, else the embedded in-memory
+ * mode. No HTTP here.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../lib/redis.js";
-import { createCheckpointer, openLongTermMemory } from "../memory/index.js";
-import { openTraceStore, createRunTracing, flushTraces } from "../tracing/index.js";
+import type { RedisConnection } from "../lib/redis.js";
 import type { GraphDeps } from "../graphs/index.js";
+// Not through graphs/index.ts, which loads every graph: serving another project's langgraph.json must not.
+import { openServices } from "../graphs/services.js";
 import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
@@ -35,29 +37,25 @@ export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json",
 export interface ServerRuntime {
   deps: AppDeps;
   handler: RunHandler;
+  /** The process's Redis connection (run workers take their leases on it); undefined in the embedded mode. */
+  redis: RedisConnection | undefined;
   /** Start-up notes (embedded mode, auth off, graphs that failed to load). */
   warnings: string[];
   close(): Promise<void>;
 }
 
 /** Builds the runtime for a langgraph.json (`configPath`, default the project's). */
-export async function buildServerRuntime(env: Env, logger: Logger, options: { configPath?: string; graphDeps?: GraphDeps } = {}): Promise<ServerRuntime> {
+export async function buildServerRuntime(
+  env: Env,
+  logger: Logger,
+  options: { configPath?: string; graphDeps?: GraphDeps; name?: string } = {},
+): Promise<ServerRuntime> {
   const warnings: string[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  const redisConfigured = Boolean(clusterNodes || env.REDIS_URL);
-
-  const checkpointer = await createCheckpointer(env, logger);
-  closers.push(() => checkpointer.close());
-  const memory = await openLongTermMemory(env, { logger });
-  closers.push(() => memory.close());
-
-  let redis: RedisConnection | undefined;
-  if (redisConfigured) {
-    redis = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-server", logger });
-    const connection = redis;
-    closers.push(async () => void (connection.isOpen ? await connection.close() : undefined));
-  } else {
+  const services = await openServices(env, { logger, name: options.name ?? "switchboard-server", graphDeps: options.graphDeps });
+  // Closed last: after the event logs, flushing traces and then the connections.
+  const closers: (() => Promise<void>)[] = [() => services.close()];
+  const { redis, checkpointer, memory, traceStore } = services;
+  if (!redis) {
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
   }
   const storage = redis ? createRedisStorage(redis, env.REDIS_KEY_PREFIX) : createMemoryStorage();
@@ -81,14 +79,14 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
     new InProcessRunQueue({ onEnqueue: runsHere });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
-  // The project's own graphs are compiled from the registry with this process's memory services;
+  // The project's own graphs are compiled from the registry with this process's services;
   // other projects never load our agents and tools (imported only here, on demand).
   const registry = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON) ? await import("../graphs/index.js") : undefined;
-  const services: GraphDeps = { ...(registry ? registry.longTermServices(memory) : {}), ...options.graphDeps };
+  const graphDeps = registry ? (await services.ownGraphs()).deps : undefined;
   const fromRegistry = (id: string, spec: string): ServableGraph | undefined => {
     const registered = registry?.GRAPHS.find((graph) => graph.id === id);
     if (!registry || !registered || registry.graphEntryPath(id) !== spec) return undefined;
-    return registered.createBuilder(services).compile({ name: id }) as unknown as ServableGraph;
+    return registered.createBuilder(graphDeps).compile({ name: id }) as unknown as ServableGraph;
   };
   const loaded = await loadGraphs(config, fromRegistry);
   const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
@@ -101,22 +99,15 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   await ensureSystemAssistants(storage, graphs);
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
-  const traceStore = await openTraceStore(env, { ...(redis ? { redis } : {}), logger });
-  closers.unshift(() => traceStore.close());
-  // First on close: after the runs drained, their traces reach LangSmith before connections go.
-  closers.unshift(async () => void (await flushTraces({ timeoutMs: 10_000 })));
   const costs = registerCostMetrics(metrics.registry);
   const tracing = (run: RunRecord) =>
-    createRunTracing({
-      env,
-      traceStore,
+    services.tracing({
       runId: run.run_id,
       threadId: run.kwargs.temporary ? null : run.thread_id,
       graphId: run.kwargs.graph_id,
       owner: run.owner,
       metadata: { client: "server" },
       onFinish: (trace) => costs.record(trace),
-      logger,
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
   const deps: AppDeps = {
@@ -138,6 +129,7 @@ export async function buildServerRuntime(env: Env, logger: Logger, options: { co
   return {
     deps,
     handler,
+    redis,
     warnings,
     async close() {
       for (const close of closers) await close().catch((error: unknown) => logger.warn({ err: error }, "closing a connection failed"));

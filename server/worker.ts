@@ -21,14 +21,14 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });
   const env = getEnv();
   const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
-  if (!env.REDIS_URL && !env.REDIS_CLUSTER_NODES) {
+  if (!env.redis) {
     throw new ConfigError("npm run worker needs Redis: set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the API processes use.", { setting: "REDIS_URL" });
   }
-  const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});
+  const runtime = await buildServerRuntime(env, logger, { name: "switchboard-worker", ...(values.config ? { configPath: values.config } : {}) });
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
   if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });
-  const workers = await startRunWorkers({ env, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency: env.WORKER_CONCURRENCY, logger });
+  const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency: env.WORKER_CONCURRENCY, logger });
   const signals = stopSignals(logger);
   const health = env.WORKER_HEALTH_PORT ? await serveHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: signals.stopping })) : undefined;
   logger.info({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, graphs: deps.graphs.ids() }, "switchboard worker ready");

@@ -2,7 +2,7 @@
  * Tracing of runs, and tracing/'s only door: LangSmith with Switchboard's metadata and
  * anonymizer, local step trees and their store, rendering. Exports what code outside tracing/ uses.
  */
-export { createRunTracing, flushTraces, type RunTracing } from "./run-tracing.js";
+export { createRunTracing, flushTraces, type RunTracing, type RunTracingOptions } from "./run-tracing.js";
 export { openTraceStore } from "./open-store.js";
 export { MemoryTraceStore, RedisTraceStore } from "./trace-store.js";
 export type { RunTrace, TraceStore } from "./trace.js";

@@ -4,7 +4,7 @@
  */
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { openRedis, type RedisConnection } from "../lib/redis.js";
 import type { TraceStore } from "./trace.js";
 import { MemoryTraceStore, RedisTraceStore } from "./trace-store.js";
 
@@ -12,13 +12,8 @@ import { MemoryTraceStore, RedisTraceStore } from "./trace-store.js";
 export async function openTraceStore(env: Env, options: { redis?: RedisConnection; logger?: Logger } = {}): Promise<TraceStore> {
   const retention = { retentionHours: env.TRACE_RETENTION_HOURS };
   if (options.redis) return new RedisTraceStore(options.redis, env.REDIS_KEY_PREFIX, retention);
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  if (!clusterNodes && !env.REDIS_URL) return new MemoryTraceStore(retention);
-  const connection = await connectRedis({
-    ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
-    name: "switchboard-traces",
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+  const connection = await openRedis(env.redis, { name: "switchboard-traces", ...(options.logger ? { logger: options.logger } : {}) });
+  if (!connection) return new MemoryTraceStore(retention);
   return new RedisTraceStore(connection, env.REDIS_KEY_PREFIX, retention, async () => {
     await connection.close();
   });

@@ -1,16 +1,13 @@
 /**
  * What a graph runs on: models, tools and their executor, context management and long-term
- * memory. Every field has a default, so `createXBuilder()` with no arguments gives the graph
- * the CLI and `langgraph dev` run; the environment is read lazily, when a run first needs it.
+ * memory. The CLI, the server and workers pass what the composition root (graphs/services.ts)
+ * opened. Every field has a default, so `createXBuilder()` with no arguments gives the graph
+ * `langgraph dev` runs: assembled by the root's own functions (graph-services.ts), without
+ * Redis, from the environment read lazily, when a run first needs it.
  */
 import { compactContext } from "../../memory/index.js";
 import { getEnv } from "../../lib/env.js";
-import { createToolCatalog, type ToolCatalog } from "../../tools/index.js";
 import {
-  createModelProvider,
-  createToolExecutor,
-  DEFAULT_LIMITS,
-  resolveToolSource,
   type ContextManager,
   type ModelProvider,
   type RunLimits,
@@ -21,6 +18,7 @@ import {
   type Worker,
 } from "../../agents/index.js";
 import type { EpisodicMemoryHooks, KnowledgeRetriever } from "../../lib/contracts/memory.js";
+import { assembleGraphServices, executorFor, limitsFor, type AssembledGraphServices } from "./graph-services.js";
 
 /** Services a graph runs on; all optional. */
 export interface GraphDeps {
@@ -54,33 +52,20 @@ export interface ResolvedGraphDeps extends SpecialistDeps {
   defaultLimits: () => RunLimits;
 }
 
-function isCatalog(source: unknown): source is ToolCatalog {
-  return typeof source === "object" && source !== null && typeof (source as ToolCatalog).select === "function";
-}
-
 /** Fills in the defaults of `deps` for graph `graphId`. */
 export function resolveGraphDeps(graphId: string, deps: GraphDeps = {}): ResolvedGraphDeps {
-  let catalog: ToolCatalog | undefined;
-  const defaultCatalog = () => (catalog ??= createToolCatalog({ env: getEnv(), ...(deps.knowledge ? { knowledge: deps.knowledge } : {}) }));
-  const tools: ToolSource = deps.tools ?? defaultCatalog;
-  const resolvedCatalog = () => {
-    const source = resolveToolSource(tools);
-    return isCatalog(source) ? source : undefined;
-  };
+  let assembled: AssembledGraphServices | undefined;
+  const defaults = () => (assembled ??= assembleGraphServices(getEnv(), { knowledge: deps.knowledge }));
+  const tools: ToolSource = deps.tools ?? (() => defaults().tools);
   return {
-    models: deps.models ?? createModelProvider(),
+    models: deps.models ?? ((agent) => defaults().models(agent)),
     tools,
-    executor: deps.executor ?? createToolExecutor(() => resolvedCatalog()?.executorDeps ?? {}),
+    executor: deps.executor ?? executorFor(tools),
     contextManager: deps.contextManager ?? compactContext,
     memory: deps.memory ?? {},
     workers: deps.workers,
     ...(deps.skills ? { skills: deps.skills } : {}),
-    defaultLimits:
-      deps.defaultLimits ??
-      (() => {
-        const budget = resolvedCatalog()?.toolCallBudget;
-        return budget === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, maxToolCalls: budget };
-      }),
+    defaultLimits: deps.defaultLimits ?? limitsFor(tools),
     graphId,
   };
 }

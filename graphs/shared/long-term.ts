@@ -1,9 +1,10 @@
 /**
  * Long-term memory wired into the graphs: episodic recall and recording for supervisors and
- * planners, the knowledge base behind search_knowledge, and skills for specialists. The CLI
- * opens memory once and passes `longTermServices(memory)`; the default graph exports (what
- * `langgraph dev` loads) use `lazyLongTermServices()`, which opens it from the environment on
- * first use (Redis when configured, else embedded) and never at import.
+ * planners, the knowledge base behind search_knowledge, and skills for specialists. The
+ * composition root (graphs/services.ts) opens memory once per process and passes
+ * `longTermServices(memory)`; the default graph exports (what `langgraph dev` loads) use
+ * `lazyLongTermServices()`, which opens it from the environment on first use (Redis when
+ * configured, else embedded) and never at import.
  */
 import { getEnv } from "../../lib/env.js";
 import { createEpisodeHooks, createSkillSource, openLongTermMemory, type LongTermMemory } from "../../memory/index.js";

@@ -8,7 +8,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../../../lib/env.js";
 import { ConfigError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../../../lib/redis.js";
+import type { RedisConnection } from "../../../lib/redis.js";
 import { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "../../../tools/index.js";
 import { isDistributed } from "../queue/index.js";
 import { hasFencing, type RunHandler, type RunQueue } from "../../../lib/contracts/execution.js";
@@ -28,7 +28,9 @@ export interface WorkerState {
 
 /** Starts `concurrency` run slots on `queue` with the durable wrappers when the queue is distributed. */
 export async function startRunWorkers(options: {
-  env: Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+  env: Pick<Env, "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+  /** The process's Redis connection (the runtime's; its owner closes it); needed by a distributed queue. */
+  redis: RedisConnection | undefined;
   queue: RunQueue;
   handler: RunHandler;
   /** The graphs' checkpointer; with a distributed queue it must offer fencing (RedisSaver does). */
@@ -47,8 +49,8 @@ export async function startRunWorkers(options: {
   if (!hasFencing(checkpointing)) {
     throw new ConfigError("Runs from the Redis queue need a checkpointer that fences writes by thread lease (RedisSaver); the configured one does not.", { setting: "REDIS_URL" });
   }
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  const redis: RedisConnection = await connectRedis({ ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }), name: "switchboard-worker", logger });
+  const { redis } = options;
+  if (!redis) throw new ConfigError("startRunWorkers needs `redis` (the runtime's connection) to take runs from the Redis queue.");
   const handler = withThreadLease(options.handler, {
     checkpointing,
     workerId: queue.workerId,
@@ -68,7 +70,6 @@ export async function startRunWorkers(options: {
     active: () => queue.activeCount,
     async close(closeOptions) {
       await queue.close(closeOptions);
-      if (redis.isOpen) await redis.close().catch(() => {});
     },
   };
 }

@@ -11,17 +11,16 @@ export { BullMqRunQueue, queuePrefixFor, type BullMqRunQueueOptions } from "./bu
 export { RunDeferredError } from "./deferral.js";
 
 /** The environment variables the queue reads. */
-export type QueueEnv = Pick<Env, "REDIS_URL" | "REDIS_CLUSTER_NODES" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+export type QueueEnv = Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
 
 /** The Redis-backed queue for `env`, or undefined when Redis is not configured. */
 export function createRedisRunQueue(
   env: QueueEnv,
   options: Pick<BullMqRunQueueOptions, "logger" | "onAbandoned" | "onLocalRun" | "onQueued" | "onRequeued" | "localFastPath"> = {},
 ): BullMqRunQueue | undefined {
-  const clusterNodes = env.REDIS_CLUSTER_NODES?.split(",").map((node) => node.trim());
-  if (!clusterNodes && !env.REDIS_URL) return undefined;
+  if (!env.redis) return undefined;
   return new BullMqRunQueue({
-    ...(clusterNodes ? { clusterNodes } : { url: env.REDIS_URL! }),
+    ...env.redis,
     keyPrefix: env.REDIS_KEY_PREFIX,
     lockDurationMs: env.RUN_LEASE_MS,
     ...options,
