@@ -1,7 +1,7 @@
 /**
  * The files `npm run new:graph -- <id>` writes: a small but complete topology in the house
  * shape (state, nodes, routes, graph, a test) that runs as generated and shows every seam a
- * real one uses — workers as subgraphs, budgets handed down, a named terminal state.
+ * real one uses — sub-agents as subgraphs, budgets handed down, a named terminal state.
  */
 
 /** The generated files of graph `id`, by file name. */
@@ -42,12 +42,12 @@ export type ${pascal}Update = typeof ${pascal}State.Update;
  */
 import { AIMessage } from "@langchain/core/messages";
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emitProgress, NO_USAGE, railSettings, remainingLimits, runWorker, tighterLimits, type Worker } from "../../agents/index.js";
+import { emitProgress, NO_USAGE, railSettings, remainingLimits, runSubagent, tighterLimits, type Subagent } from "../../agents/index.js";
 import { completionState, isNewRun, pendingGoal, runReset, workRecord } from "../shared/run.js";
 import type { ${pascal}StateType, ${pascal}Update } from "./state.js";
 
-/** A node that runs \`worker\` on a brief made from the state, with what is left of the budgets. */
-export function createWorkerStep(worker: Worker, brief: (state: ${pascal}StateType) => string) {
+/** A node that runs \`subagent\` on a brief made from the state, with what is left of the budgets. */
+export function createSubagentStep(subagent: Subagent, brief: (state: ${pascal}StateType) => string) {
   return async function step(state: ${pascal}StateType, config: LangGraphRunnableConfig): Promise<${pascal}Update> {
     let update: ${pascal}Update = {};
     let view = state;
@@ -59,15 +59,15 @@ export function createWorkerStep(worker: Worker, brief: (state: ${pascal}StateTy
     const configured = railSettings(config).limits;
     const limits = view.limits ? tighterLimits(view.limits, configured) : configured;
     const task = brief(view);
-    emitProgress(config, { type: "handoff", from: "${id}", to: worker.name, task });
-    const output = await runWorker(worker, task, remainingLimits(limits, view.usage), config);
+    emitProgress(config, { type: "handoff", from: "${id}", to: subagent.name, task });
+    const output = await runSubagent(subagent, task, remainingLimits(limits, view.usage), config);
     const result = output.result ?? \`(no result: \${output.statusReason ?? "unknown"})\`;
     return {
       ...update,
-      work: [workRecord(worker.name, task, result, output.status)],
+      work: [workRecord(subagent.name, task, result, output.status)],
       usage: update.usage ? (new Overwrite(output.usage) as never) : output.usage,
       railEvents: output.railEvents,
-      messages: [new AIMessage({ content: result, name: worker.name })],
+      messages: [new AIMessage({ content: result, name: subagent.name })],
       ...(output.status && output.status !== "completed" && output.status !== "rejected" ? { status: output.status, statusReason: output.statusReason } : {}),
     };
   };
@@ -99,7 +99,7 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import { createSpecialists } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
 import { defaultGraphServices } from "../shared/long-term.js";
-import { createWorkerStep, finish } from "./nodes.js";
+import { createSubagentStep, finish } from "./nodes.js";
 import { continueUnlessEnded } from "./routes.js";
 import { ${pascal}Input, ${pascal}State } from "./state.js";
 
@@ -109,10 +109,10 @@ export const GRAPH_ID = "${id}";
 /** The uncompiled graph with the given services. */
 export function create${pascal}Builder(deps: GraphDeps = {}) {
   const resolved = resolveGraphDeps(GRAPH_ID, deps);
-  const [researcher, writer] = resolved.workers ?? createSpecialists(resolved, ["researcher", "writer"]);
+  const [researcher, writer] = resolved.subagents ?? createSpecialists(resolved, ["researcher", "writer"]);
   return new StateGraph({ stateSchema: ${pascal}State, input: ${pascal}Input })
-    .addNode("research", createWorkerStep(researcher!, (state) => state.goal), { subgraphs: [researcher!.graph as never] })
-    .addNode("write", createWorkerStep(writer!, (state) => \`\${state.goal}\\n\\nFindings:\\n\${state.work.at(-1)?.result ?? ""}\`), { subgraphs: [writer!.graph as never] })
+    .addNode("research", createSubagentStep(researcher!, (state) => state.goal), { subgraphs: [researcher!.graph as never] })
+    .addNode("write", createSubagentStep(writer!, (state) => \`\${state.goal}\\n\\nFindings:\\n\${state.work.at(-1)?.result ?? ""}\`), { subgraphs: [writer!.graph as never] })
     .addNode("finish", finish)
     .addEdge(START, "research")
     .addConditionalEdges("research", continueUnlessEnded("write"), ["write", END])
@@ -138,8 +138,8 @@ describe("${id} graph", () => {
       researcher: new ScriptedChatModel({ replies: ["Paris has 2.1M people."] }),
       writer: new ScriptedChatModel({ replies: ["Report: Paris has 2.1M people."] }),
     });
-    const workers = ["researcher", "writer"].map((name) => createSpecialist({ name, description: \`the \${name}\`, prompt: \`You are the \${name}.\`, tools: [], maxIterations: 3 }, { models }));
-    const out = await create${pascal}Builder({ models, workers }).compile().invoke({ messages: [new HumanMessage("Paris population report")] });
+    const subagents = ["researcher", "writer"].map((name) => createSpecialist({ name, description: \`the \${name}\`, prompt: \`You are the \${name}.\`, tools: [], maxIterations: 3 }, { models }));
+    const out = await create${pascal}Builder({ models, subagents }).compile().invoke({ messages: [new HumanMessage("Paris population report")] });
     expect(out.status).toBe("completed");
     expect(out.result).toBe("Report: Paris has 2.1M people.");
     expect(out.work.map((w) => w.agent)).toEqual(["researcher", "writer"]);

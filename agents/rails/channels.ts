@@ -1,6 +1,6 @@
 /**
  * State channels shared by every agent and graph: the rails (limits, usage, rail events,
- * terminal state) and the worker contract a parent uses to call a child (task in, result out).
+ * terminal state) and the sub-agent contract a parent uses to call a child (task in, result out).
  */
 import { Annotation, messagesStateReducer, type Messages } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
@@ -49,8 +49,8 @@ export type AgentStateType = typeof AgentState.State;
 /** An update a specialist's node returns. */
 export type AgentUpdate = typeof AgentState.Update;
 
-/** What every worker (agent or team) returns to the graph that called it. */
-export interface WorkerOutput {
+/** What every sub-agent (agent or team) returns to the graph that called it. */
+export interface SubagentOutput {
   result: string | null;
   status: TerminalState | null;
   statusReason: string | null;

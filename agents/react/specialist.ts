@@ -11,7 +11,7 @@ import { createModelNode, createToolsNode, type ContextManager, type ContextSett
 import { AgentInput, AgentState, type AgentStateType } from "../rails/channels.js";
 import { createToolExecutor, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 import type { RunLimits } from "../rails/budgets.js";
-import type { Worker } from "../subagent.js";
+import type { Subagent } from "../subagent.js";
 
 /** What makes a specialist. */
 export interface SpecialistDefinition {
@@ -125,8 +125,8 @@ export function createSpecialistBuilder(definition: SpecialistDefinition, deps: 
 /** A specialist's compiled graph. */
 export type SpecialistGraph = ReturnType<ReturnType<typeof createSpecialistBuilder>["compile"]>;
 
-/** Builds a specialist as a worker: its compiled subgraph, named after it. */
-export function createSpecialist(definition: SpecialistDefinition, deps: SpecialistDeps): Worker<SpecialistGraph> {
+/** Builds a specialist as a sub-agent: its compiled subgraph, named after it. */
+export function createSpecialist(definition: SpecialistDefinition, deps: SpecialistDeps): Subagent<SpecialistGraph> {
   const graph = createSpecialistBuilder(definition, deps).compile({ name: definition.name });
   return { name: definition.name, description: definition.description, graph };
 }

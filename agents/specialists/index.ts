@@ -7,7 +7,7 @@ import { createOperator } from "./operator/index.js";
 import { createResearcher } from "./researcher/index.js";
 import type { SpecialistDefinition, SpecialistDeps } from "../react/specialist.js";
 import type { ToolSource } from "../react/tool-source.js";
-import type { Worker } from "../subagent.js";
+import type { Subagent } from "../subagent.js";
 import { createWriter } from "./writer/index.js";
 export { createAnalyst, createOperator, createResearcher, createWriter };
 
@@ -27,7 +27,7 @@ export function createSpecialists(
   deps: SpecialistDeps & { tools: ToolSource },
   names: readonly SpecialistName[] = Object.keys(SPECIALISTS) as SpecialistName[],
   overrides: Partial<Record<SpecialistName, Partial<SpecialistDefinition>>> = {},
-): Worker[] {
+): Subagent[] {
   return names.map((name) => {
     const factory = SPECIALISTS[name];
     if (!factory) throw new ConfigError(`Unknown specialist '${name}'; choose from ${Object.keys(SPECIALISTS).join(", ")}.`);

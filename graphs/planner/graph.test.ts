@@ -32,10 +32,10 @@ function barrierTool(parties: number): AnyToolSpec {
 
 function build(models: Record<string, ScriptedChatModel>, tools: AnyToolSpec[] = []) {
   const provider = staticModels(models);
-  const workers = ["researcher", "analyst", "writer"].map((name) =>
+  const subagents = ["researcher", "analyst", "writer"].map((name) =>
     createSpecialist({ name, description: `the ${name}`, prompt: `You are the ${name}.`, tools, maxIterations: 4 }, { models: provider }),
   );
-  return createPlannerBuilder({ models: provider, workers }).compile();
+  return createPlannerBuilder({ models: provider, subagents }).compile();
 }
 
 describe("planner graph", () => {

@@ -13,13 +13,13 @@ import {
   exhaustedBudget,
   railEvent,
   railSettings,
-  runWorker,
+  runSubagent,
   tighterLimits,
   usageOfResponse,
   type RailEvent,
   type RunLimits,
   type TerminalState,
-  type Worker,
+  type Subagent,
 } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
 import type { ResolvedGraphDeps } from "../shared/deps.js";
@@ -32,7 +32,7 @@ import type { PlannerStateType, PlannerUpdate, TaskAssignment } from "./state.js
 /** What the planner's nodes need. */
 export interface PlannerContext {
   name: string;
-  workers: ReadonlyMap<string, Worker>;
+  subagents: ReadonlyMap<string, Subagent>;
   maxTasks: number;
   deps: ResolvedGraphDeps;
 }
@@ -45,9 +45,9 @@ export function plannerLimits(ctx: PlannerContext, state: PlannerStateType, conf
 
 /** Builds the `planner` node. */
 export function createPlannerNode(ctx: PlannerContext) {
-  const workers = [...ctx.workers.values()];
-  const schema = planSchema([...ctx.workers.keys()], ctx.maxTasks);
-  const system = new SystemMessage(plannerPrompt(workers, ctx.maxTasks));
+  const subagents = [...ctx.subagents.values()];
+  const schema = planSchema([...ctx.subagents.keys()], ctx.maxTasks);
+  const system = new SystemMessage(plannerPrompt(subagents, ctx.maxTasks));
   return async function planner(state: PlannerStateType, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
     if (!isNewRun(state)) return {};
     const goal = pendingGoal(state.messages)!;
@@ -85,23 +85,23 @@ export function createScheduleNode(ctx: PlannerContext) {
 export function createRunTaskNode(ctx: PlannerContext) {
   return async function runTask(assignment: TaskAssignment, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
     const { planned } = assignment;
-    const worker = ctx.workers.get(planned.agent)!;
+    const subagent = ctx.subagents.get(planned.agent)!;
     const brief = taskBrief(planned.task, assignment.inputs);
-    emitProgress(config, { type: "agent_start", agent: worker.name, task: brief });
+    emitProgress(config, { type: "agent_start", agent: subagent.name, task: brief });
     let output;
     try {
-      output = await runWorker(worker, brief, assignment.limits, config);
+      output = await runSubagent(subagent, brief, assignment.limits, config);
     } catch (error) {
       if (isGraphBubbleUp(error)) throw error;
-      const reason = `${worker.name} failed: ${(error as Error).message}`;
-      output = { result: null, status: "failed" as const, statusReason: reason, usage: addUsage(undefined, undefined), railEvents: [railEvent("worker_error", worker.name, reason)] };
+      const reason = `${subagent.name} failed: ${(error as Error).message}`;
+      output = { result: null, status: "failed" as const, statusReason: reason, usage: addUsage(undefined, undefined), railEvents: [railEvent("subagent_error", subagent.name, reason)] };
     }
     const result = output.result ?? `(no result: ${output.statusReason ?? "unknown"})`;
     return {
-      results: [{ id: planned.id, ...workRecord(worker.name, planned.task, result, output.status) }],
+      results: [{ id: planned.id, ...workRecord(subagent.name, planned.task, result, output.status) }],
       usage: output.usage,
       railEvents: output.railEvents,
-      messages: [new AIMessage({ content: result, name: worker.name })],
+      messages: [new AIMessage({ content: result, name: subagent.name })],
     };
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The supervisor's nodes. `supervisor` enforces the rails, then decides with structured output
- * who works next (with a brief) or finishes with the final answer. Each worker node runs its
- * worker as a subgraph with what is left of the budgets and logs the result.
+ * who works next (with a brief) or finishes with the final answer. Each sub-agent node runs its
+ * sub-agent as a subgraph with what is left of the budgets and logs the result.
  */
 import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { isGraphBubbleUp, Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
@@ -15,12 +15,12 @@ import {
   railEvent,
   railSettings,
   remainingLimits,
-  runWorker,
+  runSubagent,
   tighterLimits,
   type RailEvent,
   type TerminalState,
   type Usage,
-  type Worker,
+  type Subagent,
 } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
 import type { ResolvedGraphDeps } from "../shared/deps.js";
@@ -33,7 +33,7 @@ import type { SupervisorStateType, SupervisorUpdate } from "./state.js";
 /** What the nodes need: the team, the graph's name and hop limit, and the services. */
 export interface SupervisorContext {
   name: string;
-  workers: readonly Worker[];
+  subagents: readonly Subagent[];
   maxHops: number;
   preamble: string | undefined;
   deps: ResolvedGraphDeps;
@@ -41,8 +41,8 @@ export interface SupervisorContext {
 
 /** Builds the `supervisor` node. */
 export function createSupervisorNode(ctx: SupervisorContext) {
-  const schema = decisionSchema(ctx.workers.map((worker) => worker.name));
-  const system = new SystemMessage(supervisorPrompt(ctx.workers, ctx.preamble));
+  const schema = decisionSchema(ctx.subagents.map((subagent) => subagent.name));
+  const system = new SystemMessage(supervisorPrompt(ctx.subagents, ctx.preamble));
 
   return async function supervisor(state: SupervisorStateType, config: LangGraphRunnableConfig): Promise<SupervisorUpdate> {
     let update: SupervisorUpdate = {};
@@ -104,34 +104,34 @@ export function createSupervisorNode(ctx: SupervisorContext) {
   };
 }
 
-/** Builds the node that runs `worker` on the supervisor's brief. */
-export function createWorkerNode(ctx: SupervisorContext, worker: Worker) {
+/** Builds the node that runs `subagent` on the supervisor's brief. */
+export function createSubagentNode(ctx: SupervisorContext, subagent: Subagent) {
   return async function delegate(state: SupervisorStateType, config: LangGraphRunnableConfig): Promise<SupervisorUpdate> {
     const limits = state.limits ? tighterLimits(state.limits, railSettings(config).limits) : railSettings(config).limits;
     const brief = state.brief ?? state.goal;
-    emitProgress(config, { type: "agent_start", agent: worker.name, task: brief });
+    emitProgress(config, { type: "agent_start", agent: subagent.name, task: brief });
     let output;
     try {
-      output = await runWorker(worker, brief, remainingLimits(limits, state.usage), config);
+      output = await runSubagent(subagent, brief, remainingLimits(limits, state.usage), config);
     } catch (error) {
       if (isGraphBubbleUp(error)) throw error;
-      const reason = `${worker.name} failed: ${(error as Error).message}`;
-      output = { result: null, status: "failed" as const, statusReason: reason, usage: addUsage(undefined, undefined), railEvents: [railEvent("worker_error", worker.name, reason)] };
+      const reason = `${subagent.name} failed: ${(error as Error).message}`;
+      output = { result: null, status: "failed" as const, statusReason: reason, usage: addUsage(undefined, undefined), railEvents: [railEvent("subagent_error", subagent.name, reason)] };
     }
     const result = output.result ?? `(no result: ${output.statusReason ?? "unknown"})`;
-    const record = workRecord(worker.name, brief, result, output.status);
+    const record = workRecord(subagent.name, brief, result, output.status);
     const repeatsEarlier = state.work.some((earlier) => earlier.resultKey === record.resultKey);
     const update: SupervisorUpdate = {
       work: [record],
       usage: output.usage,
-      railEvents: repeatsEarlier ? [...output.railEvents, railEvent("loop_warning", ctx.name, `${worker.name} returned nothing new`)] : output.railEvents,
-      messages: [new AIMessage({ content: result, name: worker.name })],
+      railEvents: repeatsEarlier ? [...output.railEvents, railEvent("loop_warning", ctx.name, `${subagent.name} returned nothing new`)] : output.railEvents,
+      messages: [new AIMessage({ content: result, name: subagent.name })],
       next: null,
       brief: null,
       stalls: repeatsEarlier ? state.stalls + 1 : 0,
-      note: repeatsEarlier ? noProgressNote(worker.name) : null,
+      note: repeatsEarlier ? noProgressNote(subagent.name) : null,
     };
-    // A cancelled worker, or a human who stopped a looping one, ends the whole run.
+    // A cancelled sub-agent, or a human who stopped a looping one, ends the whole run.
     const stopRun = output.status === "cancelled" || (output.status === "loop_detected" && settingsOf(ctx, config).loop.onLoop === "ask");
     if (stopRun) {
       const view = { ...state, work: [...state.work, record] };
