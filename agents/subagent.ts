@@ -4,8 +4,8 @@
  * result, a terminal state, its usage and its rail events.
  */
 import { HumanMessage } from "@langchain/core/messages";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { NO_USAGE, type RunLimits } from "./rails/budgets.js";
+import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { NO_USAGE, railEvent, type RunLimits } from "./rails/budgets.js";
 import type { SubagentOutput } from "./rails/channels.js";
 
 /** A compiled graph that honours the sub-agent contract (input: messages + limits). */
@@ -24,9 +24,20 @@ export interface Subagent<Graph extends SubagentGraph = SubagentGraph> {
   readonly graph: Graph;
 }
 
-/** Runs a sub-agent on a task brief inside the caller's node, with the limits the caller can spare. */
+/**
+ * Runs a sub-agent on a task brief inside the caller's node, with the limits the caller can
+ * spare. A sub-agent that throws has `failed` (a `subagent_error` rail event says why); only
+ * LangGraph's control flow (an interrupt) passes through.
+ */
 export async function runSubagent(subagent: Subagent, brief: string, limits: RunLimits, config: LangGraphRunnableConfig): Promise<SubagentOutput> {
-  const output = (await subagent.graph.invoke({ messages: [new HumanMessage(brief)], limits }, config)) as Partial<SubagentOutput>;
+  let output: Partial<SubagentOutput>;
+  try {
+    output = (await subagent.graph.invoke({ messages: [new HumanMessage(brief)], limits }, config)) as Partial<SubagentOutput>;
+  } catch (error) {
+    if (isGraphBubbleUp(error)) throw error;
+    const reason = `${subagent.name} failed: ${(error as Error).message}`;
+    return { result: null, status: "failed", statusReason: reason, usage: NO_USAGE, railEvents: [railEvent("subagent_error", subagent.name, reason)] };
+  }
   return {
     result: output.result ?? null,
     status: output.status ?? null,

@@ -10,7 +10,7 @@ export function graphTemplates(id: string): Record<string, string> {
   return {
     "state.ts": `/**
  * State of the ${id} graph: the conversation, the rails (limits, usage, rail events, terminal
- * state), the goal of the current run, the work done so far and the final answer.
+ * state, the final answer), the goal of the current run and the work done so far.
  */
 import { Annotation } from "@langchain/langgraph";
 import { messagesChannel, railChannels } from "../../agents/index.js";
@@ -24,7 +24,6 @@ export const ${pascal}State = Annotation.Root({
   ...railChannels,
   goal: lastValue<string>(() => ""),
   work: Annotation<WorkRecord[], WorkRecord[]>({ reducer: (current, next) => current.concat(next), default: () => [] }),
-  result: lastValue<string | null>(() => null),
 });
 
 /** What callers may send: the conversation and optional limits. */
@@ -38,13 +37,16 @@ export type ${pascal}Update = typeof ${pascal}State.Update;
     "nodes.ts": `/**
  * The ${id} graph's nodes: \`research\` hands the goal to the researcher, \`write\` hands the
  * findings to the writer, \`finish\` records the answer and the terminal state. Replace them
- * with your topology's steps; keep the rails (budgets handed down, a named terminal state).
+ * with your topology's steps; keep the rails: \`railsOf(...).check()\` before each model call or
+ * delegation, \`.handDown()\` for a child's limits, \`.end(...)\` to end the run in a named state.
  */
 import { AIMessage } from "@langchain/core/messages";
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emitProgress, NO_USAGE, railSettings, remainingLimits, runSubagent, tighterLimits, type Subagent } from "../../agents/index.js";
-import { completionState, isNewRun, pendingGoal, runReset, workRecord } from "../shared/run.js";
+import { emitProgress, railsOf, runSubagent, startRun, withEvents, withSpending, type Subagent } from "../../agents/index.js";
+import { completionState, isNewRun, pendingGoal, stopAnswer, workRecord } from "../shared/run.js";
 import type { ${pascal}StateType, ${pascal}Update } from "./state.js";
+
+const AGENT = "${id}";
 
 /** A node that runs \`subagent\` on a brief made from the state, with what is left of the budgets. */
 export function createSubagentStep(subagent: Subagent, brief: (state: ${pascal}StateType) => string) {
@@ -52,33 +54,32 @@ export function createSubagentStep(subagent: Subagent, brief: (state: ${pascal}S
     let update: ${pascal}Update = {};
     let view = state;
     if (isNewRun(state)) {
+      const start = startRun(state, config, { newRun: true });
       const goal = pendingGoal(state.messages)!;
-      update = { ...runReset(), goal, work: new Overwrite([]) as never };
-      view = { ...state, goal, work: [], status: null, usage: NO_USAGE };
+      update = { ...start.update, goal, work: new Overwrite([]) };
+      view = { ...start.view, goal, work: [] };
     }
-    const configured = railSettings(config).limits;
-    const limits = view.limits ? tighterLimits(view.limits, configured) : configured;
+    const rails = railsOf(view, config, { agent: AGENT });
+    const stop = rails.check();
+    if (stop) return rails.end(update, { ...stop, result: stopAnswer(stop, view.work) });
     const task = brief(view);
-    emitProgress(config, { type: "handoff", from: "${id}", to: subagent.name, task });
-    const output = await runSubagent(subagent, task, remainingLimits(limits, view.usage), config);
+    emitProgress(config, { type: "handoff", from: AGENT, to: subagent.name, task });
+    const output = await runSubagent(subagent, task, rails.handDown(), config);
     const result = output.result ?? \`(no result: \${output.statusReason ?? "unknown"})\`;
-    return {
-      ...update,
-      work: [workRecord(subagent.name, task, result, output.status)],
-      usage: update.usage ? (new Overwrite(output.usage) as never) : output.usage,
-      railEvents: output.railEvents,
-      messages: [new AIMessage({ content: result, name: subagent.name })],
-      ...(output.status && output.status !== "completed" && output.status !== "rejected" ? { status: output.status, statusReason: output.statusReason } : {}),
-    };
+    const record = workRecord(subagent.name, task, result, output.status);
+    const done: ${pascal}Update = { ...update, work: [record], messages: [new AIMessage({ content: result, name: subagent.name })] };
+    const next = withEvents(withSpending(done, output.usage), output.railEvents);
+    // A sub-agent that could not do its part ends the run in its state.
+    if (output.status && output.status !== "completed" && output.status !== "rejected") return rails.end(next, { status: output.status, reason: output.statusReason ?? output.status, result });
+    return next;
   };
 }
 
 /** The last node: the answer (here: the writer's result) and the run's terminal state. */
 export async function finish(state: ${pascal}StateType, config: LangGraphRunnableConfig): Promise<${pascal}Update> {
-  const answer = state.work.at(-1)?.result ?? "(nothing was produced)";
-  const { status, reason } = completionState(state.work);
-  emitProgress(config, { type: "agent_end", agent: "${id}", status, reason });
-  return { status, statusReason: reason, result: answer, messages: [new AIMessage({ content: answer, name: "${id}" })] };
+  const result = state.work.at(-1)?.result ?? "(nothing was produced)";
+  const message = new AIMessage({ content: result, name: AGENT });
+  return railsOf(state, config, { agent: AGENT }).end({ messages: [message] }, { ...completionState(state.work), result });
 }
 `,
     "routes.ts": `/** The ${id} graph's routing (pure, typed with the node names it returns). */

@@ -6,15 +6,15 @@
 import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Runnable } from "@langchain/core/runnables";
-import { isGraphBubbleUp, Overwrite, REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { isGraphBubbleUp, REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { SkillSource } from "../../lib/contracts/memory.js";
 import { ConfigError } from "../../lib/errors.js";
 import { messageText } from "../../lib/tokens.js";
 import { callSignature, classifyToolCalls, escalateLoop, loopNote, NO_LOOPS } from "../rails/loops.js";
 import { emitProgress, emitRailEvents } from "../progress.js";
-import { addUsage, describeTrip, exhaustedBudget, NO_USAGE, railEvent, tighterLimits, usageOfResponse, type RailEvent, type RunLimits, type TerminalState, type Usage } from "../rails/budgets.js";
-import { railSettings } from "../rails/settings.js";
-import type { AgentStateType, AgentUpdate } from "../rails/channels.js";
+import { addUsage, railEvent, usageOfResponse, type RailEvent, type RunLimits, type TerminalState, type Usage } from "../rails/budgets.js";
+import { withEvents, withSpending, type AgentStateType, type AgentUpdate } from "../rails/channels.js";
+import { railsOf, startRun, type Rails } from "../rails/run.js";
 import type { ModelProvider } from "../models.js";
 import { toBindableTools, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 
@@ -58,12 +58,6 @@ export interface ResolvedSpecialist {
 const SUMMARY_PROMPT =
   "Summarize the work below for yourself in at most 150 words: facts found, tool results that matter, what is still open. Keep numbers and names exact.";
 
-/** The limits this agent runs under: what its caller handed down, within the run's settings. */
-export function effectiveLimits(state: AgentStateType, config: LangGraphRunnableConfig, defaults?: RunLimits): RunLimits {
-  const configured = railSettings(config, defaults).limits;
-  return state.limits ? tighterLimits(state.limits, configured) : configured;
-}
-
 /** Builds the `model` node of a specialist. */
 export function createModelNode(spec: ResolvedSpecialist) {
   const bound = new WeakMap<BaseChatModel, Runnable<BaseMessage[], AIMessage>>();
@@ -81,25 +75,18 @@ export function createModelNode(spec: ResolvedSpecialist) {
   };
 
   return async function model(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
-    const defaults = spec.defaultLimits?.();
-    const settings = railSettings(config, defaults);
-    const limits = effectiveLimits(state, config, defaults);
     // On a standalone agent's thread, a new human message after a finished run starts a new run.
     const newRun = state.status !== null && state.messages.at(-1)?.getType() === "human";
-    const usage = newRun ? NO_USAGE : state.usage;
-    const base: AgentUpdate = newRun
-      ? { usage: new Overwrite(NO_USAGE) as never, railEvents: new Overwrite([]) as never, status: null, statusReason: null, result: null, loops: NO_LOOPS, skills: null }
-      : {};
+    const start = startRun(state, config, { newRun });
+    const base: AgentUpdate = newRun ? { ...start.update, loops: NO_LOOPS, skills: null } : start.update;
+    const rails = railsOf(start.view, config, { agent: spec.name, defaultLimits: spec.defaultLimits?.() });
+    const { settings } = rails;
+    const usage = start.view.usage;
     const stop = (status: TerminalState, reason: string, extra: AgentUpdate = {}, events: RailEvent[] = []) =>
-      finish(spec.name, config, { ...base, ...extra }, status, reason, events, newRun ? [] : state.messages);
+      finish(rails, { ...base, ...extra }, status, reason, events, newRun ? [] : state.messages);
 
-    if (config.signal?.aborted) return stop("cancelled", "The run was cancelled.");
-    const trip = exhaustedBudget(limits, usage);
-    if (trip) return stop("budget_exceeded", describeTrip(trip), {}, [railEvent("budget_exceeded", spec.name, describeTrip(trip))]);
-    if (usage.modelCalls >= spec.maxIterations) {
-      const reason = `${spec.name} reached its iteration limit (${spec.maxIterations} model calls).`;
-      return stop("budget_exceeded", reason, {}, [railEvent("iteration_limit", spec.name, reason)]);
-    }
+    const stopped = rails.check({ used: usage.modelCalls, max: spec.maxIterations, of: "model calls" });
+    if (stopped) return stop(stopped.status, stopped.reason, {}, stopped.events);
 
     let history = state.messages;
     const events: RailEvent[] = [];
@@ -147,15 +134,15 @@ export function createModelNode(spec: ResolvedSpecialist) {
     }
     const spent = addUsage(usageOfResponse(response, settings.prices), summaryUsage);
     const after = addUsage(usage, spent);
-    const update: AgentUpdate = withUsage({ ...base, ...skillsUpdate, messages: [...messagesUpdate, response] }, spent);
+    const update: AgentUpdate = withSpending({ ...base, ...skillsUpdate, messages: [...messagesUpdate, response] }, spent);
     const calls = (response.tool_calls?.length ?? 0) + (response.invalid_tool_calls?.length ?? 0);
 
     if (calls > 0) {
-      const overrun = exhaustedBudget(limits, after);
+      const overrun = rails.trip(after);
       if (overrun) {
         // The calls are answered (not run) so the transcript stays valid for any provider.
-        const unrun = notRun(response, describeTrip(overrun));
-        return finish(spec.name, config, { ...update, messages: [...messagesUpdate, response, ...unrun] }, "budget_exceeded", describeTrip(overrun), [...events, railEvent("budget_exceeded", spec.name, describeTrip(overrun))], [...history, response]);
+        const unrun = notRun(response, overrun.reason);
+        return finish(rails, { ...update, messages: [...messagesUpdate, response, ...unrun] }, "budget_exceeded", overrun.reason, [...events, railEvent(overrun.kind, spec.name, overrun.reason)], [...history, response]);
       }
       emitRailEvents(config, events);
       for (const call of response.tool_calls ?? []) emitProgress(config, { type: "tool_call", agent: spec.name, tool: call.name, args: call.args });
@@ -166,7 +153,7 @@ export function createModelNode(spec: ResolvedSpecialist) {
       const previous = history.at(-1);
       if (previous?.id?.startsWith(NUDGE_ID_PREFIX)) {
         const reason = `${spec.name}'s model returned an empty reply twice.`;
-        return finish(spec.name, config, update, "failed", reason, [...events, railEvent("model_misbehaved", spec.name, reason)], [...history, response]);
+        return finish(rails, update, "failed", reason, [...events, railEvent("model_misbehaved", spec.name, reason)], [...history, response]);
       }
       const nudge = new HumanMessage({ id: `${NUDGE_ID_PREFIX}${crypto.randomUUID()}`, content: "Your reply was empty. Give your answer to the task, or call one of your tools." });
       emitRailEvents(config, events);
@@ -175,18 +162,17 @@ export function createModelNode(spec: ResolvedSpecialist) {
     const rejected = rejectedTools(newRun ? [] : state.railEvents, [...history, response]);
     if (rejected.length > 0) {
       const reason = `A human rejected ${rejected.join(", ")}; ${spec.name} finished without it.`;
-      return finish(spec.name, config, { ...update, result: text }, "rejected", reason, events, [...history, response]);
+      return finish(rails, { ...update, result: text }, "rejected", reason, events, [...history, response]);
     }
-    return finish(spec.name, config, { ...update, result: text }, "completed", "The agent gave its answer.", events, [...history, response]);
+    return finish(rails, { ...update, result: text }, "completed", "The agent gave its answer.", events, [...history, response]);
   };
 }
 
 /** Builds the `tools` node of a specialist. */
 export function createToolsNode(spec: ResolvedSpecialist) {
   return async function tools(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
-    const defaults = spec.defaultLimits?.();
-    const settings = railSettings(config, defaults);
-    const limits = effectiveLimits(state, config, defaults);
+    const rails = railsOf(state, config, { agent: spec.name, defaultLimits: spec.defaultLimits?.() });
+    const { settings, limits } = rails;
     const last = state.messages.at(-1) as AIMessage;
     const calls = last.tool_calls ?? [];
     const { allowed, looping, counts } = classifyToolCalls(calls, state.loops, settings.loop);
@@ -208,7 +194,7 @@ export function createToolsNode(spec: ResolvedSpecialist) {
         events.push(railEvent("loop_escalated", spec.name, `${detail} Decision: ${decision.action}.`, looping[0]?.name));
         if (decision.action === "stop") {
           const reason = `Loop detected: ${detail}${decision.reason ? ` (${decision.reason})` : ""}`;
-          return finish(spec.name, config, { messages: notRun(last, "the run was stopped because of a loop"), loops }, "loop_detected", reason, events, state.messages);
+          return finish(rails, { messages: notRun(last, "the run was stopped because of a loop"), loops }, "loop_detected", reason, events, state.messages);
         }
         // The human lets the agent go on: the repeated calls run, and counting starts over.
         toRun = [...calls];
@@ -267,35 +253,10 @@ async function manageContext(
   }
 }
 
-/** Ends the agent's run: terminal state, reason, result, rail events; tells progress listeners. */
-function finish(
-  agent: string,
-  config: LangGraphRunnableConfig,
-  update: AgentUpdate,
-  status: TerminalState,
-  reason: string,
-  events: RailEvent[],
-  transcript: readonly BaseMessage[],
-): AgentUpdate {
-  emitRailEvents(config, events);
-  emitProgress(config, { type: "agent_end", agent, status, reason });
-  const result = update.result ?? lastAnswer(transcript) ?? `(${agent} stopped: ${reason})`;
-  return withEvents({ ...update, status, statusReason: reason, result }, events);
-}
-
-/** Adds rail events to an update, keeping a run reset (Overwrite) intact. */
-function withEvents(update: AgentUpdate, events: RailEvent[]): AgentUpdate {
-  if (events.length === 0) return update;
-  const current = update.railEvents as unknown;
-  if (Overwrite.isInstance<RailEvent[]>(current)) return { ...update, railEvents: new Overwrite([...current.value, ...events]) as never };
-  return { ...update, railEvents: [...((current as RailEvent[] | undefined) ?? []), ...events] };
-}
-
-/** Adds spending to an update, keeping a run reset (Overwrite) intact. */
-function withUsage(update: AgentUpdate, spent: Usage): AgentUpdate {
-  const current = update.usage as unknown;
-  if (Overwrite.isInstance<Usage>(current)) return { ...update, usage: new Overwrite(addUsage(current.value, spent)) as never };
-  return { ...update, usage: spent };
+/** Ends the agent's run through the rails; without an answer, the latest one in the transcript is its result. */
+function finish(rails: Rails, update: AgentUpdate, status: TerminalState, reason: string, events: RailEvent[], transcript: readonly BaseMessage[]): Promise<AgentUpdate> {
+  const result = (update.result as string | null | undefined) ?? lastAnswer(transcript) ?? `(${rails.agent} stopped: ${reason})`;
+  return rails.end(update, { status, reason, result, events });
 }
 
 /** Answers every call of `message` with "not run", so no call is left without a result. */

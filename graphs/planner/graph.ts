@@ -12,7 +12,7 @@ import { createSpecialists, type Subagent } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
 import { defaultGraphServices } from "../shared/long-term.js";
 import { DEFAULT_MAX_TASKS, type PlannerOptions } from "./config.js";
-import { createAggregateNode, createPlannerNode, createRunTaskNode, createScheduleNode, plannerLimits, type PlannerContext } from "./nodes.js";
+import { createAggregateNode, createPlannerNode, createRunTaskNode, createScheduleNode, plannerRails, type PlannerContext } from "./nodes.js";
 import { routeReadyTasks } from "./routes.js";
 import { PlannerInput, PlannerState, type PlannerStateType } from "./state.js";
 
@@ -30,7 +30,7 @@ export function createPlannerBuilder(deps: GraphDeps = {}, options: PlannerOptio
   const byName = new Map(subagents.map((subagent) => [subagent.name, subagent]));
   if (byName.size !== subagents.length) throw new ConfigError("Planner sub-agents must have unique names.");
   const ctx: PlannerContext = { name: GRAPH_ID, subagents: byName, maxTasks, deps: resolved };
-  const route = (state: PlannerStateType, config: LangGraphRunnableConfig) => routeReadyTasks(state, plannerLimits(ctx, state, config));
+  const route = (state: PlannerStateType, config: LangGraphRunnableConfig) => routeReadyTasks(state, (parts) => plannerRails(ctx, state, config).handDown(parts));
   return new StateGraph({ stateSchema: PlannerState, input: PlannerInput })
     .addNode("planner", createPlannerNode(ctx))
     .addNode("schedule", createScheduleNode(ctx))
