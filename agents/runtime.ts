@@ -8,4 +8,4 @@ export * from "./react/specialist.js";
 export * from "./react/tool-contract.js";
 export * from "./subagent.js";
 export { DEMO_PREFIX } from "./demo-brain.js";
-export type { ContextManager, ContextSettings, SkillSource } from "./react/nodes.js";
+export type { ContextManager, ContextSettings, SkillSource } from "./react/spec.js";
