@@ -4,10 +4,11 @@
  */
 import type { RunLimits } from "../../lib/contracts/run.js";
 import { budgetRail } from "./budgets.js";
+import { deadlineRail } from "./deadline.js";
 import type { Rail, RailRun } from "./rail.js";
 
 /** The rails, in the order they are checked. A new rail is a file in this folder and a line here. */
-export const RAILS: readonly Rail[] = [budgetRail];
+export const RAILS: readonly Rail[] = [budgetRail, deadlineRail];
 
 function merge(parts: RunLimits[]): RunLimits {
   return parts.length === 1 ? parts[0]! : Object.assign({}, ...parts);

@@ -4,7 +4,8 @@
  *
  *   START → planner → schedule ⇉ run_task × n → schedule … → aggregate → END
  *
- * Parallel sub-tasks split what is left of the budgets evenly, so together they stay inside.
+ * Parallel sub-tasks split what is left of the budgets evenly, so together they stay inside;
+ * they share the run's deadline.
  */
 import { END, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { ConfigError } from "../../lib/errors.js";

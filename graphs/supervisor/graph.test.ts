@@ -78,6 +78,28 @@ describe("supervisor graph", () => {
     expect(out.usage.totalTokens).toBeLessThan(1_500 + lastCall);
   });
 
+  it("stops a nested specialist at the run's deadline, then the run, naming the deadline", async () => {
+    const clock = { now: Date.UTC(2030, 0, 1) };
+    const deadline = new Date(clock.now + 30_000).toISOString();
+    // The decision takes 5 s: the specialist starts later than the run, yet keeps its deadline.
+    const supervisor = new ScriptedChatModel({ respond: ({ callIndex }) => ((clock.now += 5_000), callIndex === 0 ? route("researcher", "Look up paris.") : route("finish", "", "never")) });
+    const researcher = new ScriptedChatModel({ replies: [{ toolCalls: [{ name: "lookup", args: { query: "paris" } }] }, "never"] });
+    const slowLookup = { ...lookupTool({ paris: "2.1M" }), run: async () => ((clock.now += 31_000), "2.1M") };
+    const { provider, subagents } = team({ supervisor, researcher }, { researcher: slowLookup as ReturnType<typeof lookupTool> });
+    const g = createSupervisorBuilder({ models: provider, subagents }).compile();
+    const out = await g.invoke(goal("Population of Paris?"), { configurable: { limits: { maxDurationMs: 30_000 }, clock: () => clock.now } });
+
+    expect(out.status).toBe("budget_exceeded");
+    expect(out.statusReason).toContain(deadline);
+    expect(out.work.map((w) => [w.agent, w.status])).toEqual([["researcher", "budget_exceeded"]]);
+    // The specialist stopped before its second model call, the supervisor before its second decision.
+    expect(researcher.callsMade).toBe(1);
+    expect(supervisor.callsMade).toBe(1);
+    const trips = out.railEvents.filter((e) => e.kind === "deadline_exceeded");
+    expect(trips.map((e) => e.agent)).toEqual(["researcher", "supervisor"]);
+    for (const trip of trips) expect(trip.detail).toContain(deadline);
+  });
+
   it("stops at its hop limit", async () => {
     const supervisor = new ScriptedChatModel({ respond: ({ callIndex }) => route("analyst", `task ${callIndex}`) });
     const analyst = new ScriptedChatModel({ respond: ({ callIndex }) => `result ${callIndex}` });
