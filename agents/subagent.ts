@@ -1,21 +1,21 @@
 /**
- * The worker contract: anything a supervisor can hand a task to (a specialist agent, or a
+ * The sub-agent contract: anything a supervisor can hand a task to (a specialist agent, or a
  * whole team graph) is a compiled graph that takes a task brief and limits and returns a
  * result, a terminal state, its usage and its rail events.
  */
 import { HumanMessage } from "@langchain/core/messages";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { NO_USAGE, type RunLimits } from "./rails/budgets.js";
-import type { WorkerOutput } from "./rails/channels.js";
+import { isGraphBubbleUp, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { NO_USAGE, railEvent, type RunLimits } from "./rails/budgets.js";
+import type { SubagentOutput } from "./rails/channels.js";
 
-/** A compiled graph that honours the worker contract (input: messages + limits). */
-export interface WorkerGraph {
+/** A compiled graph that honours the sub-agent contract (input: messages + limits). */
+export interface SubagentGraph {
   name?: string;
   invoke(input: { messages: HumanMessage[]; limits: RunLimits }, config?: LangGraphRunnableConfig): Promise<unknown>;
 }
 
 /** A named, described unit of work a supervisor can route to. */
-export interface Worker<Graph extends WorkerGraph = WorkerGraph> {
+export interface Subagent<Graph extends SubagentGraph = SubagentGraph> {
   /** snake_case; the supervisor routes by it. */
   readonly name: string;
   /** One line the supervisor reads to decide who does what. */
@@ -24,9 +24,20 @@ export interface Worker<Graph extends WorkerGraph = WorkerGraph> {
   readonly graph: Graph;
 }
 
-/** Runs a worker on a task brief inside the caller's node, with the limits the caller can spare. */
-export async function runWorker(worker: Worker, brief: string, limits: RunLimits, config: LangGraphRunnableConfig): Promise<WorkerOutput> {
-  const output = (await worker.graph.invoke({ messages: [new HumanMessage(brief)], limits }, config)) as Partial<WorkerOutput>;
+/**
+ * Runs a sub-agent on a task brief inside the caller's node, with the limits the caller can
+ * spare. A sub-agent that throws has `failed` (a `subagent_error` rail event says why); only
+ * LangGraph's control flow (an interrupt) passes through.
+ */
+export async function runSubagent(subagent: Subagent, brief: string, limits: RunLimits, config: LangGraphRunnableConfig): Promise<SubagentOutput> {
+  let output: Partial<SubagentOutput>;
+  try {
+    output = (await subagent.graph.invoke({ messages: [new HumanMessage(brief)], limits }, config)) as Partial<SubagentOutput>;
+  } catch (error) {
+    if (isGraphBubbleUp(error)) throw error;
+    const reason = `${subagent.name} failed: ${(error as Error).message}`;
+    return { result: null, status: "failed", statusReason: reason, usage: NO_USAGE, railEvents: [railEvent("subagent_error", subagent.name, reason)] };
+  }
   return {
     result: output.result ?? null,
     status: output.status ?? null,

@@ -63,10 +63,10 @@ function buildOurs() {
   const script = scriptFor("ours");
   const model = new ScriptedChatModel({ respond: script.respond });
   const provider = staticModels(model);
-  const workers = AGENTS.map((agent) =>
+  const subagents = AGENTS.map((agent) =>
     createSpecialist({ name: agent.name, description: agent.description, prompt: agent.prompt, tools: [toolSpec(agent.tool)], maxIterations: 6 }, { models: provider }),
   );
-  const graph = createSupervisorBuilder({ models: provider, workers }).compile({ checkpointer: new MemorySaver() });
+  const graph = createSupervisorBuilder({ models: provider, subagents }).compile({ checkpointer: new MemorySaver() });
   // All rails on: every budget set (so every check runs), a price table, loop policy, the guardrailed executor.
   const configurable = {
     limits: { maxTokens: 1_000_000, maxCostUsd: 100, maxToolCalls: 1_000, maxModelCalls: 1_000 },

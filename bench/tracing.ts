@@ -38,8 +38,8 @@ function build() {
   const model = new ScriptedChatModel({ respond, modelName: "gpt-4o-mini", recordCalls: false });
   const models = staticModels(model);
   const tool = (name: string): AnyToolSpec => ({ name, description: `The ${name} tool: returns what it finds for a query.`, schema: z.object({ query: z.string() }), timeoutMs: 5_000, sideEffect: "read_only", run: async ({ query }: { query: string }) => `result for ${query}` });
-  const workers = HOPS.map((name) => createSpecialist({ name, description: `${name} work`, prompt: `You are the ${name}.`, tools: [tool(`${name}_tool`)], maxIterations: 4 }, { models }));
-  const graph = createSupervisorBuilder({ models, workers }).compile({ checkpointer: new MemorySaver() });
+  const subagents = HOPS.map((name) => createSpecialist({ name, description: `${name} work`, prompt: `You are the ${name}.`, tools: [tool(`${name}_tool`)], maxIterations: 4 }, { models }));
+  const graph = createSupervisorBuilder({ models, subagents }).compile({ checkpointer: new MemorySaver() });
   return { graph, reset: () => (hop = 0) };
 }
 

@@ -32,6 +32,7 @@ Options:
   --max-tokens <n>      token budget of the run
   --max-cost <usd>      cost budget of the run, in US dollars (prices in lib/prices.ts)
   --max-tool-calls <n>  tool-call budget of the run
+  --max-duration <s>    wall-clock limit of the run, in seconds (sub-agents share it; paused time counts)
   --trace <run id>      print the recorded trace of a run (steps, prompts, tools, tokens, cost)
   --list                list the graphs
   -h, --help            show this help
@@ -50,6 +51,10 @@ function positiveNumber(name: string, value: string | undefined, integer: boolea
   return parsed;
 }
 
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.ceil(seconds * 1_000);
+}
+
 /** Parses `argv` (without node and script); throws InvalidInputError with what to change. */
 export function parseCliArgs(argv: readonly string[], defaultGraph: string): CliOptions {
   let parsed;
@@ -64,6 +69,7 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
         "max-tokens": { type: "string" },
         "max-cost": { type: "string" },
         "max-tool-calls": { type: "string" },
+        "max-duration": { type: "string" },
         list: { type: "boolean", default: false },
         trace: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -87,6 +93,7 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
         maxTokens: positiveNumber("max-tokens", values["max-tokens"], true),
         maxCostUsd: positiveNumber("max-cost", values["max-cost"], false),
         maxToolCalls: positiveNumber("max-tool-calls", values["max-tool-calls"], true),
+        maxDurationMs: secondsToMs(positiveNumber("max-duration", values["max-duration"], false)),
       }).filter(([, value]) => value !== undefined),
     ),
   };

@@ -66,6 +66,9 @@ describe("CLI", () => {
     expect(() => parseCliArgs(["--max-tokens", "lots", "x"], "supervisor")).toThrow(InvalidInputError);
     expect(() => parseCliArgs(["--bogus", "x"], "supervisor")).toThrow(/--help/);
     expect(parseCliArgs(["--max-cost", "0.5", "--graph", "planner", "go"], "supervisor")).toMatchObject({ goal: "go", graph: "planner", limits: { maxCostUsd: 0.5 } });
+    expect(parseCliArgs(["--max-duration", "90", "go"], "supervisor").limits).toEqual({ maxDurationMs: 90_000 });
+    expect(parseCliArgs(["--max-duration", "0.25", "go"], "supervisor").limits).toEqual({ maxDurationMs: 250 });
+    expect(() => parseCliArgs(["--max-duration", "soon", "go"], "supervisor")).toThrow(/--max-duration must be a positive number/);
     const io = capture();
     expect(await main(["--graph", "nope", "x"], { out: io.out, asker: scripted([]) })).toBe(64);
     expect(io.lines.join("\n")).toMatch(/graph 'nope' was not found. Registered graphs: supervisor/);

@@ -1,7 +1,7 @@
 /**
  * The files `npm run new:graph -- <id>` writes: a small but complete topology in the house
  * shape (state, nodes, routes, graph, a test) that runs as generated and shows every seam a
- * real one uses — workers as subgraphs, budgets handed down, a named terminal state.
+ * real one uses — sub-agents as subgraphs, budgets handed down, a named terminal state.
  */
 
 /** The generated files of graph `id`, by file name. */
@@ -10,7 +10,7 @@ export function graphTemplates(id: string): Record<string, string> {
   return {
     "state.ts": `/**
  * State of the ${id} graph: the conversation, the rails (limits, usage, rail events, terminal
- * state), the goal of the current run, the work done so far and the final answer.
+ * state, the final answer), the goal of the current run and the work done so far.
  */
 import { Annotation } from "@langchain/langgraph";
 import { messagesChannel, railChannels } from "../../agents/index.js";
@@ -24,7 +24,6 @@ export const ${pascal}State = Annotation.Root({
   ...railChannels,
   goal: lastValue<string>(() => ""),
   work: Annotation<WorkRecord[], WorkRecord[]>({ reducer: (current, next) => current.concat(next), default: () => [] }),
-  result: lastValue<string | null>(() => null),
 });
 
 /** What callers may send: the conversation and optional limits. */
@@ -38,47 +37,49 @@ export type ${pascal}Update = typeof ${pascal}State.Update;
     "nodes.ts": `/**
  * The ${id} graph's nodes: \`research\` hands the goal to the researcher, \`write\` hands the
  * findings to the writer, \`finish\` records the answer and the terminal state. Replace them
- * with your topology's steps; keep the rails (budgets handed down, a named terminal state).
+ * with your topology's steps; keep the rails: \`railsOf(...).check()\` before each model call or
+ * delegation, \`.handDown()\` for a child's limits, \`.end(...)\` to end the run in a named state.
  */
 import { AIMessage } from "@langchain/core/messages";
 import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emitProgress, NO_USAGE, railSettings, remainingLimits, runWorker, tighterLimits, type Worker } from "../../agents/index.js";
-import { completionState, isNewRun, pendingGoal, runReset, workRecord } from "../shared/run.js";
+import { emitProgress, railsOf, runSubagent, startRun, withEvents, withSpending, type Subagent } from "../../agents/index.js";
+import { completionState, isNewRun, pendingGoal, stopAnswer, workRecord } from "../shared/run.js";
 import type { ${pascal}StateType, ${pascal}Update } from "./state.js";
 
-/** A node that runs \`worker\` on a brief made from the state, with what is left of the budgets. */
-export function createWorkerStep(worker: Worker, brief: (state: ${pascal}StateType) => string) {
+const AGENT = "${id}";
+
+/** A node that runs \`subagent\` on a brief made from the state, with what is left of the budgets. */
+export function createSubagentStep(subagent: Subagent, brief: (state: ${pascal}StateType) => string) {
   return async function step(state: ${pascal}StateType, config: LangGraphRunnableConfig): Promise<${pascal}Update> {
     let update: ${pascal}Update = {};
     let view = state;
     if (isNewRun(state)) {
+      const start = startRun(state, config, { newRun: true });
       const goal = pendingGoal(state.messages)!;
-      update = { ...runReset(), goal, work: new Overwrite([]) as never };
-      view = { ...state, goal, work: [], status: null, usage: NO_USAGE };
+      update = { ...start.update, goal, work: new Overwrite([]) };
+      view = { ...start.view, goal, work: [] };
     }
-    const configured = railSettings(config).limits;
-    const limits = view.limits ? tighterLimits(view.limits, configured) : configured;
+    const rails = railsOf(view, config, { agent: AGENT });
+    const stop = rails.check();
+    if (stop) return rails.end(update, { ...stop, result: stopAnswer(stop, view.work) });
     const task = brief(view);
-    emitProgress(config, { type: "handoff", from: "${id}", to: worker.name, task });
-    const output = await runWorker(worker, task, remainingLimits(limits, view.usage), config);
+    emitProgress(config, { type: "handoff", from: AGENT, to: subagent.name, task });
+    const output = await runSubagent(subagent, task, rails.handDown(), config);
     const result = output.result ?? \`(no result: \${output.statusReason ?? "unknown"})\`;
-    return {
-      ...update,
-      work: [workRecord(worker.name, task, result, output.status)],
-      usage: update.usage ? (new Overwrite(output.usage) as never) : output.usage,
-      railEvents: output.railEvents,
-      messages: [new AIMessage({ content: result, name: worker.name })],
-      ...(output.status && output.status !== "completed" && output.status !== "rejected" ? { status: output.status, statusReason: output.statusReason } : {}),
-    };
+    const record = workRecord(subagent.name, task, result, output.status);
+    const done: ${pascal}Update = { ...update, work: [record], messages: [new AIMessage({ content: result, name: subagent.name })] };
+    const next = withEvents(withSpending(done, output.usage), output.railEvents);
+    // A sub-agent that could not do its part ends the run in its state.
+    if (output.status && output.status !== "completed" && output.status !== "rejected") return rails.end(next, { status: output.status, reason: output.statusReason ?? output.status, result });
+    return next;
   };
 }
 
 /** The last node: the answer (here: the writer's result) and the run's terminal state. */
 export async function finish(state: ${pascal}StateType, config: LangGraphRunnableConfig): Promise<${pascal}Update> {
-  const answer = state.work.at(-1)?.result ?? "(nothing was produced)";
-  const { status, reason } = completionState(state.work);
-  emitProgress(config, { type: "agent_end", agent: "${id}", status, reason });
-  return { status, statusReason: reason, result: answer, messages: [new AIMessage({ content: answer, name: "${id}" })] };
+  const result = state.work.at(-1)?.result ?? "(nothing was produced)";
+  const message = new AIMessage({ content: result, name: AGENT });
+  return railsOf(state, config, { agent: AGENT }).end({ messages: [message] }, { ...completionState(state.work), result });
 }
 `,
     "routes.ts": `/** The ${id} graph's routing (pure, typed with the node names it returns). */
@@ -99,7 +100,7 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import { createSpecialists } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
 import { defaultGraphServices } from "../shared/long-term.js";
-import { createWorkerStep, finish } from "./nodes.js";
+import { createSubagentStep, finish } from "./nodes.js";
 import { continueUnlessEnded } from "./routes.js";
 import { ${pascal}Input, ${pascal}State } from "./state.js";
 
@@ -109,10 +110,10 @@ export const GRAPH_ID = "${id}";
 /** The uncompiled graph with the given services. */
 export function create${pascal}Builder(deps: GraphDeps = {}) {
   const resolved = resolveGraphDeps(GRAPH_ID, deps);
-  const [researcher, writer] = resolved.workers ?? createSpecialists(resolved, ["researcher", "writer"]);
+  const [researcher, writer] = resolved.subagents ?? createSpecialists(resolved, ["researcher", "writer"]);
   return new StateGraph({ stateSchema: ${pascal}State, input: ${pascal}Input })
-    .addNode("research", createWorkerStep(researcher!, (state) => state.goal), { subgraphs: [researcher!.graph as never] })
-    .addNode("write", createWorkerStep(writer!, (state) => \`\${state.goal}\\n\\nFindings:\\n\${state.work.at(-1)?.result ?? ""}\`), { subgraphs: [writer!.graph as never] })
+    .addNode("research", createSubagentStep(researcher!, (state) => state.goal), { subgraphs: [researcher!.graph as never] })
+    .addNode("write", createSubagentStep(writer!, (state) => \`\${state.goal}\\n\\nFindings:\\n\${state.work.at(-1)?.result ?? ""}\`), { subgraphs: [writer!.graph as never] })
     .addNode("finish", finish)
     .addEdge(START, "research")
     .addConditionalEdges("research", continueUnlessEnded("write"), ["write", END])
@@ -138,8 +139,8 @@ describe("${id} graph", () => {
       researcher: new ScriptedChatModel({ replies: ["Paris has 2.1M people."] }),
       writer: new ScriptedChatModel({ replies: ["Report: Paris has 2.1M people."] }),
     });
-    const workers = ["researcher", "writer"].map((name) => createSpecialist({ name, description: \`the \${name}\`, prompt: \`You are the \${name}.\`, tools: [], maxIterations: 3 }, { models }));
-    const out = await create${pascal}Builder({ models, workers }).compile().invoke({ messages: [new HumanMessage("Paris population report")] });
+    const subagents = ["researcher", "writer"].map((name) => createSpecialist({ name, description: \`the \${name}\`, prompt: \`You are the \${name}.\`, tools: [], maxIterations: 3 }, { models }));
+    const out = await create${pascal}Builder({ models, subagents }).compile().invoke({ messages: [new HumanMessage("Paris population report")] });
     expect(out.status).toBe("completed");
     expect(out.result).toBe("Report: Paris has 2.1M people.");
     expect(out.work.map((w) => w.agent)).toEqual(["researcher", "writer"]);

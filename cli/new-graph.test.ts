@@ -39,8 +39,8 @@ describe("npm run new:graph", () => {
     const module = await import(pathToFileURL(join(dir, "graphs", "triage_team", "graph.ts")).href);
     expect(module.graph.name).toBe("triage_team");
     const models = staticModels({ researcher: new ScriptedChatModel({ replies: ["fact"] }), writer: new ScriptedChatModel({ replies: ["report"] }) });
-    const workers = ["researcher", "writer"].map((name) => createSpecialist({ name, description: name, prompt: name, tools: [], maxIterations: 2 }, { models }));
-    const out = await registry.getGraph("triage_team").createBuilder({ models, workers }).compile().invoke({ messages: [new HumanMessage("triage this")] });
+    const subagents = ["researcher", "writer"].map((name) => createSpecialist({ name, description: name, prompt: name, tools: [], maxIterations: 2 }, { models }));
+    const out = await registry.getGraph("triage_team").createBuilder({ models, subagents }).compile().invoke({ messages: [new HumanMessage("triage this")] });
     expect(out).toMatchObject({ status: "completed", result: "report" });
   });
 

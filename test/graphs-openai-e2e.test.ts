@@ -48,7 +48,7 @@ describe("graphs over HTTP with ChatOpenAI and RedisSaver", () => {
   const supervisor = (timeoutMs?: number) => {
     const provider = models(timeoutMs);
     const analyst = createSpecialist({ name: "analyst", description: "computes exactly", prompt: "You are the analyst.", tools: [calculatorTool], maxIterations: 6 }, { models: provider });
-    return createSupervisorBuilder({ models: provider, workers: [analyst] }).compile({ checkpointer: saver });
+    return createSupervisorBuilder({ models: provider, subagents: [analyst] }).compile({ checkpointer: saver });
   };
 
   const run = async (graph: ReturnType<typeof supervisor>, goal: string, thread: string, streamMessages = false) => {

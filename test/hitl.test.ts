@@ -42,8 +42,8 @@ describe("human in the loop", () => {
     const tool = sendTool();
     const operator = new ScriptedChatModel({ replies: operatorReplies });
     const provider = staticModels({ supervisor: new ScriptedChatModel({ replies: [route("operator", "Tell the team: ship it."), route("finish", "", finish)] }), operator });
-    const worker = createSpecialist({ name: "operator", description: "sends notes", prompt: "You are the operator.", tools: [tool], maxIterations: 4 }, { models: provider });
-    const graph = createSupervisorBuilder({ models: provider, workers: [worker] }).compile({ checkpointer: saver });
+    const subagent = createSpecialist({ name: "operator", description: "sends notes", prompt: "You are the operator.", tools: [tool], maxIterations: 4 }, { models: provider });
+    const graph = createSupervisorBuilder({ models: provider, subagents: [subagent] }).compile({ checkpointer: saver });
     return { tool, operator, graph };
   }
 

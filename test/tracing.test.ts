@@ -63,7 +63,7 @@ describe("tracing a supervisor run", () => {
       ]),
     });
     const operator = createSpecialist({ name: "operator", description: "sends notes", prompt: "You are the operator.", tools: [lookup, notify], maxIterations: 5 }, { models });
-    const graph = createSupervisorBuilder({ models, workers: [operator] }).compile({ checkpointer: new MemorySaver() });
+    const graph = createSupervisorBuilder({ models, subagents: [operator] }).compile({ checkpointer: new MemorySaver() });
     const thread = { configurable: { thread_id: "trace-thread", graph_id: "supervisor" } };
     const inputs = [{ messages: [new HumanMessage("Tell the team to ship it.")] }, new Command({ resume: { decision: "approve" } })];
     for (const [index, runId] of runIds.entries()) {

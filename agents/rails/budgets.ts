@@ -1,11 +1,13 @@
 /**
- * The runtime's rails: run budgets, usage accounting, terminal states and rail events. Every
- * graph keeps these in state; a parent hands its children only what it has left, so no
- * sub-agent can outspend the graph that called it.
+ * Usage accounting and the budgets rail: tokens, cost, tool calls and model calls per run. A
+ * parent hands its children only what it has left, so no sub-agent can outspend the graph that
+ * called it.
  */
 import type { AIMessage } from "@langchain/core/messages";
+import { z } from "zod";
 import { costOf, type PriceTable } from "../../lib/prices.js";
-import type { RailEvent, RunLimits, TerminalState, Usage } from "../../lib/contracts/run.js";
+import type { RailEvent, RunLimits, Usage } from "../../lib/contracts/run.js";
+import { compactLimits, minOf, type Rail } from "./rail.js";
 
 export { TERMINAL_STATES } from "../../lib/contracts/run.js";
 export type { RailEvent, RunLimits, TerminalState, Usage } from "../../lib/contracts/run.js";
@@ -43,6 +45,8 @@ export function usageOfResponse(message: AIMessage, prices: PriceTable, fallback
   };
 }
 
+const positiveInt = z.number().int().positive();
+
 /** A budget that ran out. */
 export interface BudgetTrip {
   budget: "tokens" | "cost" | "tool_calls" | "model_calls";
@@ -64,40 +68,43 @@ export function describeTrip(trip: BudgetTrip): string {
   return `The run's ${name} budget is exhausted: used ${trip.used} of ${trip.limit}.`;
 }
 
-/** What is left of `limits` after `usage`: the limits a child may spend (never below zero). */
-export function remainingLimits(limits: RunLimits, usage: Usage): RunLimits {
-  const left = (limit: number | undefined, used: number) => (limit === undefined ? undefined : Math.max(0, limit - used));
-  return compact({
-    maxTokens: left(limits.maxTokens, usage.totalTokens),
-    maxCostUsd: limits.maxCostUsd === undefined ? undefined : roundUsd(Math.max(0, limits.maxCostUsd - usage.costUsd)),
-    maxToolCalls: left(limits.maxToolCalls, usage.toolCalls),
-    maxModelCalls: left(limits.maxModelCalls, usage.modelCalls),
-  });
-}
-
-/** Splits limits evenly between `parts` children running in parallel, so together they stay inside. */
-export function splitLimits(limits: RunLimits, parts: number): RunLimits {
-  if (parts <= 1) return limits;
-  const share = (value: number | undefined, integer: boolean) =>
-    value === undefined ? undefined : integer ? Math.floor(value / parts) : roundUsd(value / parts);
-  return compact({
-    maxTokens: share(limits.maxTokens, true),
-    maxCostUsd: share(limits.maxCostUsd, false),
-    maxToolCalls: share(limits.maxToolCalls, true),
-    maxModelCalls: share(limits.maxModelCalls, true),
-  });
-}
-
-/** The tighter of two limit sets, field by field. */
-export function tighterLimits(a: RunLimits, b: RunLimits): RunLimits {
-  const min = (x: number | undefined, y: number | undefined) => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
-  return compact({
-    maxTokens: min(a.maxTokens, b.maxTokens),
-    maxCostUsd: min(a.maxCostUsd, b.maxCostUsd),
-    maxToolCalls: min(a.maxToolCalls, b.maxToolCalls),
-    maxModelCalls: min(a.maxModelCalls, b.maxModelCalls),
-  });
-}
+/** The budgets rail: tokens, cost and model calls are checked here, tool calls by the tool executor. */
+export const budgetRail: Rail = {
+  name: "budgets",
+  settings: { maxTokens: positiveInt, maxCostUsd: z.number().positive(), maxToolCalls: positiveInt, maxModelCalls: positiveInt },
+  check({ limits, usage }) {
+    const trip = exhaustedBudget(limits, usage);
+    return trip && { kind: "budget_exceeded", reason: describeTrip(trip) };
+  },
+  handDown({ limits, usage }) {
+    const left = (limit: number | undefined, used: number) => (limit === undefined ? undefined : Math.max(0, limit - used));
+    return compactLimits({
+      maxTokens: left(limits.maxTokens, usage.totalTokens),
+      maxCostUsd: limits.maxCostUsd === undefined ? undefined : roundUsd(Math.max(0, limits.maxCostUsd - usage.costUsd)),
+      maxToolCalls: left(limits.maxToolCalls, usage.toolCalls),
+      maxModelCalls: left(limits.maxModelCalls, usage.modelCalls),
+    });
+  },
+  split(limits, parts) {
+    // Parallel children split what is left evenly, so together they stay inside it.
+    const share = (value: number | undefined, integer: boolean) =>
+      value === undefined ? undefined : integer ? Math.floor(value / parts) : roundUsd(value / parts);
+    return compactLimits({
+      maxTokens: share(limits.maxTokens, true),
+      maxCostUsd: share(limits.maxCostUsd, false),
+      maxToolCalls: share(limits.maxToolCalls, true),
+      maxModelCalls: share(limits.maxModelCalls, true),
+    });
+  },
+  tighter(a, b) {
+    return compactLimits({
+      maxTokens: minOf(a.maxTokens, b.maxTokens),
+      maxCostUsd: minOf(a.maxCostUsd, b.maxCostUsd),
+      maxToolCalls: minOf(a.maxToolCalls, b.maxToolCalls),
+      maxModelCalls: minOf(a.maxModelCalls, b.maxModelCalls),
+    });
+  },
+};
 
 /** A rail event stamped now. */
 export function railEvent(kind: string, agent: string, detail: string, tool?: string): RailEvent {
@@ -106,10 +113,4 @@ export function railEvent(kind: string, agent: string, detail: string, tool?: st
 
 function roundUsd(value: number): number {
   return Math.round(value * 1e9) / 1e9;
-}
-
-function compact(limits: RunLimits): RunLimits {
-  const out: RunLimits = {};
-  for (const [key, value] of Object.entries(limits) as [keyof RunLimits, number | undefined][]) if (value !== undefined) out[key] = value;
-  return out;
 }

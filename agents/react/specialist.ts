@@ -7,11 +7,13 @@ import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AIMessage } from "@langchain/core/messages";
 import { ConfigError } from "../../lib/errors.js";
 import type { ModelProvider } from "../models.js";
-import { createModelNode, createToolsNode, type ContextManager, type ContextSettings, type ResolvedSpecialist, type SkillSource } from "./nodes.js";
+import { createModelNode } from "./model-node.js";
+import { createToolsNode } from "./tools-node.js";
+import type { ContextManager, ContextSettings, ResolvedSpecialist, SkillSource } from "./spec.js";
 import { AgentInput, AgentState, type AgentStateType } from "../rails/channels.js";
 import { createToolExecutor, type AnyToolSpec, type ToolExecutor } from "./tool-contract.js";
 import type { RunLimits } from "../rails/budgets.js";
-import type { Worker } from "../subagent.js";
+import type { Subagent } from "../subagent.js";
 
 /** What makes a specialist. */
 export interface SpecialistDefinition {
@@ -125,8 +127,8 @@ export function createSpecialistBuilder(definition: SpecialistDefinition, deps: 
 /** A specialist's compiled graph. */
 export type SpecialistGraph = ReturnType<ReturnType<typeof createSpecialistBuilder>["compile"]>;
 
-/** Builds a specialist as a worker: its compiled subgraph, named after it. */
-export function createSpecialist(definition: SpecialistDefinition, deps: SpecialistDeps): Worker<SpecialistGraph> {
+/** Builds a specialist as a sub-agent: its compiled subgraph, named after it. */
+export function createSpecialist(definition: SpecialistDefinition, deps: SpecialistDeps): Subagent<SpecialistGraph> {
   const graph = createSpecialistBuilder(definition, deps).compile({ name: definition.name });
   return { name: definition.name, description: definition.description, graph };
 }

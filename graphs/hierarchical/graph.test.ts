@@ -11,8 +11,8 @@ function build(models: Record<string, ScriptedChatModel>, lookup = lookupTool({ 
   const provider = staticModels(models, new ScriptedChatModel({ respond: () => "unused" }));
   const specialist = (name: string, tools = [] as ReturnType<typeof lookupTool>[]) =>
     createSpecialist({ name, description: `the ${name}`, prompt: `You are the ${name}.`, tools, maxIterations: 5 }, { models: provider });
-  const workers = [specialist("researcher", [lookup]), specialist("analyst"), specialist("writer"), specialist("operator")];
-  return createHierarchicalBuilder({ models: provider, workers }).compile();
+  const subagents = [specialist("researcher", [lookup]), specialist("analyst"), specialist("writer"), specialist("operator")];
+  return createHierarchicalBuilder({ models: provider, subagents }).compile();
 }
 
 describe("hierarchical graph", () => {

@@ -7,7 +7,7 @@
  * Budgets flow down two levels: a team gets what the run has left, a specialist what its team has.
  */
 import { ConfigError } from "../../lib/errors.js";
-import { createSpecialists, type SpecialistName, type Worker } from "../../agents/index.js";
+import { createSpecialists, type SpecialistName, type Subagent } from "../../agents/index.js";
 import { resolveGraphDeps, type GraphDeps } from "../shared/deps.js";
 import { defaultGraphServices } from "../shared/long-term.js";
 import { createSupervisorBuilder, createSupervisorTeam } from "../supervisor/graph.js";
@@ -23,10 +23,10 @@ export const DEFAULT_TEAMS: readonly TeamDefinition[] = [
   { name: "production_team", description: "Writes the deliverable and carries out actions (files, webhooks).", preamble: PRODUCTION_TEAM_PREAMBLE, members: ["writer", "operator"], maxHops: 4 },
 ];
 
-/** The uncompiled hierarchical graph. `deps.workers` replaces the specialists teams draw from. */
+/** The uncompiled hierarchical graph. `deps.subagents` replaces the specialists teams draw from. */
 export function createHierarchicalBuilder(deps: GraphDeps = {}, options: HierarchicalOptions = {}) {
   const resolved = resolveGraphDeps(GRAPH_ID, deps);
-  const specialists = new Map<string, Worker>((resolved.workers ?? createSpecialists(resolved)).map((worker) => [worker.name, worker]));
+  const specialists = new Map<string, Subagent>((resolved.subagents ?? createSpecialists(resolved)).map((subagent) => [subagent.name, subagent]));
   // Teams share the run's services; only the top level recalls and records episodes.
   const shared: GraphDeps = {
     models: resolved.models,
@@ -38,13 +38,13 @@ export function createHierarchicalBuilder(deps: GraphDeps = {}, options: Hierarc
   };
   const teams = (options.teams ?? DEFAULT_TEAMS).map((team) => {
     const members = team.members.map((name: SpecialistName | string) => {
-      const worker = specialists.get(name);
-      if (!worker) throw new ConfigError(`Team '${team.name}' names '${name}', which is not among the specialists (${[...specialists.keys()].join(", ")}).`);
-      return worker;
+      const subagent = specialists.get(name);
+      if (!subagent) throw new ConfigError(`Team '${team.name}' names '${name}', which is not among the specialists (${[...specialists.keys()].join(", ")}).`);
+      return subagent;
     });
-    return createSupervisorTeam({ ...shared, workers: members }, { name: team.name, description: team.description, preamble: team.preamble, maxHops: team.maxHops });
+    return createSupervisorTeam({ ...shared, subagents: members }, { name: team.name, description: team.description, preamble: team.preamble, maxHops: team.maxHops });
   });
-  return createSupervisorBuilder({ ...shared, memory: resolved.memory, workers: teams }, { name: GRAPH_ID, preamble: TOP_PREAMBLE, maxHops: options.maxHops ?? 4 });
+  return createSupervisorBuilder({ ...shared, memory: resolved.memory, subagents: teams }, { name: GRAPH_ID, preamble: TOP_PREAMBLE, maxHops: options.maxHops ?? 4 });
 }
 
 /** The uncompiled graph with default services (long-term memory opened from the environment on first use). */

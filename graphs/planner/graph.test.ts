@@ -30,12 +30,18 @@ function barrierTool(parties: number): AnyToolSpec {
   };
 }
 
+/** A clock the test moves: `meet` moves it when the parallel sub-tasks meet. */
+function manualClock(start: number) {
+  const clock = { now: start, read: () => clock.now };
+  return clock;
+}
+
 function build(models: Record<string, ScriptedChatModel>, tools: AnyToolSpec[] = []) {
   const provider = staticModels(models);
-  const workers = ["researcher", "analyst", "writer"].map((name) =>
+  const subagents = ["researcher", "analyst", "writer"].map((name) =>
     createSpecialist({ name, description: `the ${name}`, prompt: `You are the ${name}.`, tools, maxIterations: 4 }, { models: provider }),
   );
-  return createPlannerBuilder({ models: provider, workers }).compile();
+  return createPlannerBuilder({ models: provider, subagents }).compile();
 }
 
 describe("planner graph", () => {
@@ -75,6 +81,45 @@ describe("planner graph", () => {
     // Out of tool calls, the agents are told so and answer with what they have.
     expect(out.status).toBe("completed");
     expect(new Set(out.railEvents.filter((e) => e.kind === "tool_budget_exhausted").map((e) => e.agent))).toEqual(new Set(["researcher", "analyst"]));
+  });
+
+  it("shares the run's deadline between parallel sub-tasks instead of splitting it, and ends the run at it", async () => {
+    const clock = manualClock(Date.UTC(2030, 0, 1));
+    const deadline = new Date(clock.now + 60_000).toISOString();
+    let parties: (() => void)[] = [];
+    let round = 0;
+    // Both sub-tasks call meet; when both are there, time jumps: 40 s at the first meeting, 30 s more at the second.
+    const meet: AnyToolSpec = {
+      name: "meet",
+      description: "Waits for the other parallel sub-task.",
+      schema: z.object({ who: z.string(), round: z.number() }),
+      timeoutMs: 5_000,
+      sideEffect: "read_only",
+      run: () =>
+        new Promise((resolve) => {
+          parties.push(() => resolve("met"));
+          if (parties.length < 2) return;
+          clock.now += round++ === 0 ? 40_000 : 30_000;
+          for (const release of parties) release();
+          parties = [];
+        }),
+    };
+    const meeting = (who: string) => new ScriptedChatModel({ respond: ({ callIndex }) => ({ toolCalls: [{ name: "meet", args: { who, round: callIndex } }] }) });
+    // Planning takes 10 s: the sub-tasks start later than the run, yet keep its deadline.
+    const planning = () => ((clock.now += 10_000), plan({ id: "a", agent: "researcher", task: "x" }, { id: "b", agent: "analyst", task: "y" }));
+    const models = { planner: new ScriptedChatModel({ respond: planning }), researcher: meeting("researcher"), analyst: meeting("analyst") };
+    const out = await build(models, [meet]).invoke({ messages: [new HumanMessage("go")] }, { configurable: { limits: { maxDurationMs: 60_000 }, clock: clock.read } });
+
+    expect(out.status).toBe("budget_exceeded");
+    expect(out.statusReason).toContain(deadline);
+    // 50 s in, each sub-task could go on (split deadlines of 30 s would have stopped them); 80 s in, both stopped.
+    expect(models.researcher.callsMade).toBe(2);
+    expect(models.analyst.callsMade).toBe(2);
+    expect(out.results.map((r) => [r.id, r.status])).toEqual([["a", "budget_exceeded"], ["b", "budget_exceeded"]]);
+    const trips = out.railEvents.filter((e) => e.kind === "deadline_exceeded");
+    expect(trips.map((e) => e.agent).sort()).toEqual(["analyst", "planner", "researcher"]);
+    for (const trip of trips) expect(trip.detail).toContain(deadline);
+    expect(models.planner.callsMade).toBe(1);
   });
 
   it("repairs an inconsistent plan, asks again for an unusable one, and fails cleanly when it cannot plan", async () => {

@@ -1,30 +1,28 @@
 /**
- * The planner's nodes: `planner` writes the plan, `schedule` enforces the rails between waves
- * of sub-tasks, `run_task` runs one sub-task on its specialist (many run in parallel), and
+ * The planner's nodes: `planner` writes the plan, `schedule` checks the rails between waves of
+ * sub-tasks, `run_task` runs one sub-task on its specialist (many run in parallel), and
  * `aggregate` writes the final answer from the results.
  */
 import { AIMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { isGraphBubbleUp, Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import {
-  addUsage,
-  describeTrip,
   emitProgress,
   emitRailEvents,
-  exhaustedBudget,
   railEvent,
-  railSettings,
-  runWorker,
-  tighterLimits,
+  railsOf,
+  runSubagent,
+  startRun,
   usageOfResponse,
-  type RailEvent,
-  type RunLimits,
-  type TerminalState,
-  type Worker,
+  withSpending,
+  type RailOptions,
+  type Rails,
+  type RunEnding,
+  type Subagent,
 } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
 import type { ResolvedGraphDeps } from "../shared/deps.js";
 import { decideStructured } from "../shared/decide.js";
-import { completionState, isNewRun, partialAnswer, pendingGoal, recallEpisodes, recordEpisode, runReset, workRecord } from "../shared/run.js";
+import { completionState, endWithAnswer, isNewRun, partialAnswer, pendingGoal, recallEpisodes, stopAnswer, workRecord } from "../shared/run.js";
 import { AGGREGATE_PROMPT, aggregateRequest, plannerPrompt, planRequest, taskBrief } from "./prompts.js";
 import { planSchema, repairPlan } from "./routes.js";
 import type { PlannerStateType, PlannerUpdate, TaskAssignment } from "./state.js";
@@ -32,52 +30,57 @@ import type { PlannerStateType, PlannerUpdate, TaskAssignment } from "./state.js
 /** What the planner's nodes need. */
 export interface PlannerContext {
   name: string;
-  workers: ReadonlyMap<string, Worker>;
+  subagents: ReadonlyMap<string, Subagent>;
   maxTasks: number;
   deps: ResolvedGraphDeps;
 }
 
-/** The run's limits: handed down by a caller, within the run's settings. */
-export function plannerLimits(ctx: PlannerContext, state: PlannerStateType, config: LangGraphRunnableConfig): RunLimits {
-  const configured = railSettings(config, ctx.deps.defaultLimits()).limits;
-  return state.limits ? tighterLimits(state.limits, configured) : configured;
+/** The rails of a planner step: the planner's name and the graph's default limits. */
+export function plannerRails(ctx: PlannerContext, state: PlannerStateType, config: LangGraphRunnableConfig): Rails {
+  const options: RailOptions = { agent: ctx.name, defaultLimits: ctx.deps.defaultLimits() };
+  return railsOf(state, config, options);
 }
 
 /** Builds the `planner` node. */
 export function createPlannerNode(ctx: PlannerContext) {
-  const workers = [...ctx.workers.values()];
-  const schema = planSchema([...ctx.workers.keys()], ctx.maxTasks);
-  const system = new SystemMessage(plannerPrompt(workers, ctx.maxTasks));
+  const subagents = [...ctx.subagents.values()];
+  const schema = planSchema([...ctx.subagents.keys()], ctx.maxTasks);
+  const system = new SystemMessage(plannerPrompt(subagents, ctx.maxTasks));
   return async function planner(state: PlannerStateType, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
     if (!isNewRun(state)) return {};
     const goal = pendingGoal(state.messages)!;
     const { recalled, events } = await recallEpisodes(ctx.deps.memory, ctx.name, goal, config);
-    const reset: PlannerUpdate = { ...runReset(), goal, recalled, plan: [], results: new Overwrite([]) as never };
-    const view = { ...state, goal, results: [], usage: addUsage(undefined, undefined), railEvents: events };
-    if (config.signal?.aborted) return finishPlanner(ctx, view, reset, "cancelled", "The run was cancelled.", "Cancelled before planning.", events, config);
+    const start = startRun(state, config, { newRun: true });
+    let update: PlannerUpdate = { ...start.update, goal, recalled, plan: [], results: new Overwrite([]) };
+    const view = { ...start.view, goal, results: [] };
+    const rails = plannerRails(ctx, view, config);
+    const stop = rails.check();
+    if (stop) {
+      const result = stop.status === "cancelled" ? "Cancelled before planning." : stopAnswer(stop, []);
+      return endRun(ctx, rails, update, { ...stop, result, events: [...events, ...stop.events] }, view, config);
+    }
     const outcome = await decideStructured(ctx.deps.models(ctx.name), schema, "plan", [system, new HumanMessage(planRequest(goal, recalled))], config, (error) => `Your plan could not be used (${error}). Call plan again with a valid plan.`);
     const all = [...events, ...outcome.events.map((detail) => railEvent("model_misbehaved", ctx.name, detail))];
-    const update: PlannerUpdate = { ...reset, usage: new Overwrite(outcome.usage) as never };
+    update = withSpending(update, outcome.usage);
     if (!outcome.ok) {
-      return finishPlanner(ctx, { ...view, usage: outcome.usage }, update, "failed", `${ctx.name} could not plan: ${outcome.error}`, `Stopped before finishing: no usable plan (${outcome.error}).`, [...all, railEvent("model_error", ctx.name, outcome.error)], config);
+      const reason = `${ctx.name} could not plan: ${outcome.error}`;
+      return endRun(ctx, rails, update, { status: "failed", reason, result: `Stopped before finishing: no usable plan (${outcome.error}).`, events: [...all, railEvent("model_error", ctx.name, outcome.error)] }, view, config);
     }
     const { tasks, repairs } = repairPlan(outcome.value.tasks);
     if (repairs.length > 0) all.push(railEvent("plan_repaired", ctx.name, repairs.join("; ")));
     emitRailEvents(config, all);
     emitProgress(config, { type: "plan", agent: ctx.name, tasks });
-    return { ...update, plan: tasks, railEvents: new Overwrite(all) as never };
+    return { ...update, plan: tasks, railEvents: new Overwrite(all) };
   };
 }
 
-/** Builds the `schedule` node: rails between waves (cancellation, budgets). */
+/** Builds the `schedule` node: the rails between waves (cancellation, budgets, deadline). */
 export function createScheduleNode(ctx: PlannerContext) {
   return async function schedule(state: PlannerStateType, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
     if (state.status !== null) return {};
-    const reason = config.signal?.aborted ? "The run was cancelled." : undefined;
-    if (reason) return finishPlanner(ctx, state, {}, "cancelled", reason, partialAnswer("the run was cancelled.", state.results), [], config);
-    const trip = exhaustedBudget(plannerLimits(ctx, state, config), state.usage);
-    if (trip) return finishPlanner(ctx, state, {}, "budget_exceeded", describeTrip(trip), partialAnswer(describeTrip(trip), state.results), [railEvent("budget_exceeded", ctx.name, describeTrip(trip))], config);
-    return {};
+    const rails = plannerRails(ctx, state, config);
+    const stop = rails.check();
+    return stop ? endRun(ctx, rails, {}, { ...stop, result: stopAnswer(stop, state.results) }, state, config) : {};
   };
 }
 
@@ -85,23 +88,16 @@ export function createScheduleNode(ctx: PlannerContext) {
 export function createRunTaskNode(ctx: PlannerContext) {
   return async function runTask(assignment: TaskAssignment, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
     const { planned } = assignment;
-    const worker = ctx.workers.get(planned.agent)!;
+    const subagent = ctx.subagents.get(planned.agent)!;
     const brief = taskBrief(planned.task, assignment.inputs);
-    emitProgress(config, { type: "agent_start", agent: worker.name, task: brief });
-    let output;
-    try {
-      output = await runWorker(worker, brief, assignment.limits, config);
-    } catch (error) {
-      if (isGraphBubbleUp(error)) throw error;
-      const reason = `${worker.name} failed: ${(error as Error).message}`;
-      output = { result: null, status: "failed" as const, statusReason: reason, usage: addUsage(undefined, undefined), railEvents: [railEvent("worker_error", worker.name, reason)] };
-    }
+    emitProgress(config, { type: "agent_start", agent: subagent.name, task: brief });
+    const output = await runSubagent(subagent, brief, assignment.limits, config);
     const result = output.result ?? `(no result: ${output.statusReason ?? "unknown"})`;
     return {
-      results: [{ id: planned.id, ...workRecord(worker.name, planned.task, result, output.status) }],
+      results: [{ id: planned.id, ...workRecord(subagent.name, planned.task, result, output.status) }],
       usage: output.usage,
       railEvents: output.railEvents,
-      messages: [new AIMessage({ content: result, name: worker.name })],
+      messages: [new AIMessage({ content: result, name: subagent.name })],
     };
   };
 }
@@ -109,52 +105,24 @@ export function createRunTaskNode(ctx: PlannerContext) {
 /** Builds the `aggregate` node: the final answer from the results. */
 export function createAggregateNode(ctx: PlannerContext) {
   return async function aggregate(state: PlannerStateType, config: LangGraphRunnableConfig): Promise<PlannerUpdate> {
-    const trip = exhaustedBudget(plannerLimits(ctx, state, config), state.usage);
-    if (trip) return finishPlanner(ctx, state, {}, "budget_exceeded", describeTrip(trip), partialAnswer(describeTrip(trip), state.results), [railEvent("budget_exceeded", ctx.name, describeTrip(trip))], config);
+    const rails = plannerRails(ctx, state, config);
+    const stop = rails.check();
+    if (stop) return endRun(ctx, rails, {}, { ...stop, result: stopAnswer(stop, state.results) }, state, config);
     let reply: AIMessage;
     try {
       reply = (await ctx.deps.models(ctx.name).invoke([new SystemMessage(AGGREGATE_PROMPT), new HumanMessage(aggregateRequest(state.goal, state.results))], config)) as AIMessage;
     } catch (error) {
       if (isGraphBubbleUp(error)) throw error;
       const reason = `${ctx.name} could not write the answer: ${(error as Error).message}`;
-      return finishPlanner(ctx, state, {}, "failed", reason, partialAnswer(reason, state.results), [railEvent("model_error", ctx.name, reason)], config);
+      return endRun(ctx, rails, {}, { status: "failed", reason, result: partialAnswer(reason, state.results), events: [railEvent("model_error", ctx.name, reason)] }, state, config);
     }
-    const spent = usageOfResponse(reply, railSettings(config).prices);
-    const answer = messageText(reply).trim() || partialAnswer("the final answer came back empty.", state.results);
-    const { status, reason } = completionState(state.results);
-    return finishPlanner(ctx, { ...state, usage: addUsage(state.usage, spent) }, { usage: spent }, status, reason, answer, [], config);
+    const spent = usageOfResponse(reply, rails.settings.prices);
+    const result = messageText(reply).trim() || partialAnswer("the final answer came back empty.", state.results);
+    return endRun(ctx, rails, { usage: spent }, { ...completionState(state.results), result }, state, config);
   };
 }
 
-/** Ends the run: terminal state, answer, episode. */
-async function finishPlanner(
-  ctx: PlannerContext,
-  view: PlannerStateType,
-  update: PlannerUpdate,
-  status: TerminalState,
-  reason: string,
-  answer: string,
-  events: RailEvent[],
-  config: LangGraphRunnableConfig,
-): Promise<PlannerUpdate> {
-  const memoryEvents = await recordEpisode(
-    ctx.deps.memory,
-    {
-      graphId: ctx.name,
-      goal: view.goal,
-      answer,
-      status,
-      statusReason: reason,
-      steps: view.results.map((r) => ({ agent: r.agent, task: r.task, result: r.result.slice(0, 500), status: r.status })),
-      usage: view.usage,
-      railEvents: [...view.railEvents, ...events],
-    },
-    config,
-  );
-  const all = [...events, ...memoryEvents];
-  emitRailEvents(config, all);
-  emitProgress(config, { type: "agent_end", agent: ctx.name, status, reason });
-  const current = update.railEvents as unknown;
-  const railEvents = Overwrite.isInstance<RailEvent[]>(current) ? (new Overwrite([...current.value, ...all]) as never) : all;
-  return { ...update, status, statusReason: reason, result: answer, messages: [new AIMessage({ content: answer, name: ctx.name })], railEvents };
+/** Ends the run through the rails: the answer as the last message, the episode stored. */
+function endRun(ctx: PlannerContext, rails: Rails, update: PlannerUpdate, ending: Omit<RunEnding, "record">, view: Pick<PlannerStateType, "goal" | "results">, config: LangGraphRunnableConfig) {
+  return endWithAnswer(rails, update, ending, { memory: ctx.deps.memory, goal: view.goal, work: view.results }, config);
 }

@@ -1,11 +1,11 @@
 /** The planner's prompts. */
-import type { Worker } from "../../agents/index.js";
+import type { Subagent } from "../../agents/index.js";
 import { describeWork, oneLine } from "../shared/run.js";
 import type { TaskResult } from "./state.js";
 
-/** The planning prompt over `workers`. */
-export function plannerPrompt(workers: readonly Worker[], maxTasks: number): string {
-  const team = workers.map((worker) => `- ${worker.name}: ${worker.description}`).join("\n");
+/** The planning prompt over `subagents`. */
+export function plannerPrompt(subagents: readonly Subagent[], maxTasks: number): string {
+  const team = subagents.map((subagent) => `- ${subagent.name}: ${subagent.description}`).join("\n");
   return `You plan work for a team of specialists:
 ${team}
 Call plan with at most ${maxTasks} sub-tasks. Each names one specialist and a self-contained task; list in dependsOn the ids of earlier sub-tasks whose results it needs. Sub-tasks without dependencies run in parallel, so only add a dependency when the result is really needed.`;

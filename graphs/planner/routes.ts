@@ -4,7 +4,7 @@
  */
 import { END, Send } from "@langchain/langgraph";
 import { z } from "zod";
-import { remainingLimits, splitLimits, type RunLimits } from "../../agents/index.js";
+import type { RunLimits } from "../../agents/index.js";
 import type { PlannedTask, PlannerStateType, TaskAssignment } from "./state.js";
 
 /** The plan the model writes (shape only; `repairPlan` makes its dependencies consistent). */
@@ -54,12 +54,15 @@ export function readyTasks(state: PlannerStateType): PlannedTask[] {
   return state.plan.filter((task) => !done.has(task.id) && task.dependsOn.every((id) => done.has(id)));
 }
 
-/** After scheduling: the ready sub-tasks in parallel (each with its share of the budgets), aggregation, or the end. */
-export function routeReadyTasks(state: PlannerStateType, limits: RunLimits): Send[] | "aggregate" | typeof END {
+/**
+ * After scheduling: the ready sub-tasks in parallel, each with `handDown(n)` (one share of what
+ * is left, the same deadline for all), aggregation, or the end.
+ */
+export function routeReadyTasks(state: PlannerStateType, handDown: (parts: number) => RunLimits): Send[] | "aggregate" | typeof END {
   if (state.status !== null) return END;
   const ready = readyTasks(state);
   if (ready.length === 0) return "aggregate";
-  const share = splitLimits(remainingLimits(limits, state.usage), ready.length);
+  const share = handDown(ready.length);
   return ready.map((planned) => {
     const inputs = state.results
       .filter((result) => planned.dependsOn.includes(result.id))

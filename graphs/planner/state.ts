@@ -37,7 +37,6 @@ export const PlannerState = Annotation.Root({
   plan: lastValue<PlannedTask[]>(() => []),
   /** Results of finished sub-tasks; parallel tasks append in the same step. */
   results: Annotation<TaskResult[], TaskResult[]>({ reducer: (current, next) => current.concat(next), default: () => [] }),
-  result: lastValue<string | null>(() => null),
 });
 
 /** What callers send. */

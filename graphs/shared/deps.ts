@@ -15,7 +15,7 @@ import {
   type SpecialistDeps,
   type ToolExecutor,
   type ToolSource,
-  type Worker,
+  type Subagent,
 } from "../../agents/index.js";
 import type { EpisodicMemoryHooks, KnowledgeRetriever } from "../../lib/contracts/memory.js";
 import { assembleGraphServices, executorFor, limitsFor, type AssembledGraphServices } from "./graph-services.js";
@@ -39,7 +39,7 @@ export interface GraphDeps {
   /** Limits of runs that set none (default: DEFAULT_LIMITS, tool calls from TOOL_CALL_BUDGET). */
   defaultLimits?: () => RunLimits;
   /** Replace the shipped specialists entirely (tests, custom teams). */
-  workers?: readonly Worker[];
+  subagents?: readonly Subagent[];
 }
 
 /** GraphDeps with defaults filled in. */
@@ -48,7 +48,7 @@ export interface ResolvedGraphDeps extends SpecialistDeps {
   tools: ToolSource;
   executor: ToolExecutor;
   memory: EpisodicMemoryHooks;
-  workers: readonly Worker[] | undefined;
+  subagents: readonly Subagent[] | undefined;
   defaultLimits: () => RunLimits;
 }
 
@@ -63,7 +63,7 @@ export function resolveGraphDeps(graphId: string, deps: GraphDeps = {}): Resolve
     executor: deps.executor ?? executorFor(tools),
     contextManager: deps.contextManager ?? compactContext,
     memory: deps.memory ?? {},
-    workers: deps.workers,
+    subagents: deps.subagents,
     ...(deps.skills ? { skills: deps.skills } : {}),
     defaultLimits: deps.defaultLimits ?? limitsFor(tools),
     graphId,

@@ -17,8 +17,8 @@ describe("long-term memory wired into the graphs", () => {
     const supervisor = new ScriptedChatModel({ replies: [route("researcher", "Find the populations of Paris and Berlin."), route("finish", "", "Berlin is larger."), route("finish", "", "Again: Berlin.")] });
     const researcher = new ScriptedChatModel({ replies: ["Paris 2.1M, Berlin 3.6M."] });
     const models = staticModels({ supervisor, researcher });
-    const worker = createSpecialist({ name: "researcher", description: "finds facts", prompt: "You are the researcher.", tools: [], maxIterations: 3 }, { models, skills: services.skills });
-    const graph = createSupervisorBuilder({ models, workers: [worker], memory: services.memory }).compile();
+    const subagent = createSpecialist({ name: "researcher", description: "finds facts", prompt: "You are the researcher.", tools: [], maxIterations: 3 }, { models, skills: services.skills });
+    const graph = createSupervisorBuilder({ models, subagents: [subagent], memory: services.memory }).compile();
 
     await graph.invoke({ messages: [new HumanMessage("Compare the populations of Paris and Berlin")] }, { configurable: { thread_id: "a" } });
     expect(String(researcher.calls[0]!.messages[0]!.content)).toMatch(/You are the researcher\.[\s\S]*compare_cities/);
@@ -38,8 +38,8 @@ describe("long-term memory wired into the graphs", () => {
     expect(opens).toBe(0);
     const supervisor = new ScriptedChatModel({ replies: [route("finish", "", "done")] });
     const models = staticModels({ supervisor });
-    const worker = createSpecialist({ name: "researcher", description: "finds facts", prompt: "p", tools: [], maxIterations: 2 }, { models });
-    const out = await createSupervisorBuilder({ models, workers: [worker], memory: services.memory }).compile().invoke({ messages: [new HumanMessage("x")] });
+    const subagent = createSpecialist({ name: "researcher", description: "finds facts", prompt: "p", tools: [], maxIterations: 2 }, { models });
+    const out = await createSupervisorBuilder({ models, subagents: [subagent], memory: services.memory }).compile().invoke({ messages: [new HumanMessage("x")] });
     expect(out.status).toBe("completed");
     expect(out.railEvents.filter((e) => e.kind === "memory_error").map((e) => e.detail)).toEqual([
       expect.stringMatching(/could not recall episodes: redis is away/),

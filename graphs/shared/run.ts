@@ -1,10 +1,11 @@
 /**
- * Run bookkeeping shared by the orchestrating graphs: recognising a new run on a thread,
- * the values that reset it, the work log, and how a run's terminal state is decided.
+ * Run bookkeeping shared by the orchestrating graphs: recognising a new run on a thread, the
+ * work log, how a run's terminal state is decided, and its end through the rails (the answer as
+ * the last message, the run stored as an episode).
  */
-import type { BaseMessage } from "@langchain/core/messages";
-import { Overwrite, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { NO_USAGE, railEvent, stableKey, type RailEvent, type TerminalState } from "../../agents/index.js";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { railEvent, stableKey, type RailEvent, type Rails, type RailStop, type RunEnding, type TerminalState } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
 import type { EpisodicMemoryHooks, RunEpisode } from "../../lib/contracts/memory.js";
 
@@ -36,17 +37,6 @@ export function isNewRun(state: { status: TerminalState | null; goal: string; me
   return state.status !== null || state.goal === "";
 }
 
-/** The values that reset the rails and the work log at the start of a run. */
-export function runReset() {
-  return {
-    usage: new Overwrite(NO_USAGE) as never,
-    railEvents: new Overwrite([]) as never,
-    status: null,
-    statusReason: null,
-    result: null,
-  };
-}
-
 /** The work log as a list for prompts and partial answers. */
 export function describeWork(records: readonly WorkRecord[], maxResultChars = 2_000): string {
   if (records.length === 0) return "(none yet)";
@@ -66,6 +56,11 @@ export function partialAnswer(reason: string, records: readonly WorkRecord[]): s
     : `Stopped before finishing: ${reason}\nResults so far:\n${describeWork(found, 1_000)}`;
 }
 
+/** The answer of a run the rails stopped: why, and what was found so far. */
+export function stopAnswer(stop: RailStop, records: readonly WorkRecord[]): string {
+  return partialAnswer(stop.status === "cancelled" ? "the run was cancelled." : stop.reason, records);
+}
+
 /**
  * `rejected` when a human rejected an action and the run finished without it being done
  * another way (no later completed work by the same agent); otherwise `completed`.
@@ -78,6 +73,45 @@ export function completionState(records: readonly WorkRecord[]): { status: Termi
   }
   if (open.size > 0) return { status: "rejected", reason: `A human rejected an action of ${[...open].join(", ")}; the run finished without it.` };
   return { status: "completed", reason: "The goal was answered." };
+}
+
+/** What an orchestrator's run was about, for its episode. */
+export interface RunRecord {
+  memory: EpisodicMemoryHooks;
+  goal: string;
+  work: readonly WorkRecord[];
+}
+
+/**
+ * Ends an orchestrator's run through the rails: the answer becomes the last message (named after
+ * the graph) and the run's summary is stored as an episode.
+ */
+export function endWithAnswer<U extends { messages?: unknown }>(
+  rails: Rails,
+  update: U,
+  ending: Omit<RunEnding, "record">,
+  run: RunRecord,
+  config: LangGraphRunnableConfig,
+): Promise<U> {
+  const messages = [...((update.messages as BaseMessage[] | undefined) ?? []), new AIMessage({ content: ending.result, name: rails.agent })];
+  return rails.end({ ...update, messages }, {
+    ...ending,
+    record: (summary) =>
+      recordEpisode(
+        run.memory,
+        {
+          graphId: summary.agent,
+          goal: run.goal,
+          answer: summary.result,
+          status: summary.status,
+          statusReason: summary.statusReason,
+          steps: run.work.map((record) => ({ agent: record.agent, task: record.task, result: oneLine(record.result, 500), status: record.status })),
+          usage: summary.usage,
+          railEvents: summary.railEvents,
+        },
+        config,
+      ),
+  });
 }
 
 /** Stores the episode of an ended run; a failing memory never fails the run (it becomes a rail event). */

@@ -3,7 +3,7 @@ import { HumanMessage } from "@langchain/core/messages";
 import { Command, MemorySaver } from "@langchain/langgraph";
 import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
 import { ConfigError } from "../../lib/errors.js";
-import { createSpecialist, staticModels, type Worker } from "../../agents/index.js";
+import { createSpecialist, staticModels, type Subagent } from "../../agents/index.js";
 import { lookupTool } from "../../test/support/fake-tools.js";
 import { createSupervisorBuilder } from "./graph.js";
 import type { RunEpisode } from "../../lib/contracts/memory.js";
@@ -12,16 +12,16 @@ const route = (next: string, task = "", answer = ""): ScriptedReply => ({ struct
 
 function team(models: Record<string, ScriptedChatModel>, tools = { researcher: lookupTool({ paris: "2.1M" }) }) {
   const provider = staticModels(models);
-  const workers: Worker[] = [
+  const subagents: Subagent[] = [
     createSpecialist({ name: "researcher", description: "finds facts", prompt: "Research.", tools: [tools.researcher], maxIterations: 6 }, { models: provider }),
     createSpecialist({ name: "analyst", description: "computes", prompt: "Analyse.", tools: [], maxIterations: 3 }, { models: provider }),
   ];
-  return { provider, workers };
+  return { provider, subagents };
 }
 
 function supervisorGraph(models: Record<string, ScriptedChatModel>, options: { maxHops?: number; memory?: object; checkpointer?: MemorySaver } = {}) {
-  const { provider, workers } = team(models);
-  return createSupervisorBuilder({ models: provider, workers, memory: options.memory ?? {} }, { maxHops: options.maxHops ?? 6 }).compile(
+  const { provider, subagents } = team(models);
+  return createSupervisorBuilder({ models: provider, subagents, memory: options.memory ?? {} }, { maxHops: options.maxHops ?? 6 }).compile(
     options.checkpointer ? { checkpointer: options.checkpointer } : {},
   );
 }
@@ -58,8 +58,8 @@ describe("supervisor graph", () => {
       respond: ({ callIndex }) => (callIndex < 5 ? { toolCalls: [{ name: "lookup", args: { query: `q${n++}` } }] } : "gave up"),
     });
     const tools = { researcher: lookupTool() };
-    const { provider, workers } = team({ supervisor, researcher }, tools);
-    const g = createSupervisorBuilder({ models: provider, workers }).compile();
+    const { provider, subagents } = team({ supervisor, researcher }, tools);
+    const g = createSupervisorBuilder({ models: provider, subagents }).compile();
     const out = await g.invoke({ ...goal("dig"), limits: { maxToolCalls: 2 } });
     expect(tools.researcher.runs).toBe(2);
     expect(out.usage.toolCalls).toBe(2);
@@ -76,6 +76,28 @@ describe("supervisor graph", () => {
     expect(out.result).toMatch(/Stopped before finishing[\s\S]*fact 0/);
     const lastCall = [supervisor, researcher, analyst].flatMap((m) => m.calls).reduce((max, c) => Math.max(max, c.inputTokens + c.outputTokens), 0);
     expect(out.usage.totalTokens).toBeLessThan(1_500 + lastCall);
+  });
+
+  it("stops a nested specialist at the run's deadline, then the run, naming the deadline", async () => {
+    const clock = { now: Date.UTC(2030, 0, 1) };
+    const deadline = new Date(clock.now + 30_000).toISOString();
+    // The decision takes 5 s: the specialist starts later than the run, yet keeps its deadline.
+    const supervisor = new ScriptedChatModel({ respond: ({ callIndex }) => ((clock.now += 5_000), callIndex === 0 ? route("researcher", "Look up paris.") : route("finish", "", "never")) });
+    const researcher = new ScriptedChatModel({ replies: [{ toolCalls: [{ name: "lookup", args: { query: "paris" } }] }, "never"] });
+    const slowLookup = { ...lookupTool({ paris: "2.1M" }), run: async () => ((clock.now += 31_000), "2.1M") };
+    const { provider, subagents } = team({ supervisor, researcher }, { researcher: slowLookup as ReturnType<typeof lookupTool> });
+    const g = createSupervisorBuilder({ models: provider, subagents }).compile();
+    const out = await g.invoke(goal("Population of Paris?"), { configurable: { limits: { maxDurationMs: 30_000 }, clock: () => clock.now } });
+
+    expect(out.status).toBe("budget_exceeded");
+    expect(out.statusReason).toContain(deadline);
+    expect(out.work.map((w) => [w.agent, w.status])).toEqual([["researcher", "budget_exceeded"]]);
+    // The specialist stopped before its second model call, the supervisor before its second decision.
+    expect(researcher.callsMade).toBe(1);
+    expect(supervisor.callsMade).toBe(1);
+    const trips = out.railEvents.filter((e) => e.kind === "deadline_exceeded");
+    expect(trips.map((e) => e.agent)).toEqual(["researcher", "supervisor"]);
+    for (const trip of trips) expect(trip.detail).toContain(deadline);
   });
 
   it("stops at its hop limit", async () => {
@@ -159,11 +181,11 @@ describe("supervisor graph", () => {
   });
 
   it("refuses a broken team and says what to change", () => {
-    const { provider, workers } = team({});
-    expect(() => createSupervisorBuilder({ models: provider, workers: [...workers, workers[0]!] })).toThrow(/used twice/);
-    expect(() => createSupervisorBuilder({ models: provider, workers: [] })).toThrow(ConfigError);
-    expect(() => createSupervisorBuilder({ models: provider, workers }, { maxHops: 0 })).toThrow(/maxHops/);
-    const named = { ...workers[0]!, name: "messages" };
-    expect(() => createSupervisorBuilder({ models: provider, workers: [named] })).toThrow(/reserved/);
+    const { provider, subagents } = team({});
+    expect(() => createSupervisorBuilder({ models: provider, subagents: [...subagents, subagents[0]!] })).toThrow(/used twice/);
+    expect(() => createSupervisorBuilder({ models: provider, subagents: [] })).toThrow(ConfigError);
+    expect(() => createSupervisorBuilder({ models: provider, subagents }, { maxHops: 0 })).toThrow(/maxHops/);
+    const named = { ...subagents[0]!, name: "messages" };
+    expect(() => createSupervisorBuilder({ models: provider, subagents: [named] })).toThrow(/reserved/);
   });
 });

@@ -2,12 +2,12 @@
  * The supervisor's prompts. Kept short on purpose: every hop sends them again, and prompt
  * tokens per hop are one of the numbers `npm run bench:graphs` holds us to.
  */
-import type { Worker } from "../../agents/index.js";
+import type { Subagent } from "../../agents/index.js";
 import { describeWork, oneLine, type WorkRecord } from "../shared/run.js";
 
-/** The system prompt of a supervisor over `workers`. */
-export function supervisorPrompt(workers: readonly Worker[], preamble?: string): string {
-  const team = workers.map((worker) => `- ${worker.name}: ${worker.description}`).join("\n");
+/** The system prompt of a supervisor over `subagents`. */
+export function supervisorPrompt(subagents: readonly Subagent[], preamble?: string): string {
+  const team = subagents.map((subagent) => `- ${subagent.name}: ${subagent.description}`).join("\n");
   return `${preamble ?? "You supervise a team of specialists."}
 Team:
 ${team}

@@ -26,8 +26,6 @@ export const SupervisorState = Annotation.Root({
   stalls: lastValue<number>(() => 0),
   /** A corrective note for the next decision. */
   note: lastValue<string | null>(() => null),
-  /** The final answer once the run has ended. */
-  result: lastValue<string | null>(() => null),
 });
 
 /** What callers send: the conversation (a new goal as the last human message) and optional limits. */

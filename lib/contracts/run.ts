@@ -18,6 +18,10 @@ export interface RunLimits {
   maxToolCalls?: number;
   /** Model calls across every agent (the run-wide iteration limit). */
   maxModelCalls?: number;
+  /** Wall-clock time of the run, from its start, in milliseconds. */
+  maxDurationMs?: number;
+  /** The absolute deadline (epoch ms) a parent hands its children: shared by them, never split. */
+  deadline?: number;
 }
 
 /** What a run (or one agent of it) has spent. */
