@@ -10,13 +10,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
 import { trivial } from "../test/fixtures/server/graphs.js";
 import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
+import { freePort } from "../test/support/ports.js";
 
 const root = new URL("..", import.meta.url).pathname;
 // langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both in the
@@ -62,13 +62,6 @@ async function measure(name: string, run: RunOnce): Promise<Result> {
   return { name, p50: percentile(times, 50), p95: percentile(times, 95), throughput: load.runsPerSecond, errors: load.errors };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function stop(child: ChildProcess, group = false): Promise<void> {
   return new Promise((resolve) => {

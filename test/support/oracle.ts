@@ -8,10 +8,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { startTestServer, type TestServer } from "./server.js";
+import { freePort } from "./ports.js";
 
 /** Which server a test talks to. */
 export type ApiTargetKind = "switchboard" | "langgraph-dev";
@@ -54,13 +54,6 @@ export async function startApiTarget(
 
 const root = new URL("../..", import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startLanggraphDev(configPath: string, extraEnv: Record<string, string>): Promise<ApiTarget> {
   const port = await freePort();

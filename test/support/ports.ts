@@ -1,0 +1,11 @@
+/** Ports for processes a test or bench starts itself. */
+import { createServer } from "node:net";
+
+/** A port that was free a moment ago (ephemeral range): for servers that cannot listen on port 0. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
