@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpFetchTool, htmlToText } from "./http-fetch.js";
+import { createHttpFetchTool } from "./http-fetch.js";
+import { htmlToText } from "../sandbox/html-text.js";
 import { addressRange, checkDestination, DestinationRefusedError, parseAllowlist, type NetPolicy } from "../net/net-guard.js";
 import { createSendWebhookTool } from "./send-webhook.js";
 import type { ToolRunContext } from "../types.js";
@@ -80,7 +81,7 @@ describe("http_fetch and send_webhook against a local server", () => {
 
   it("fetches allow-listed local pages, reduces HTML to text, follows checked redirects", async () => {
     const fetchTool = createHttpFetchTool({ policy: policy(["127.0.0.1"]), maxBytes: 50_000 });
-    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/page` }, runCtx())).toMatchObject({ status: 200, content: "Title\nHello & welcome" });
+    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/page` }, runCtx())).toMatchObject({ status: 200, content: "Title\n\nHello & welcome" });
     expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/to-json` }, runCtx())).toMatchObject({ url: `http://127.0.0.1:${port}/json`, content: '{"ok":true}' });
     const big = (await fetchTool.run({ url: `http://127.0.0.1:${port}/big` }, runCtx())) as { truncated: boolean; content: string };
     expect(big.truncated).toBe(true);
@@ -114,7 +115,18 @@ describe("http_fetch and send_webhook against a local server", () => {
     await expect(createSendWebhookTool({ policy: policy([]) }).run({ url: `http://127.0.0.1:${port}/hook`, payload: {} }, runCtx())).rejects.toThrow(/loopback/);
   });
 
-  it("reduces HTML to readable text", () => {
-    expect(htmlToText("<style>a{}</style><ul><li>one</li><li>two</li></ul>")).toBe("one\ntwo");
+  it("reduces HTML to readable text", async () => {
+    expect(await htmlToText("<style>a{}</style><script>x()</script><ul><li>one</li><li>two</li></ul><noscript>n</noscript>")).toBe(" * one\n * two");
+    expect(await htmlToText('<h2>Figures</h2><table><tr><th>City</th><th>People</th></tr><tr><td>Paris</td><td>2.1 M</td></tr></table><a href="https://x.example/">more</a>')).toBe(
+      "Figures\n\nCity    People\nParis   2.1 M\n\nmore [https://x.example/]",
+    );
+  });
+
+  it("converts hostile pages in time proportional to their size (issue 19 finding 4)", async () => {
+    // A 120k-character page of '<' took 5.1 s of event loop with the old regular expressions.
+    expect(await htmlToText("<".repeat(120_000))).toBe("<".repeat(120_000));
+    expect(await htmlToText(`<script>${"<".repeat(500_000)}`)).toBe("");
+    // 100,000 nested elements are cut at depth 100 instead of overflowing the stack.
+    expect(await htmlToText(`${"<div>".repeat(100_000)}deep`)).toBe("…");
   });
 });
