@@ -28,6 +28,18 @@ describe("address checks (no connection is made)", () => {
     await expect(checkDestination(new URL("http://93.184.216.34/"), { allowlist: [] })).resolves.toEqual({ address: "93.184.216.34", family: 4 });
   });
 
+  it("accepts only addresses inside the public ranges: IPv4-compatible IPv6 and other unlisted ranges are refused (issue 19 finding 6)", async () => {
+    // ipaddr.js calls these "unicast"; they reach 127.0.0.1, 169.254.169.254 and 10.0.0.1 through IPv4-compatible addressing.
+    for (const host of ["[::7f00:1]", "[::a9fe:a9fe]", "[::a00:1]", "[::1.2.3.4]", "[64:ff9b::7f00:1]", "[2001:db8::1]", "[100::1]", "[3fff::1]", "[4000::1]"]) {
+      await expect(checkDestination(new URL(`http://${host}/`), { allowlist: [] }), host).rejects.toThrow(/not a public address/);
+    }
+    await expect(checkDestination(new URL("http://[::7f00:1]/"), { allowlist: [] })).rejects.toThrow(/::7f00:1 \(not a public range\)/);
+    await expect(checkDestination(new URL("http://[2606:4700:4700::1111]/"), { allowlist: [] })).resolves.toEqual({ address: "2606:4700:4700::1111", family: 6 });
+    // A resolver answering with an IPv4-compatible address is refused the same way.
+    const resolve = async () => [{ address: "::7f00:1", family: 6 }];
+    await expect(checkDestination(new URL("http://sneaky.test/"), { allowlist: [], resolve })).rejects.toThrow(/not a public address/);
+  });
+
   it("checks every resolved address and honours host, wildcard and CIDR allow-list entries", async () => {
     const resolve = async (host: string) =>
       host === "mixed.test" ? [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.5", family: 4 }] : [{ address: "10.0.0.5", family: 4 }];
@@ -113,6 +125,18 @@ describe("http_fetch and send_webhook against a local server", () => {
     expect(hooks.at(-1)).toMatchObject({ body: '{"text":"deploy done"}', headers: { "idempotency-key": "sb-abc", "content-type": "application/json" } });
     await expect(webhook.run({ url: `http://127.0.0.1:${port}/hook-fail`, payload: {} }, runCtx())).rejects.toThrow(/HTTP 500/);
     await expect(createSendWebhookTool({ policy: policy([]) }).run({ url: `http://127.0.0.1:${port}/hook`, payload: {} }, runCtx())).rejects.toThrow(/loopback/);
+  });
+
+  it("send_webhook refuses payloads above 64 KiB of JSON before anything is sent (issue 19 finding 6)", async () => {
+    const webhook = createSendWebhookTool({ policy: policy(["127.0.0.1"]) });
+    const before = hooks.length;
+    const huge = { text: "€".repeat(3 * 1024 * 1024) };
+    const parsed = webhook.schema.safeParse({ url: `http://127.0.0.1:${port}/hook`, payload: huge });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/payload is 9437195 bytes as JSON; webhooks carry at most 65536 bytes/);
+    await expect(webhook.run({ url: `http://127.0.0.1:${port}/hook`, payload: huge }, runCtx())).rejects.toThrow(/at most 65536 bytes/);
+    expect(webhook.schema.safeParse({ url: `http://127.0.0.1:${port}/hook`, payload: { text: "x".repeat(60_000) } }).success).toBe(true);
+    expect(hooks.length).toBe(before);
   });
 
   it("reduces HTML to readable text", async () => {
