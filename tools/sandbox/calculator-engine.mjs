@@ -33,6 +33,9 @@ const CONSTANTS = new Set(["pi", "e", "tau", "phi", "i"]);
 const POWERS = new Set(["pow", "dotPow"]);
 const COUNTING = new Set(["factorial", "gamma", "combinations", "permutations"]);
 const DIGITS_ARGUMENT = new Set(["round", "floor", "ceil", "fix"]);
+// e^x overflows the result bound past this |x|; decimal.js would spend seconds getting there.
+const EXPONENTIAL = new Set(["exp", "expm1", "sinh", "cosh", "tanh"]);
+const MAX_EXPONENTIAL_ARGUMENT = MAX_RESULT_BITS * Math.LN2;
 
 /** A refusal the model should hear as is (not a reason to fall back to decimals). */
 export class CalculatorRefusal extends Error {}
@@ -90,7 +93,7 @@ function check(math, exact, value) {
   if (typeof value === "boolean") return value;
   if (math.isComplex(value)) {
     if (exact) throw new NotExact();
-    if (!Number.isFinite(value.re) || !Number.isFinite(value.im)) throw new CalculatorRefusal("the expression has no finite value; check for a division by zero");
+    if (!Number.isFinite(value.re) || !Number.isFinite(value.im)) throw new CalculatorRefusal("the expression has no finite value (a division by zero or an overflow)");
     return value;
   }
   if (math.isFraction(value)) {
@@ -101,7 +104,7 @@ function check(math, exact, value) {
   if (math.isBigNumber(value) || typeof value === "number") {
     if (exact) throw new NotExact();
     const finite = typeof value === "number" ? Number.isFinite(value) : value.isFinite();
-    if (!finite) throw new CalculatorRefusal("the expression has no finite value; check for a division by zero");
+    if (!finite) throw new CalculatorRefusal("the expression has no finite value (a division by zero or an overflow)");
     if (Math.abs(magnitudeBits(math, value)) > MAX_RESULT_BITS) throw tooLarge();
     return value;
   }
@@ -146,6 +149,12 @@ function precheck(math, exact, name, args) {
     for (const arg of args) {
       const n = scalarNumber(math, arg);
       if (n !== undefined && !(Math.abs(n) <= MAX_FACTORIAL)) throw new CalculatorRefusal(`${name} is limited to arguments up to ${MAX_FACTORIAL}`);
+    }
+  }
+  if (EXPONENTIAL.has(name) && args.length === 1) {
+    const x = scalarNumber(math, args[0]);
+    if (x !== undefined && !(Math.abs(x) <= MAX_EXPONENTIAL_ARGUMENT)) {
+      throw new CalculatorRefusal(`${name} is limited to arguments up to ${Math.floor(MAX_EXPONENTIAL_ARGUMENT)} in size (results beyond 2^${MAX_RESULT_BITS} are not supported)`);
     }
   }
   if (DIGITS_ARGUMENT.has(name) && args.length >= 2) {
