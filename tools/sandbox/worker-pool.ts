@@ -146,13 +146,22 @@ export class WorkerPool {
       }
       // Start workers for the jobs that can run now, up to the pool size; they take jobs once loaded.
       const starting = [...this.workers].filter((entry) => !entry.ready).length;
-      const runnable = this.queue.filter((candidate) => (this.running.get(candidate.key) ?? 0) < this.perKey()).length;
+      const runnable = this.startableJobs();
       if (starting < runnable && this.workers.size < this.options.size) {
         this.spawn();
         continue;
       }
       return;
     }
+  }
+
+  /** How many waiting jobs could start now: per key, its waiting jobs up to its free share. */
+  private startableJobs(): number {
+    const waiting = new Map<string, number>();
+    for (const job of this.queue) waiting.set(job.key, (waiting.get(job.key) ?? 0) + 1);
+    let total = 0;
+    for (const [key, count] of waiting) total += Math.min(count, Math.max(0, this.perKey() - (this.running.get(key) ?? 0)));
+    return total;
   }
 
   private start(entry: PoolWorker, job: PendingJob): void {
