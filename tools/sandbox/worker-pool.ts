@@ -5,15 +5,15 @@
  * that overruns, is cancelled, runs out of memory or crashes is terminated and replaced, never
  * reused. An out-of-memory therefore ends one worker, not the process.
  *
- * Fairness: every job carries a key (the run's owner). At most `perKey` jobs of one key run at
- * once, and a free worker goes to the waiting key with the fewest jobs running (first come, first
- * served among equals), so one client's flood cannot starve another client's call.
+ * Fairness: every job carries a key (the run's owner); the waiting line is a FairQueue, so one
+ * client's flood cannot starve another client's call.
  *
  * Protocol with the worker body (a plain `.mjs` file, so it loads under node, tsx and vitest
  * alike): it posts `{ ready: true }` once it has loaded what it needs, then answers each
  * `{ id, ...payload }` with `{ id, ...result }`.
  */
 import { Worker, type ResourceLimits } from "node:worker_threads";
+import { FairQueue } from "./fair-queue.js";
 
 /** Why a job ended without a result from its worker. */
 export type WorkerFailure = "timeout" | "out_of_memory" | "crashed";
@@ -72,18 +72,18 @@ interface PoolWorker {
 /** Runs jobs on up to `size` worker threads; see the module comment. */
 export class WorkerPool {
   private readonly workers = new Set<PoolWorker>();
-  private readonly queue: PendingJob[] = [];
-  private readonly running = new Map<string, number>();
+  private readonly queue: FairQueue<PendingJob>;
   private nextJobId = 0;
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`${options.name}: the pool needs at least one worker`);
+    this.queue = new FairQueue(Math.max(1, Math.min(options.perKey ?? options.size, options.size)));
   }
 
   /** Jobs waiting for a worker, and running (for tests and metrics). */
   get load(): { waiting: number; running: number; workers: number } {
-    return { waiting: this.queue.length, running: [...this.running.values()].reduce((sum, n) => sum + n, 0), workers: this.workers.size };
+    return { ...this.queue.size, workers: this.workers.size };
   }
 
   /** Runs one job; resolves with the worker's answer, rejects with WorkerJobError or the signal's reason. */
@@ -109,35 +109,16 @@ export class WorkerPool {
   /** Stops every worker; waiting jobs are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.settle(job, new WorkerJobError("crashed", `${this.options.name} is shut down`));
+    for (const job of this.queue.drain()) this.settle(job, new WorkerJobError("crashed", `${this.options.name} is shut down`));
     const all = [...this.workers];
     this.workers.clear();
     await Promise.all(all.map((entry) => entry.worker.terminate()));
   }
 
-  private perKey(): number {
-    return Math.max(1, Math.min(this.options.perKey ?? this.options.size, this.options.size));
-  }
-
-  /** The waiting job to run next: its key under the cap, fewest running first, then oldest. */
-  private nextJob(): PendingJob | undefined {
-    let best: PendingJob | undefined;
-    let bestRunning = Infinity;
-    for (const job of this.queue) {
-      const running = this.running.get(job.key) ?? 0;
-      if (running >= this.perKey()) continue;
-      if (running < bestRunning) {
-        best = job;
-        bestRunning = running;
-      }
-    }
-    return best;
-  }
-
   private pump(): void {
     if (this.closed) return;
     for (;;) {
-      const job = this.nextJob();
+      const job = this.queue.peek();
       if (!job) return;
       const idle = [...this.workers].find((entry) => entry.ready && !entry.job);
       if (idle) {
@@ -146,8 +127,7 @@ export class WorkerPool {
       }
       // Start workers for the jobs that can run now, up to the pool size; they take jobs once loaded.
       const starting = [...this.workers].filter((entry) => !entry.ready).length;
-      const runnable = this.startableJobs();
-      if (starting < runnable && this.workers.size < this.options.size) {
+      if (starting < this.queue.startable() && this.workers.size < this.options.size) {
         this.spawn();
         continue;
       }
@@ -155,20 +135,10 @@ export class WorkerPool {
     }
   }
 
-  /** How many waiting jobs could start now: per key, its waiting jobs up to its free share. */
-  private startableJobs(): number {
-    const waiting = new Map<string, number>();
-    for (const job of this.queue) waiting.set(job.key, (waiting.get(job.key) ?? 0) + 1);
-    let total = 0;
-    for (const [key, count] of waiting) total += Math.min(count, Math.max(0, this.perKey() - (this.running.get(key) ?? 0)));
-    return total;
-  }
-
   private start(entry: PoolWorker, job: PendingJob): void {
-    this.queue.splice(this.queue.indexOf(job), 1);
+    this.queue.start(job);
     clearTimeout(entry.idleTimer);
     entry.job = job;
-    this.running.set(job.key, (this.running.get(job.key) ?? 0) + 1);
     const id = ++this.nextJobId;
     const { worker } = entry;
     const deadline = setTimeout(
@@ -210,9 +180,7 @@ export class WorkerPool {
   }
 
   private cancel(job: PendingJob, reason: unknown): void {
-    const queued = this.queue.indexOf(job);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
+    if (this.queue.remove(job)) {
       this.settle(job, reason);
       return;
     }
@@ -223,9 +191,7 @@ export class WorkerPool {
   private release(job: PendingJob): void {
     job.cleanup?.();
     job.cleanup = undefined;
-    const left = (this.running.get(job.key) ?? 1) - 1;
-    if (left > 0) this.running.set(job.key, left);
-    else this.running.delete(job.key);
+    this.queue.finish(job);
   }
 
   private settle(job: PendingJob, error: unknown, result?: unknown): void {
@@ -260,11 +226,10 @@ export class WorkerPool {
     if (!this.workers.has(entry)) return;
     this.workers.delete(entry);
     clearTimeout(entry.idleTimer);
-    const job = entry.job ?? (entry.ready ? undefined : this.nextJob());
+    const job = entry.job ?? (entry.ready ? undefined : this.queue.peek());
     entry.job = undefined;
     if (job) {
-      if (this.queue.includes(job)) this.queue.splice(this.queue.indexOf(job), 1);
-      else this.release(job);
+      if (!this.queue.remove(job)) this.release(job);
       this.settle(job, error);
     }
     this.pump();
