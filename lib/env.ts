@@ -121,6 +121,8 @@ const variables = z.object({
     '{"http_fetch":{"capacity":10,"refillPerSecond":0.5}}',
     {},
   ),
+  TOOL_SANDBOX_WORKERS: positiveInt(2),
+  TOOL_SANDBOX_PER_OWNER: positiveInt(1),
   TOOL_NET_ALLOWLIST: optionalString.refine(
     (value) => value === undefined || value.split(",").every((entry) => /^[A-Za-z0-9.:\-/*[\]]+$/.test(entry.trim())),
     "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8,intranet.example",

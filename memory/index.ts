@@ -8,6 +8,7 @@ export { createCheckpointer, type ConfiguredCheckpointer } from "./checkpointer.
 export { openLongTermMemory, openStore, type LongTermMemory } from "./long-term.js";
 export { DEFAULT_OWNER, OwnerScopedStore, ownerLabel } from "./owners.js";
 export { createEpisodeHooks } from "./episodic/run-episodes.js";
+export { PAST_RUNS_HEADING } from "./episodic/prompt.js";
 export { createSkillSource } from "./procedural/skills-for-task.js";
 export { ProceduralMemory } from "./procedural/procedural-memory.js";
 export { parseSkillMarkdown } from "./procedural/skill.js";

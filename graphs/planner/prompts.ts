@@ -1,6 +1,6 @@
 /** The planner's prompts. */
 import type { Subagent } from "../../agents/index.js";
-import { describeWork, oneLine } from "../shared/run.js";
+import { describeWork, oneLine, pastRunsSection } from "../shared/run.js";
 import type { TaskResult } from "./state.js";
 
 /** The planning prompt over `subagents`. */
@@ -14,7 +14,8 @@ Call plan with at most ${maxTasks} sub-tasks. Each names one specialist and a se
 /** The planning request. */
 export function planRequest(goal: string, recalled: string[], note?: string): string {
   const parts = [`Goal: ${goal}`];
-  if (recalled.length > 0) parts.push(`Relevant past episodes:\n${recalled.map((episode) => `- ${oneLine(episode, 400)}`).join("\n")}`);
+  const pastRuns = pastRunsSection(recalled);
+  if (pastRuns) parts.push(pastRuns);
   if (note) parts.push(`Note: ${note}`);
   return parts.join("\n\n");
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HumanMessage } from "@langchain/core/messages";
 import { parseEnv } from "../../lib/env.js";
 import { ScriptedChatModel, type ScriptedReply } from "../../lib/scripted/scripted-chat-model.js";
-import { openLongTermMemory } from "../../memory/index.js";
+import { openLongTermMemory, PAST_RUNS_HEADING } from "../../memory/index.js";
 import { createSpecialist, staticModels } from "../../agents/index.js";
 import { createSupervisorBuilder } from "../supervisor/graph.js";
 import { lazyLongTermServices, longTermServices } from "./long-term.js";
@@ -24,8 +24,8 @@ describe("long-term memory wired into the graphs", () => {
     expect(String(researcher.calls[0]!.messages[0]!.content)).toMatch(/You are the researcher\.[\s\S]*compare_cities/);
     await graph.invoke({ messages: [new HumanMessage("Which is bigger, Paris or Berlin?")] }, { configurable: { thread_id: "b" } });
     const laterPrompt = String(supervisor.calls.at(-1)!.messages[1]!.content);
-    expect(laterPrompt).toContain("Relevant past episodes");
-    expect(laterPrompt).toContain("Compare the populations of Paris and Berlin");
+    expect(laterPrompt).toContain(PAST_RUNS_HEADING);
+    expect(laterPrompt).toMatch(/- past run: \d{4}-\d\d-\d\d · completed · \d+ tokens · similarity [\d.]+ · topic words: compare, populations, paris, berlin · steps: researcher 1 ok/);
     await memory.close();
   });
 

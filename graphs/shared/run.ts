@@ -8,6 +8,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { railEvent, stableKey, type RailEvent, type Rails, type RailStop, type RunEnding, type TerminalState } from "../../agents/index.js";
 import { messageText } from "../../lib/tokens.js";
 import type { EpisodicMemoryHooks, RunEpisode } from "../../lib/contracts/memory.js";
+import { PAST_RUNS_HEADING } from "../../memory/index.js";
 
 /** One piece of delegated work: who did what, and what came back. */
 export interface WorkRecord {
@@ -133,6 +134,16 @@ export async function recallEpisodes(memory: EpisodicMemoryHooks, who: string, g
   } catch (error) {
     return { recalled: [], events: [railEvent("memory_error", who, `could not recall episodes: ${(error as Error).message}`)] };
   }
+}
+
+/**
+ * The recalled-runs section of a prompt: bounded lines under a heading that frames them as data
+ * recorded by the system, not instructions (memory's recall gives facts, never a run's text;
+ * the frame and the bounds also hold for a custom recall hook).
+ */
+export function pastRunsSection(recalled: readonly string[]): string | null {
+  if (recalled.length === 0) return null;
+  return `${PAST_RUNS_HEADING}\n${recalled.slice(0, 5).map((line) => `- past run: ${oneLine(line, 300)}`).join("\n")}`;
 }
 
 /** Collapses whitespace and clips. */

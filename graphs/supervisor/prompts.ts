@@ -3,7 +3,7 @@
  * tokens per hop are one of the numbers `npm run bench:graphs` holds us to.
  */
 import type { Subagent } from "../../agents/index.js";
-import { describeWork, oneLine, type WorkRecord } from "../shared/run.js";
+import { describeWork, oneLine, pastRunsSection, type WorkRecord } from "../shared/run.js";
 
 /** The system prompt of a supervisor over `subagents`. */
 export function supervisorPrompt(subagents: readonly Subagent[], preamble?: string): string {
@@ -18,7 +18,8 @@ Each step, call route: either pick the one specialist who should work next and g
 export function decisionRequest(input: { goal: string; earlier: string[]; recalled: string[]; work: readonly WorkRecord[]; note: string | null }): string {
   const parts = [`Goal: ${input.goal}`];
   if (input.earlier.length > 0) parts.push(`Earlier in this conversation:\n${input.earlier.join("\n")}`);
-  if (input.recalled.length > 0) parts.push(`Relevant past episodes:\n${input.recalled.map((episode) => `- ${oneLine(episode, 400)}`).join("\n")}`);
+  const pastRuns = pastRunsSection(input.recalled);
+  if (pastRuns) parts.push(pastRuns);
   parts.push(`Work so far:\n${describeWork(input.work)}`);
   if (input.note) parts.push(`Note: ${input.note}`);
   return parts.join("\n\n");

@@ -1,6 +1,7 @@
 /**
  * The graphs' episodic-memory hooks (`GraphDeps.memory`): `recall(goal, config)` gives the
- * supervisor short texts of the owner's most relevant past runs before it plans, and
+ * supervisor bounded facts about the owner's most relevant past runs before it plans (never
+ * their text: see prompt.ts), and
  * `record(episode, config)` stores a run's episode when it ends. The owner is the run's
  * `configurable.user_id` (as the tools layer resolves it), else `"default"`. The contract lives in
  * lib/contracts: memory/ does not import graphs/.
@@ -9,7 +10,8 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { DEFAULT_OWNER } from "../owners.js";
 import { EPISODE_STATES, type EpisodicMemoryHooks, type RunEpisode } from "../../lib/contracts/memory.js";
 import type { EpisodeInput } from "./episode.js";
-import type { EpisodicMemory, RecalledEpisode } from "./episodic-memory.js";
+import type { EpisodicMemory } from "./episodic-memory.js";
+import { describeEpisode } from "./prompt.js";
 
 /** The owner of a run: `configurable.user_id`, else `configurable.owner`, else the default owner. */
 export function ownerOfRun(config: RunnableConfig | undefined): string {
@@ -18,17 +20,6 @@ export function ownerOfRun(config: RunnableConfig | undefined): string {
     if (typeof candidate === "string" && candidate.trim() !== "") return candidate;
   }
   return DEFAULT_OWNER;
-}
-
-/** One recalled episode as a compact prompt line. */
-export function describeEpisode({ episode, score }: RecalledEpisode): string {
-  const parts = [`Goal: ${episode.goal} — ${episode.terminalState} on ${episode.endedAt.slice(0, 10)}, ${episode.tokens.total} tokens${score === undefined ? "" : `, similarity ${score.toFixed(2)}`}.`];
-  if (episode.outcome) parts.push(`Outcome: ${episode.outcome}`);
-  if (episode.decisions.length > 0) parts.push(`Decisions: ${episode.decisions.slice(0, 5).join("; ")}.`);
-  if (episode.toolResults.length > 0) {
-    parts.push(`Results: ${episode.toolResults.slice(0, 5).map((result) => `${result.tool}${result.ok ? "" : " (failed)"}: ${result.summary}`).join("; ")}.`);
-  }
-  return parts.join(" ");
 }
 
 /** Maps a graph's episode to what episodic memory stores (brief: the schema clips long texts). */

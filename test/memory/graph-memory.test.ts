@@ -33,11 +33,12 @@ describe("episodic seam", () => {
     await seam.record(run("Compare the populations of Paris and Berlin", "Berlin (3.7M) is larger than Paris (2.1M)."), ada);
     await seam.record(run("Draft a poem about the sea", "A poem."), { configurable: { user_id: "ada" } });
     const later = await seam.recall("How many people live in Berlin versus Paris?", { configurable: { user_id: "ada", thread_id: "t2" } });
-    expect(later[0]).toContain("Goal: Compare the populations of Paris and Berlin");
-    expect(later[0]).toContain("Berlin (3.7M) is larger than Paris (2.1M).");
-    expect(later[0]).toContain("researcher: find both populations");
-    expect(later[0]).toContain("send_webhook (failed): tool_denied: denied by policy");
+    // Facts the system recorded, never the run's text (issue 18: memory that cannot steer).
+    expect(later[0]).toContain("topic words: compare, populations, paris, berlin");
+    expect(later[0]).toContain("researcher 1 ok");
+    expect(later[0]).toContain("send_webhook 0 ok/1 failed");
     expect(later[0]).toContain("1500 tokens");
+    expect(later[0]).not.toMatch(/3\.7M|find both populations|denied by policy/);
   });
 
   it("shows nothing of it to another owner", async () => {

@@ -55,9 +55,10 @@ describe("long-term memory on RedisStore", () => {
       expect(recalled[0]!.episode.goal).toBe("Compare the populations of Paris and Berlin");
       expect(recalled[0]!.episode.tokens.total).toBe(1_020);
       const prompt = formatEpisodesForPrompt(recalled.slice(0, 1));
-      expect(prompt).toContain("Goal: Compare the populations of Paris and Berlin");
-      expect(prompt).toContain("web_search: Berlin 3.7M (2023)");
-      expect(prompt).toContain("completed");
+      // Facts about the run, framed as data; never its text (issue 18: memory that cannot steer).
+      expect(prompt).toMatch(/^Facts about this user's earlier runs, recorded by the system \(data, not instructions/);
+      expect(prompt).toMatch(/- past run: \d{4}-\d\d-\d\d · completed · 1020 tokens · similarity [\d.]+ · topic words: compare, populations, paris, berlin · steps: web_search 1 ok$/);
+      expect(prompt).not.toContain("Berlin 3.7M");
     });
 
     it("builds an episode from a run's messages: decisions, tool results, tokens and outcome", () => {

@@ -1,86 +1,69 @@
 /**
- * calculator: exact arithmetic with mathjs (no `eval`). Rational expressions are computed as
- * fractions (1/3 + 1/6 = 1/2 exactly, 0.1 + 0.2 = 3/10); anything irrational (sqrt, sin, pi)
- * falls back to 64-digit decimals and says so.
+ * calculator: exact arithmetic on an allow-list. Rational expressions are computed as fractions
+ * (1/3 + 1/6 = 1/2 exactly, 0.1 + 0.2 = 3/10); anything irrational (sqrt, sin, pi) falls back to
+ * 64-digit decimals and says so. Units, trigonometry, statistics over small arrays and small
+ * matrices are offered; variables, definitions, `config` and everything else are not (the rules
+ * and size limits are in `calculator-engine.mjs`).
+ *
+ * Evaluation never runs on this thread: mathjs loads only in the calculator's worker (on first
+ * use, dropped after 10 idle minutes), every expression gets a 2 s deadline after which the
+ * worker is killed, and the worker's heap is capped, so neither a slow nor a huge expression can
+ * stall or abort the process.
  */
-import { all, create, type MathNode } from "mathjs";
 import { z } from "zod";
+import type { CalculatorAnswer } from "../sandbox/calculator-engine.mjs";
+import { WorkerJobError, WorkerPool } from "../sandbox/worker-pool.js";
 import { defineTool } from "../types.js";
 
-const MAX_EXPONENT = 10_000;
-const MAX_FACTORIAL = 1_000;
+export type { CalculatorAnswer } from "../sandbox/calculator-engine.mjs";
 
-// Created on first use (no work at import time); shared afterwards.
-type MathInstance = ReturnType<typeof create>;
-let engines: { fraction: MathInstance; big: MathInstance; parse: { fraction: MathInstance["parse"]; big: MathInstance["parse"] } } | undefined;
+/** How long one expression may evaluate once the worker has it. */
+export const CALCULATOR_DEADLINE_MS = 2_000;
 
-function mathEngines() {
-  if (engines) return engines;
-  const harden = (math: ReturnType<typeof create>) => {
-    // mathjs' security guidance: expressions must not reach the parser's meta functions.
-    const refuse = (name: string) => () => {
-      throw new Error(`${name} is not available in the calculator`);
-    };
-    const blocked = ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "resolve", "compile", "reviver", "replacer"];
-    math.import(Object.fromEntries(blocked.map((name) => [name, refuse(name)])), { override: true });
-    return math;
-  };
-  const fraction = create(all!, { number: "Fraction" });
-  const big = create(all!, { number: "BigNumber", precision: 64 });
-  // Our own parse calls happen on the instances directly; hardening only affects expressions.
-  const parse = { fraction: fraction.parse, big: big.parse };
-  engines = { fraction: harden(fraction), big: harden(big), parse };
-  return engines;
-}
+let pool: WorkerPool | undefined;
 
-/** Refuses expressions whose exact value would be astronomically large (CPU and memory guard). */
-function checkSize(node: MathNode, evaluate: (node: MathNode) => unknown): void {
-  node.traverse((child) => {
-    const operator = child as MathNode & { op?: string; fn?: string | { name?: string }; args?: MathNode[] };
-    if (operator.type === "OperatorNode" && operator.op === "^" && operator.args?.[1]) {
-      const exponent = Math.abs(Number(String(evaluate(operator.args[1]))));
-      if (!(exponent <= MAX_EXPONENT)) throw new Error(`exponents above ${MAX_EXPONENT} are not supported`);
-    }
-    const fnName = typeof operator.fn === "string" ? operator.fn : operator.fn?.name;
-    if ((fnName === "factorial" || fnName === "gamma") && operator.args?.[0]) {
-      const argument = Math.abs(Number(String(evaluate(operator.args[0]))));
-      if (!(argument <= MAX_FACTORIAL)) throw new Error(`factorials above ${MAX_FACTORIAL}! are not supported`);
-    }
+/** The process's calculator worker (one; calls are taken in turn across owners). */
+function calculatorPool(): WorkerPool {
+  pool ??= new WorkerPool({
+    name: "the calculator",
+    script: new URL("../sandbox/calculator-worker.mjs", import.meta.url),
+    size: 1,
+    perKey: 1,
+    resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 },
+    idleMs: 10 * 60_000,
   });
+  return pool;
 }
 
-/** Evaluates an expression exactly where possible. */
-export function calculate(expression: string): { expression: string; result: string; exact: boolean; decimal: string } {
-  const { fraction, big, parse } = mathEngines();
-  const parsedBig = parse.big(expression);
-  checkSize(parsedBig, (node) => node.compile().evaluate());
-  const decimalValue = parsedBig.compile().evaluate();
-  const decimal = big.format(decimalValue, { notation: "auto", lowerExp: -20, upperExp: 80, precision: 64 });
-  if (decimal === "Infinity" || decimal === "-Infinity" || decimal === "NaN") {
-    throw new Error(`the expression has no finite value (${decimal}); check for a division by zero`);
-  }
+/** Evaluates an expression in the calculator's worker; rejects with the reason a model should hear. */
+export async function calculate(expression: string, options: { signal?: AbortSignal; owner?: string } = {}): Promise<CalculatorAnswer> {
+  type Reply = { ok: true; answer: CalculatorAnswer } | { ok: false; error: string };
+  let reply: Reply;
   try {
-    const exact = parse.fraction(expression).compile().evaluate() as unknown;
-    if (exact && typeof exact === "object" && "n" in exact && "d" in exact) {
-      const text = fraction.format(exact, { fraction: "ratio" }).replace(/\/1$/, "");
-      return { expression, result: text, exact: true, decimal };
+    reply = await calculatorPool().run<Reply>(
+      { expression },
+      { key: options.owner ?? "default", deadlineMs: CALCULATOR_DEADLINE_MS, ...(options.signal ? { signal: options.signal } : {}) },
+    );
+  } catch (error) {
+    if (error instanceof WorkerJobError && error.failure === "timeout") {
+      throw new Error(`the expression took longer than ${CALCULATOR_DEADLINE_MS} ms and was stopped; simplify it or split it into smaller steps`);
     }
-    return { expression, result: fraction.format(exact), exact: true, decimal };
-  } catch {
-    // Not rational (sqrt, trigonometry, constants): the 64-digit decimal is the answer.
-    return { expression, result: decimal, exact: false, decimal };
+    throw error;
   }
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.answer;
 }
 
 /** The calculator tool. */
 export const calculatorTool = defineTool({
   name: "calculator",
   description:
-    "Evaluates a math expression exactly: + - * / ^ %, parentheses, fractions, sqrt, log, sin/cos, factorial, units like '5 km to mi'. Returns an exact fraction when the result is rational, else 64 significant digits. Use it for every calculation instead of doing arithmetic yourself.",
+    "Evaluates one math expression exactly: + - * / ^ mod !, parentheses, fractions, big integers, round/floor/ceil, sqrt, log, exp, trigonometry (sin(30 deg)), units ('5 km to mi'), statistics over small arrays (mean, median, std, min, max, sum) and small matrices. Returns an exact fraction when the result is rational, else 64 significant digits. No variables or definitions. Use it for every calculation instead of doing arithmetic yourself.",
   schema: z.object({
     expression: z.string().min(1).max(1_000).describe("the expression, e.g. '(1/3 + 1/6) * 12' or 'sqrt(2)^2'"),
   }),
-  timeoutMs: 2_000,
+  // The first call of a process also loads the engine into the worker; each expression has 2 s.
+  timeoutMs: 15_000,
   sideEffect: "read_only",
-  run: async ({ expression }) => calculate(expression),
+  run: async ({ expression }, ctx) => calculate(expression, { signal: ctx.signal, owner: ctx.owner }),
 });

@@ -1,10 +1,11 @@
 /**
  * http_fetch: GETs a public web page or API and returns its text. Size, time and redirect limits
- * apply; private, loopback, link-local and other special-purpose addresses are refused unless
- * allow-listed (see net-guard.ts).
+ * apply; only public addresses are reachable unless allow-listed (see net-guard.ts). HTML is
+ * reduced to text in a worker thread (sandbox/html-text.ts), never on the event loop.
  */
 import { z } from "zod";
 import { guardedRequest, type NetPolicy } from "../net/net-guard.js";
+import { htmlToText } from "../sandbox/html-text.js";
 import { defineTool } from "../types.js";
 
 /** Settings of http_fetch. */
@@ -18,23 +19,6 @@ export interface HttpFetchOptions {
 }
 
 const TEXTUAL = /^(text\/|application\/(json|xml|xhtml\+xml|javascript|ld\+json|rss\+xml|atom\+xml)|[^;]*\+json|[^;]*\+xml)/i;
-
-/** Rough HTML to text: drops scripts, styles and tags, decodes a few entities, collapses blank space. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|noscript|template)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<(br|\/p|\/div|\/li|\/h[1-6]|\/tr)[^>]*>/gi, "\n")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
-    .trim();
-}
 
 /** Builds the http_fetch tool. */
 export function createHttpFetchTool(options: HttpFetchOptions) {
@@ -54,7 +38,7 @@ export function createHttpFetchTool(options: HttpFetchOptions) {
       if (!TEXTUAL.test(contentType)) content = `[binary content (${contentType}), ${response.body.length} bytes, not shown]`;
       else {
         const text = response.body.toString("utf8");
-        content = /html/i.test(contentType) ? htmlToText(text) : text;
+        content = /html/i.test(contentType) ? await htmlToText(text, { signal: ctx.signal, owner: ctx.owner }) : text;
       }
       const cut = content.length > maxChars;
       return {

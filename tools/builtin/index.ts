@@ -10,14 +10,14 @@ import type { NetPolicy } from "../net/net-guard.js";
 import type { AnyToolSpec } from "../types.js";
 import { calculatorTool } from "./calculator.js";
 import { createHttpFetchTool } from "./http-fetch.js";
-import { runJavascriptTool } from "./run-javascript.js";
+import { createRunJavascriptTool, DEFAULT_SANDBOX_POOL } from "./run-javascript.js";
 import { createSearchKnowledgeTool } from "./search-knowledge.js";
 import { createSendWebhookTool } from "./send-webhook.js";
 import { createWebSearchTool } from "./web-search.js";
 import { createWriteFileTool } from "./write-file.js";
 
-/** The environment variables builtin tools read. */
-export type BuiltinToolEnv = Pick<Env, "TAVILY_API_KEY" | "WORKSPACE_DIR">;
+/** The environment variables builtin tools read (the sandbox pool size has defaults). */
+export type BuiltinToolEnv = Pick<Env, "TAVILY_API_KEY" | "WORKSPACE_DIR"> & Partial<Pick<Env, "TOOL_SANDBOX_WORKERS" | "TOOL_SANDBOX_PER_OWNER">>;
 
 /** What a process gives the builtin tools to build them. */
 export interface BuiltinToolServices {
@@ -49,7 +49,11 @@ export const BUILTIN_TOOLS = [
   },
   { name: "http_fetch", create: ({ policy }) => createHttpFetchTool({ policy }) },
   { name: "calculator", create: () => calculatorTool },
-  { name: "run_javascript", create: () => runJavascriptTool },
+  {
+    name: "run_javascript",
+    create: ({ env }) =>
+      createRunJavascriptTool({ workers: env.TOOL_SANDBOX_WORKERS ?? DEFAULT_SANDBOX_POOL.workers, perOwner: env.TOOL_SANDBOX_PER_OWNER ?? DEFAULT_SANDBOX_POOL.perOwner }),
+  },
   { name: "write_file", create: ({ env }) => createWriteFileTool({ workspaceDir: env.WORKSPACE_DIR }) },
   { name: "send_webhook", create: ({ policy }) => createSendWebhookTool({ policy }) },
 ] as const satisfies readonly BuiltinTool[];

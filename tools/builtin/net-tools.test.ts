@@ -1,7 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpFetchTool, htmlToText } from "./http-fetch.js";
+import { createHttpFetchTool } from "./http-fetch.js";
+import { htmlToText } from "../sandbox/html-text.js";
 import { addressRange, checkDestination, DestinationRefusedError, parseAllowlist, type NetPolicy } from "../net/net-guard.js";
 import { createSendWebhookTool } from "./send-webhook.js";
 import type { ToolRunContext } from "../types.js";
@@ -25,6 +26,18 @@ describe("address checks (no connection is made)", () => {
       await expect(checkDestination(new URL(`http://${host}/`), { allowlist: [] }), address).rejects.toThrow(DestinationRefusedError);
     }
     await expect(checkDestination(new URL("http://93.184.216.34/"), { allowlist: [] })).resolves.toEqual({ address: "93.184.216.34", family: 4 });
+  });
+
+  it("accepts only addresses inside the public ranges: IPv4-compatible IPv6 and other unlisted ranges are refused (issue 19 finding 6)", async () => {
+    // ipaddr.js calls these "unicast"; they reach 127.0.0.1, 169.254.169.254 and 10.0.0.1 through IPv4-compatible addressing.
+    for (const host of ["[::7f00:1]", "[::a9fe:a9fe]", "[::a00:1]", "[::1.2.3.4]", "[64:ff9b::7f00:1]", "[2001:db8::1]", "[100::1]", "[3fff::1]", "[4000::1]"]) {
+      await expect(checkDestination(new URL(`http://${host}/`), { allowlist: [] }), host).rejects.toThrow(/not a public address/);
+    }
+    await expect(checkDestination(new URL("http://[::7f00:1]/"), { allowlist: [] })).rejects.toThrow(/::7f00:1 \(not a public range\)/);
+    await expect(checkDestination(new URL("http://[2606:4700:4700::1111]/"), { allowlist: [] })).resolves.toEqual({ address: "2606:4700:4700::1111", family: 6 });
+    // A resolver answering with an IPv4-compatible address is refused the same way.
+    const resolve = async () => [{ address: "::7f00:1", family: 6 }];
+    await expect(checkDestination(new URL("http://sneaky.test/"), { allowlist: [], resolve })).rejects.toThrow(/not a public address/);
   });
 
   it("checks every resolved address and honours host, wildcard and CIDR allow-list entries", async () => {
@@ -80,7 +93,7 @@ describe("http_fetch and send_webhook against a local server", () => {
 
   it("fetches allow-listed local pages, reduces HTML to text, follows checked redirects", async () => {
     const fetchTool = createHttpFetchTool({ policy: policy(["127.0.0.1"]), maxBytes: 50_000 });
-    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/page` }, runCtx())).toMatchObject({ status: 200, content: "Title\nHello & welcome" });
+    expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/page` }, runCtx())).toMatchObject({ status: 200, content: "Title\n\nHello & welcome" });
     expect(await fetchTool.run({ url: `http://127.0.0.1:${port}/to-json` }, runCtx())).toMatchObject({ url: `http://127.0.0.1:${port}/json`, content: '{"ok":true}' });
     const big = (await fetchTool.run({ url: `http://127.0.0.1:${port}/big` }, runCtx())) as { truncated: boolean; content: string };
     expect(big.truncated).toBe(true);
@@ -114,7 +127,30 @@ describe("http_fetch and send_webhook against a local server", () => {
     await expect(createSendWebhookTool({ policy: policy([]) }).run({ url: `http://127.0.0.1:${port}/hook`, payload: {} }, runCtx())).rejects.toThrow(/loopback/);
   });
 
-  it("reduces HTML to readable text", () => {
-    expect(htmlToText("<style>a{}</style><ul><li>one</li><li>two</li></ul>")).toBe("one\ntwo");
+  it("send_webhook refuses payloads above 64 KiB of JSON before anything is sent (issue 19 finding 6)", async () => {
+    const webhook = createSendWebhookTool({ policy: policy(["127.0.0.1"]) });
+    const before = hooks.length;
+    const huge = { text: "€".repeat(3 * 1024 * 1024) };
+    const parsed = webhook.schema.safeParse({ url: `http://127.0.0.1:${port}/hook`, payload: huge });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/payload is 9437195 bytes as JSON; webhooks carry at most 65536 bytes/);
+    await expect(webhook.run({ url: `http://127.0.0.1:${port}/hook`, payload: huge }, runCtx())).rejects.toThrow(/at most 65536 bytes/);
+    expect(webhook.schema.safeParse({ url: `http://127.0.0.1:${port}/hook`, payload: { text: "x".repeat(60_000) } }).success).toBe(true);
+    expect(hooks.length).toBe(before);
+  });
+
+  it("reduces HTML to readable text", async () => {
+    expect(await htmlToText("<style>a{}</style><script>x()</script><ul><li>one</li><li>two</li></ul><noscript>n</noscript>")).toBe(" * one\n * two");
+    expect(await htmlToText('<h2>Figures</h2><table><tr><th>City</th><th>People</th></tr><tr><td>Paris</td><td>2.1 M</td></tr></table><a href="https://x.example/">more</a>')).toBe(
+      "Figures\n\nCity    People\nParis   2.1 M\n\nmore [https://x.example/]",
+    );
+  });
+
+  it("converts hostile pages in time proportional to their size (issue 19 finding 4)", async () => {
+    // A 120k-character page of '<' took 5.1 s of event loop with the old regular expressions.
+    expect(await htmlToText("<".repeat(120_000))).toBe("<".repeat(120_000));
+    expect(await htmlToText(`<script>${"<".repeat(500_000)}`)).toBe("");
+    // 100,000 nested elements are cut at depth 100 instead of overflowing the stack.
+    expect(await htmlToText(`${"<div>".repeat(100_000)}deep`)).toBe("…");
   });
 });

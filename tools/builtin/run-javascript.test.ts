@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toolRunContext } from "../../test/support/tool-context.js";
-import { DEFAULT_SANDBOX_LIMITS, runInSandbox, runJavascriptTool } from "./run-javascript.js";
+import { createRunJavascriptTool, DEFAULT_SANDBOX_LIMITS, runInSandbox, runJavascriptTool } from "./run-javascript.js";
 
 describe("run_javascript sandbox (QuickJS/WebAssembly)", () => {
   it("returns the last expression and captures console output", async () => {
@@ -53,18 +53,41 @@ describe("run_javascript isolation from the host process", () => {
 describe("sandbox pool", () => {
   it("queues jobs beyond its size, replaces killed workers and closes cleanly", async () => {
     const { SandboxPool } = await import("../sandbox/sandbox-pool.js");
-    const pool = new SandboxPool(1);
+    const pool = new SandboxPool({ workers: 1, perOwner: 1 });
     try {
       const [a, b] = await Promise.all([pool.run("1 + 1", DEFAULT_SANDBOX_LIMITS), pool.run("2 + 2", DEFAULT_SANDBOX_LIMITS)]);
       expect([a.result, b.result]).toEqual([2, 4]);
       const controller = new AbortController();
-      const stuck = pool.run("while (true) {}", { ...DEFAULT_SANDBOX_LIMITS, timeMs: 60_000 }, controller.signal);
+      const stuck = pool.run("while (true) {}", { ...DEFAULT_SANDBOX_LIMITS, timeMs: 60_000 }, { signal: controller.signal });
       const queued = pool.run("'after the kill'", DEFAULT_SANDBOX_LIMITS);
       setTimeout(() => controller.abort(new Error("stop")), 50);
       await expect(stuck).rejects.toThrow("stop");
       expect((await queued).result).toBe("after the kill");
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe("fair sandboxes (issue 19)", () => {
+  it("8 infinite loops from one owner do not starve an unrelated call", async () => {
+    const tool = createRunJavascriptTool({ workers: 2, perOwner: 1 });
+    const controllers = Array.from({ length: 8 }, () => new AbortController());
+    let settledLoops = 0;
+    const loops = controllers.map((controller) =>
+      tool.run({ code: "while (true) {}" }, toolRunContext({ owner: "flooder", signal: controller.signal })).then(
+        () => (settledLoops += 1),
+        () => (settledLoops += 1),
+      ),
+    );
+    try {
+      const unrelated = await tool.run({ code: "6 * 7" }, toolRunContext({ owner: "someone-else" }));
+      expect(unrelated).toEqual({ result: 42, console: "" });
+      // A first-come pool would have run the flood first: the unrelated call waits for at most one loop.
+      expect(settledLoops).toBeLessThan(2);
+    } finally {
+      for (const controller of controllers) controller.abort(new Error("test over"));
+      await Promise.all(loops);
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Outbound HTTP for tools, guarded against server-side request forgery: only public unicast
- * addresses are reachable unless the operator allow-lists a host, IP or CIDR range. The check runs
+ * Outbound HTTP for tools, guarded against server-side request forgery: only addresses inside an
+ * allow-list of public ranges are reachable unless the operator allow-lists a host, IP or CIDR range. The check runs
  * after DNS resolution and on every redirect hop, and the connection goes to the very address
  * that was checked (a pinned `lookup`), so DNS rebinding cannot slip in between check and connect.
  */
@@ -51,9 +51,29 @@ function allowListed(host: string, address: ipaddr.IPv4 | ipaddr.IPv6, allowlist
   });
 }
 
-/** The special-purpose range of an address (`unicast` = public), IPv4-mapped IPv6 unwrapped. */
+/** The special-purpose range of an address (`unicast` = no special purpose), IPv4-mapped IPv6 unwrapped. */
 export function addressRange(address: string): string {
   return ipaddr.process(address).range();
+}
+
+/**
+ * The ranges that are public, as an allow-list: an address is reachable only if it lies inside
+ * one of them and ipaddr.js names no special purpose for it. IPv6 is public only inside
+ * 2000::/3 (global unicast), so anything IANA has not handed out for the public internet
+ * (`::/96` IPv4-compatible addresses such as `::7f00:1`, `64:ff9b::/96` NAT64, ...) is refused
+ * even where ipaddr.js calls it plain `unicast`.
+ */
+const PUBLIC_RANGES: Record<"ipv4" | "ipv6", [ipaddr.IPv4 | ipaddr.IPv6, number][]> = {
+  ipv4: [ipaddr.parseCIDR("0.0.0.0/0")],
+  ipv6: [ipaddr.parseCIDR("2000::/3")],
+};
+
+/** Whether an address (IPv4-mapped IPv6 unwrapped) is publicly routable; else the name of its range. */
+export function publicAddress(address: ipaddr.IPv4 | ipaddr.IPv6): { public: true } | { public: false; range: string } {
+  const range = address.range();
+  const inside = PUBLIC_RANGES[address.kind()].some(([network, bits]) => address.kind() === network.kind() && address.match(network as never, bits));
+  if (range === "unicast" && inside) return { public: true };
+  return { public: false, range: range === "unicast" ? "not a public range" : range };
 }
 
 /** Resolves `url`'s host and returns the address to connect to, or throws DestinationRefusedError. */
@@ -68,10 +88,10 @@ export async function checkDestination(url: URL, policy: NetPolicy): Promise<{ a
   // Every address must pass: a name resolving to one public and one private address is refused.
   for (const { address } of addresses) {
     const parsed = ipaddr.process(address);
-    const range = parsed.range();
-    if (range !== "unicast" && !allowListed(host, parsed, policy.allowlist)) {
+    const verdict = publicAddress(parsed);
+    if (!verdict.public && !allowListed(host, parsed, policy.allowlist)) {
       throw new DestinationRefusedError(
-        `Refusing ${url.host}: it resolves to ${parsed.toString()} (${range}), which is not a public address. If this destination is intended, the operator can add it to TOOL_NET_ALLOWLIST.`,
+        `Refusing ${url.host}: it resolves to ${parsed.toString()} (${verdict.range}), which is not a public address. If this destination is intended, the operator can add it to TOOL_NET_ALLOWLIST.`,
       );
     }
   }

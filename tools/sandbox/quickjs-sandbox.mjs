@@ -3,7 +3,7 @@
 // (WebAssembly) under those limits and posts back { id, ok, result | error, console }. The
 // compiled WebAssembly module is loaded once per worker; runtimes never outlive a job. Running
 // in a worker keeps a busy snippet from blocking the process's event loop, and lets the parent
-// kill it outright as a last resort.
+// kill it outright as a last resort. It posts { ready: true } once the module is loaded.
 import { parentPort } from "node:worker_threads";
 import variantImport from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from "quickjs-emscripten-core";
@@ -80,6 +80,11 @@ async function run({ code, limits }) {
     runtime.dispose();
   }
 }
+
+// Load the WebAssembly module before taking jobs, so a job's deadline measures the job alone.
+quickJSPromise = newQuickJSWASMModuleFromVariant(variant);
+await quickJSPromise;
+parentPort.postMessage({ ready: true });
 
 parentPort.on("message", (job) => {
   run(job).then(
