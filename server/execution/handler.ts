@@ -15,6 +15,7 @@ import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
 import { serializeError } from "../api/runs/serialize.js";
 import { RunStreamMapper } from "./stream-modes.js";
+import { inlineStreamCallbacks } from "./inline-callbacks.js";
 import { usageBetween, type RunUsage } from "./usage.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
@@ -121,7 +122,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       // The trace's root run carries the API's run id, so GET .../runs/:run_id/trace finds it.
       runId: trace?.config.runId,
       runName: trace ? kwargs.graph_id : undefined,
-      callbacks: trace?.config.callbacks,
+      // Token events go into the graph's stream inline, in order with its steps (inline-callbacks.ts).
+      callbacks: mapper.libModes.includes("messages") ? inlineStreamCallbacks(trace?.config.callbacks) : trace?.config.callbacks,
       context: kwargs.context ?? undefined,
       interruptBefore: kwargs.interrupt_before ?? undefined,
       interruptAfter: kwargs.interrupt_after ?? undefined,
