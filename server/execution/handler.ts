@@ -97,10 +97,12 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   const threadId = run.thread_id;
   const kwargs = run.kwargs;
   const mapper = new RunStreamMapper(kwargs.stream_mode, kwargs.subgraphs, Boolean(kwargs.interrupt_before || kwargs.interrupt_after));
+  // A takeover continues the run's event numbering; a thread's runs are listed for its thread-wide stream.
+  await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0 });
   const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
   deps.observer?.started?.(run);
   const emit = (event: string, data: unknown) => void events.append(run.run_id, event, data);
-  emit("metadata", { run_id: run.run_id, attempt: context.attempt });
+  emit("metadata", { run_id: run.run_id, attempt: context.attempt + 1 });
 
   const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
   let interrupts: Record<string, unknown[]> | undefined;
@@ -168,7 +170,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       ...(values !== undefined ? { values, interrupts: interrupts ?? {} } : {}),
       ...(outcome.rollback ? { deleteRun: true } : {}),
     }),
-    events.finish(run.run_id),
+    events.finish(run.run_id, { status: outcome.status }),
   ]);
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);

@@ -95,7 +95,7 @@ export async function cancelRun(deps: AppDeps, threadId: string, runId: string, 
   if (outcome === "missing" && !options.ignoreMissing) throw new NotFoundError("run", runId);
   if (outcome === "head") await deps.queue.cancel(runId, action);
   // A run dropped before it started: end its event stream so waiting readers return.
-  if (outcome === "removed") await deps.events.finish(runId);
+  if (outcome === "removed") await deps.events.finish(runId, { status: "interrupted" });
 }
 
 /** Whether a run is still pending or running. */
