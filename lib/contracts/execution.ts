@@ -52,8 +52,8 @@ export type RunHandler = (job: RunJob, context: RunJobContext) => Promise<RunSta
 
 /** Queue of runs waiting for a worker. */
 export interface RunQueue {
-  /** Hands a job to some worker (this process or another). */
-  enqueue(job: RunJob): Promise<void>;
+  /** Hands a job to some worker (this process or another); with `delayMs`, not before then (`after_seconds`). */
+  enqueue(job: RunJob, options?: { delayMs?: number }): Promise<void>;
   /** Starts consuming jobs in this process with `concurrency` parallel runs. */
   startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void>;
   /** Delivers a cancellation to whichever process runs (or will run) `runId`. */

@@ -34,13 +34,13 @@ class ThreadRuns {
     this.followers += 1;
     try {
       while (!signal?.aborted) {
-        // By position, over a copy: old entries may be shifted out while the reader waits.
-        for (const entry of [...this.entries]) {
-          if (seqOf(entry.position) < next) continue;
+        // By position, not index: old entries may be shifted out while the reader is busy.
+        const fresh = this.entries.filter((entry) => seqOf(entry.position) >= next);
+        if (fresh.length === 0) await this.changed(signal);
+        for (const entry of fresh) {
           next = seqOf(entry.position) + 1;
           yield entry;
         }
-        if (!signal?.aborted) await this.changed(signal);
       }
     } finally {
       this.followers -= 1;
