@@ -68,7 +68,7 @@ export async function buildServerRuntime(
   const abandon = async (job: RunJob, reason: string) => {
     await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);
     const next = await storage.runs.finish(job.threadId ?? job.runId, job.runId, { status: "error", threadStatus: "error" });
-    await events.finish(job.runId);
+    await events.finish(job.runId, { status: "error" });
     if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
   };
   // Records created by this process and run here: the handler skips reading them back.

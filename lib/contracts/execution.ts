@@ -52,8 +52,8 @@ export type RunHandler = (job: RunJob, context: RunJobContext) => Promise<RunSta
 
 /** Queue of runs waiting for a worker. */
 export interface RunQueue {
-  /** Hands a job to some worker (this process or another). */
-  enqueue(job: RunJob): Promise<void>;
+  /** Hands a job to some worker (this process or another); with `delayMs`, not before then (`after_seconds`). */
+  enqueue(job: RunJob, options?: { delayMs?: number }): Promise<void>;
   /** Starts consuming jobs in this process with `concurrency` parallel runs. */
   startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void>;
   /** Delivers a cancellation to whichever process runs (or will run) `runId`. */
@@ -66,7 +66,10 @@ export interface RunQueue {
 
 /** One event of a run's stream, as sent over SSE. */
 export interface RunEvent {
-  /** Monotonic id within the run (a Redis Stream id in Redis mode); clients resume after it. */
+  /**
+   * The event's number in its run, in the order the run produced them: "0" (`metadata`), "1",
+   * "2", …; numbering continues after a takeover by another worker. Clients resume after it.
+   */
   id: string;
   /** SSE event name: `metadata`, `values`, `updates`, `messages/partial`, `error`, `end`, …; subgraph events carry `|ns`. */
   event: string;
@@ -75,20 +78,51 @@ export interface RunEvent {
   raw?: string;
 }
 
+/** Where a reader starts: after event number `n` (-1 = from the first event), or "now" (only events appended from now on). */
+export type EventCursor = number | "now";
+
+/** What the end of a run's events says about the run. */
+export interface RunEventsEnd {
+  /** The run's final status, when the process that ended the stream knew it. */
+  status?: RunStatus;
+}
+
+/** One run of a thread in the order the thread's runs started; `position` orders them and resumes after one. */
+export interface ThreadRunEntry {
+  position: string;
+  runId: string;
+}
+
+/** Where a follower of a thread's runs starts: the first one retained, at a position (inclusive) or after it. */
+export type ThreadRunsFrom = "first" | { at: string } | { after: string };
+
 /** Append-only event log of each run, readable from any process while and after the run. */
 export interface RunEventLog {
+  /**
+   * Starts writing a run's events in this process. `resumed` (a takeover or a retry): numbering
+   * continues after the last event written before. With `threadId` the run is recorded as the
+   * thread's next run, for the thread-wide stream.
+   */
+  begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void>;
   /** Appends an event and returns its id. */
   append(runId: string, event: string, data: unknown): Promise<string>;
   /** Marks the run's stream finished; readers stop after the last event; the log expires later. */
-  finish(runId: string): Promise<void>;
+  finish(runId: string, end?: RunEventsEnd): Promise<void>;
   /** Stops holding the run's events in this process without ending its stream (the run was handed to another worker). */
   handOff?(runId: string): Promise<void>;
   /**
-   * Events after `after` (all when unset), following live until `finish` or `signal`. `isLive` is
-   * asked when nothing arrived for a while: false (the run ended and its log expired, or it never
-   * started) ends the read.
+   * Events after `after` (from the first when unset), following live until `finish` or `signal`;
+   * `onEnd` hears how the stream ended. `isLive` is asked when nothing arrived for a while: false
+   * (the run ended and its log expired, or it never started) ends the read.
    */
-  read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncIterable<RunEvent>;
+  read(
+    runId: string,
+    options: { after?: EventCursor; signal?: AbortSignal; isLive?: () => Promise<boolean>; onEnd?: (end: RunEventsEnd) => void },
+  ): AsyncIterable<RunEvent>;
+  /** The runs of a thread in the order they started, from `from`, following new ones until `signal`. */
+  threadRuns(threadId: string, options: { from: ThreadRunsFrom; signal?: AbortSignal }): AsyncIterable<ThreadRunEntry>;
+  /** The thread's run that started last, if any is retained. */
+  latestThreadRun(threadId: string): Promise<ThreadRunEntry | undefined>;
 }
 
 /** A held thread lease: `holder` may write the thread until it expires or moves; `token` grows with every acquisition. */

@@ -1,43 +1,95 @@
 /**
  * The RunEventLog on Redis Streams: one stream per run (`srv:{<run>}:events`, fields e = event
- * name, d = JSON), ids = stream ids, expired `retainMs` after the run ends.
+ * name, d = JSON), expired `retainMs` after the run ends, and one per thread listing its runs
+ * in the order they started (`srv:{<thread>}:starts`, field r = run id) for the thread stream.
+ *
+ * Ids: event number n of a run is stream id `0-(n+1)` (`0-0` is not a valid id), so a run's
+ * events are numbered 0, 1, 2, … as the API shows them, and Redis itself refuses an id that does
+ * not grow: a worker that takes a run over reads the last id once and continues after it; no
+ * clock is involved, so clock skew between machines cannot misorder them.
  *
  * Fast path: while a run executes in this process its events are also held in memory, so local
  * readers (runs/wait, runs/stream on this replica) follow it without reading Redis back, and the
  * producer never awaits a write per event (XADDs with explicit ids are pipelined; `finish`
- * awaits them). Readers in other processes catch up with XRANGE and follow with blocking XREADs
- * on connections of their own.
+ * awaits them). Readers in other processes catch up with XRANGE and follow with blocking XREADs.
  */
 import type { Logger } from "../../lib/logger.js";
 import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
+import { RedisScript, runScript } from "../../lib/redis-scripts.js";
 import { ServerKeys } from "../records/keys.js";
 import { EventBuffer } from "./event-buffer.js";
-import type { RunEvent, RunEventLog } from "../../lib/contracts/execution.js";
+import type { EventCursor, RunEvent, RunEventLog, RunEventsEnd, ThreadRunEntry, ThreadRunsFrom } from "../../lib/contracts/execution.js";
 import { serializeForApi } from "../api/runs/serialize.js";
+import { RedisStreamFollower, type StreamEntry } from "./redis-stream-follower.js";
 
 const END = "__end__";
 const BLOCK_MS = 1_000;
-const IDLE_CONNECTIONS = 16;
+/** Thread streams wait longer per blocking read: they stay open between runs. */
+const THREAD_BLOCK_MS = 5_000;
+/** Runs kept per thread in its start list (approximate trim). */
+const THREAD_RUNS_KEPT = 1_000;
+
+/** The stream id of event number `n`. */
+const streamId = (n: number): string => `0-${n + 1}`;
+
+/** The event number of a stream id (ids of the `0-n` form; anything else passes through). */
+function eventNumber(id: string): string {
+  const [ms, seq] = id.split("-");
+  return ms === "0" && seq ? String(Number(seq) - 1) : id;
+}
+
+/**
+ * Appends an event after the stream's last one, from a process that does not hold the run
+ * (an abandoned run's error, the end of a run cancelled before it started). KEYS: events.
+ * ARGV: name, JSON, PEXPIRE ms ('' = none). Returns the event's number.
+ */
+const APPEND_EVENT = new RedisScript("appendRunEvent", `
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local seq = 1
+if top[1] then
+  local ms, last = string.match(top[1][1], '^(%d+)-(%d+)$')
+  if ms == '0' then seq = tonumber(last) + 1 end
+end
+redis.call('XADD', KEYS[1], '0-' .. seq, 'e', ARGV[1], 'd', ARGV[2])
+if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return seq - 1
+`);
+
+function toEvent(entry: StreamEntry): RunEvent {
+  return { id: eventNumber(entry.id), event: entry.message.e!, data: undefined, raw: entry.message.d ?? "null" };
+}
+
+function endOf(entry: StreamEntry): RunEventsEnd {
+  try {
+    return (JSON.parse(entry.message.d ?? "null") as RunEventsEnd | null) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+interface LocalRun {
+  buffer: EventBuffer;
+  writes: Promise<unknown>[];
+}
+
+type ReadOptions = Parameters<RunEventLog["read"]>[1];
 
 /** Event log on Redis Streams with an in-process fast path. */
 export class RedisRunEventLog implements RunEventLog {
   private readonly keys: ServerKeys;
-  private readonly local = new Map<string, { buffer: EventBuffer; writes: Promise<unknown>[] }>();
-  private readonly idle: RedisConnection[] = [];
-
+  private readonly local = new Map<string, LocalRun>();
   private readonly redis: RedisConnection;
   private readonly deadlines: CoarseDeadlines;
+  private readonly follower: RedisStreamFollower;
   private readonly retainMs: number;
   private readonly logger: Logger | undefined;
 
-  constructor(
-    private readonly connection: RedisConnection,
-    options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number },
-  ) {
+  constructor(connection: RedisConnection, options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number }) {
     // No per-command timer on the hot path (XADD per event); `finish` bounds the wait once.
     this.redis = connection.withCommandOptions({ timeout: 0 }) as unknown as RedisConnection;
     this.deadlines = new CoarseDeadlines(options.commandTimeoutMs ?? 30_000);
+    this.follower = new RedisStreamFollower(connection, this.redis, this.deadlines);
     this.retainMs = options.retainMs ?? 10 * 60_000;
     this.logger = options.logger;
     this.keys = new ServerKeys(options.keyPrefix);
@@ -48,27 +100,52 @@ export class RedisRunEventLog implements RunEventLog {
     if (!this.local.has(runId)) this.local.set(runId, { buffer: new EventBuffer(), writes: [] });
   }
 
-  async append(runId: string, event: string, data: unknown): Promise<string> {
-    this.expectLocal(runId);
-    const entry = this.local.get(runId)!;
-    const raw = serializeForApi(data);
-    const pushed = entry.buffer.push(event, data, raw);
-    entry.writes.push(
-      this.redis.xAdd(this.keys.events(runId), pushed.id, { e: event, d: raw }).catch((error: unknown) => {
-        this.logger?.warn({ err: error, runId, event }, "run event not written to Redis; remote readers will miss it");
-      }),
+  async begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void> {
+    const held = this.local.get(runId);
+    if (options.resumed && (!held || held.buffer.events.length === 0)) {
+      // Taken over: number on after the last event any process wrote (one read per takeover).
+      const last = await this.follower.last(this.keys.events(runId));
+      const next = last && /^0-\d+$/.test(last.id) ? Number(eventNumber(last.id)) + 1 : 0;
+      this.local.set(runId, { buffer: new EventBuffer(next), writes: [] });
+    } else this.expectLocal(runId);
+    if (options.threadId) {
+      const trim = { TRIM: { strategy: "MAXLEN" as const, strategyModifier: "~" as const, threshold: THREAD_RUNS_KEPT } };
+      this.track(runId, this.redis.xAdd(this.keys.threadStarts(options.threadId), "*", { r: runId }, trim), "thread run list");
+    }
+  }
+
+  private track(runId: string, write: Promise<unknown>, what: string): void {
+    this.local.get(runId)!.writes.push(
+      write.catch((error: unknown) => this.logger?.warn({ err: error, runId, what }, "run event not written to Redis; remote readers will miss it")),
     );
+  }
+
+  async append(runId: string, event: string, data: unknown): Promise<string> {
+    const raw = serializeForApi(data);
+    const entry = this.local.get(runId);
+    if (!entry) return this.appendRemote(runId, event, raw, "");
+    const pushed = entry.buffer.push(event, data, raw);
+    this.track(runId, this.redis.xAdd(this.keys.events(runId), streamId(Number(pushed.id)), { e: event, d: raw }), event);
     return pushed.id;
   }
 
-  async finish(runId: string): Promise<void> {
+  private async appendRemote(runId: string, event: string, raw: string, expireMs: string): Promise<string> {
+    return String(await runScript(this.redis, APPEND_EVENT, [this.keys.events(runId)], [event, raw, expireMs], this.deadlines));
+  }
+
+  async finish(runId: string, end: RunEventsEnd = {}): Promise<void> {
     const entry = this.local.get(runId);
     const key = this.keys.events(runId);
+    if (!entry) {
+      await this.appendRemote(runId, END, JSON.stringify(end), String(this.retainMs));
+      return;
+    }
     try {
       // One connection keeps commands in order: the end marker lands after the events without waiting for them.
-      await this.deadlines.track(Promise.all([...(entry?.writes ?? []), this.redis.xAdd(key, "*", { e: END, d: "null" }), this.redis.pExpire(key, this.retainMs)]), "run events");
+      const marker = this.redis.xAdd(key, streamId(entry.buffer.next), { e: END, d: JSON.stringify(end) });
+      await this.deadlines.track(Promise.all([...entry.writes, marker, this.redis.pExpire(key, this.retainMs)]), "run events");
     } finally {
-      entry?.buffer.finish();
+      entry.buffer.finish({ end });
       this.local.delete(runId);
     }
   }
@@ -85,76 +162,65 @@ export class RedisRunEventLog implements RunEventLog {
     }
   }
 
-  async *read(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncGenerator<RunEvent> {
+  async *read(runId: string, options: ReadOptions): AsyncGenerator<RunEvent> {
     const local = this.local.get(runId);
     if (!local) {
       yield* this.readRedis(runId, options);
       return;
     }
-    let last = options.after;
-    for await (const event of local.buffer.follow(options.after, options.signal)) {
-      last = event.id;
+    const { buffer } = local;
+    let last = options.after === "now" ? buffer.next - 1 : (options.after ?? -1);
+    // Events written before this process took the run over are in Redis only.
+    if (last + 1 < buffer.first) {
+      for (const entry of await this.follower.range(this.keys.events(runId), streamId(last), streamId(buffer.first - 1))) {
+        last = Number(eventNumber(entry.id));
+        yield toEvent(entry);
+      }
+    }
+    for await (const event of buffer.follow(last, options.signal)) {
+      last = Number(event.id);
       yield event;
     }
     // The run went on in another process (handed back, deferred): follow it there.
-    if (local.buffer.handedOff) yield* this.readRedis(runId, { ...options, ...(last !== undefined ? { after: last } : {}) });
+    if (buffer.handedOff) yield* this.readRedis(runId, { ...options, after: last });
+    else if (buffer.finished) options.onEnd?.(buffer.end);
   }
 
-  private async *readRedis(runId: string, options: { after?: string; signal?: AbortSignal; isLive?: () => Promise<boolean> }): AsyncGenerator<RunEvent> {
+  private async *readRedis(runId: string, options: ReadOptions): AsyncGenerator<RunEvent> {
     const key = this.keys.events(runId);
-    let last = options.after ?? "0-0";
-    let connection: RedisConnection | undefined;
-    try {
-      while (!options.signal?.aborted) {
-        const entries = connection
-          ? await this.blockingRead(connection, key, last)
-          : ((await this.deadlines.track(this.redis.xRange(key, `(${last}`, "+"), "run events")) as unknown as StreamEntry[]);
-        for (const entry of entries) {
-          last = entry.id;
-          if (entry.message.e === END) return;
-          yield { id: entry.id, event: entry.message.e!, data: undefined, raw: entry.message.d ?? "null" };
-        }
-        if (entries.length === 0 && connection && options.isLive && !(await options.isLive())) {
-          // The run ended without an end marker we can see (expired, or never started here).
-          const rest = (await this.deadlines.track(this.redis.xRange(key, `(${last}`, "+"), "run events")) as unknown as StreamEntry[];
-          for (const entry of rest) if (entry.message.e !== END) yield { id: entry.id, event: entry.message.e!, data: undefined, raw: entry.message.d ?? "null" };
-          return;
-        }
-        connection ??= await this.acquire();
+    let after = options.after === "now" ? undefined : streamId(options.after ?? -1);
+    if (after === undefined) {
+      const last = await this.follower.last(key);
+      if (last?.message.e === END) {
+        options.onEnd?.(endOf(last));
+        return;
       }
-    } finally {
-      if (connection) this.release(connection);
+      after = last?.id ?? "0-0";
+    }
+    const isLive = options.isLive;
+    const stop = isLive ? async () => !(await isLive()) : undefined;
+    for await (const entry of this.follower.follow(key, { after }, { blockMs: BLOCK_MS, ...(options.signal ? { signal: options.signal } : {}), ...(stop ? { stop } : {}) })) {
+      if (entry.message.e === END) {
+        options.onEnd?.(endOf(entry));
+        return;
+      }
+      yield toEvent(entry);
     }
   }
 
-  private async blockingRead(connection: RedisConnection, key: string, after: string): Promise<StreamEntry[]> {
-    const reply = (await connection.xRead({ key, id: after }, { BLOCK: BLOCK_MS, COUNT: 500 })) as unknown as
-      | { name: string; messages: StreamEntry[] }[]
-      | null;
-    return reply?.[0]?.messages ?? [];
+  async *threadRuns(threadId: string, options: { from: ThreadRunsFrom; signal?: AbortSignal }): AsyncGenerator<ThreadRunEntry> {
+    const from = options.from === "first" ? { after: "0-0" } : options.from;
+    const follow = this.follower.follow(this.keys.threadStarts(threadId), from, { blockMs: THREAD_BLOCK_MS, ...(options.signal ? { signal: options.signal } : {}) });
+    for await (const entry of follow) if (entry.message.r) yield { position: entry.id, runId: entry.message.r };
   }
 
-  private async acquire(): Promise<RedisConnection> {
-    const idle = this.idle.pop();
-    if (idle) return idle;
-    const connection = this.connection.duplicate() as RedisConnection;
-    connection.on("error", () => undefined);
-    await connection.connect();
-    return connection;
-  }
-
-  private release(connection: RedisConnection): void {
-    if (this.idle.length < IDLE_CONNECTIONS && connection.isOpen) this.idle.push(connection);
-    else void connection.close().catch(() => undefined);
+  async latestThreadRun(threadId: string): Promise<ThreadRunEntry | undefined> {
+    const last = await this.follower.last(this.keys.threadStarts(threadId));
+    return last?.message.r ? { position: last.id, runId: last.message.r } : undefined;
   }
 
   /** Closes the blocking-read connections. */
   async close(): Promise<void> {
-    await Promise.all(this.idle.splice(0).map((connection) => connection.close().catch(() => undefined)));
+    await this.follower.close();
   }
-}
-
-interface StreamEntry {
-  id: string;
-  message: Record<string, string>;
 }

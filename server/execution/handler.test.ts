@@ -1,19 +1,16 @@
 /**
  * The run handler without HTTP: a run handed back at shutdown is taken over (attempt 1) and
- * continues from its last checkpoint instead of replaying its input; a second process reads a
- * run's events from Redis while it runs (and after, with Last-Event-ID).
+ * continues from its last checkpoint instead of replaying its input, its events numbered on
+ * after the first attempt's (attempt 1, then 2).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemorySaver } from "@langchain/langgraph";
 import { silentLogger } from "../../lib/logger.js";
-import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../../test/support/redis.js";
 import { GraphRegistry } from "../graphs/registry.js";
 import { createMemoryStorage } from "../records/memory.js";
 import { slow } from "../../test/fixtures/server/graphs.js";
 import type { RunRecord } from "../records/types.js";
 import { InMemoryRunEventLog } from "./event-log-memory.js";
-import { RedisRunEventLog } from "./event-log-redis.js";
 import { createRunHandler } from "./handler.js";
 import type { RunEvent, RunJobContext } from "../../lib/contracts/execution.js";
 
@@ -69,6 +66,10 @@ describe("run handler", () => {
     expect(sources.filter((source) => source === "input")).toHaveLength(1);
     expect((await storage.runs.get(threadId, run.run_id))?.status).toBe("success");
     expect((await storage.threads.get(threadId))?.status).toBe("idle");
+    const seen: RunEvent[] = [];
+    for await (const event of events.read(run.run_id, {})) seen.push(event);
+    expect(seen.map((event) => event.id)).toEqual(seen.map((_, index) => String(index)));
+    expect(seen.filter((event) => event.event === "metadata").map((event) => (event.data as { attempt: number }).attempt)).toEqual([1, 2]);
   });
 
   it("writes a leased run's checkpoints through the checkpointer its lease fences, leaving the served graph as it was", async () => {
@@ -88,77 +89,5 @@ describe("run handler", () => {
     expect((await fenced.getTuple({ configurable: { thread_id: threadId } }))?.checkpoint.channel_values).toMatchObject({ count: 2 });
     expect(await saver.getTuple({ configurable: { thread_id: threadId } })).toBeUndefined();
     expect(graph.checkpointer).toBe(saver);
-  });
-});
-
-describe("RedisRunEventLog across processes", () => {
-  let redis: RedisConnection;
-  const prefix = uniquePrefix("events");
-
-  beforeAll(async () => {
-    redis = await connectRedis({ url: testRedisUrl() });
-  });
-  afterAll(async () => {
-    await deleteByPrefix(redis, prefix);
-    await redis.close();
-  });
-
-  it("a reader in another process follows a run live and resumes after an id", async () => {
-    const producer = new RedisRunEventLog(redis, { keyPrefix: prefix });
-    const readerConnection = await connectRedis({ url: testRedisUrl() });
-    const reader = new RedisRunEventLog(readerConnection, { keyPrefix: prefix });
-    const runId = "run-1";
-    let live = true;
-    const seen: RunEvent[] = [];
-    const reading = (async () => {
-      for await (const event of reader.read(runId, { isLive: async () => live })) seen.push(event);
-    })();
-    for (let i = 0; i < 5; i++) {
-      await producer.append(runId, "values", { i });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await producer.finish(runId);
-    live = false;
-    await reading;
-    expect(seen.map((event) => JSON.parse(event.raw!).i)).toEqual([0, 1, 2, 3, 4]);
-    const resumed: RunEvent[] = [];
-    for await (const event of reader.read(runId, { after: seen[1]!.id })) resumed.push(event);
-    expect(resumed.map((event) => JSON.parse(event.raw!).i)).toEqual([2, 3, 4]);
-    expect(await redis.pTTL(`${prefix}srv:{${runId}}:events`)).toBeGreaterThan(0);
-    await reader.close();
-    await readerConnection.close();
-  });
-
-  it("a reader of a run that never ran stops when the run is no longer live", async () => {
-    const reader = new RedisRunEventLog(redis, { keyPrefix: prefix });
-    const events: RunEvent[] = [];
-    for await (const event of reader.read("never", { isLive: async () => false })) events.push(event);
-    expect(events).toEqual([]);
-    await reader.close();
-  });
-
-  it("a local reader of a run handed to another process follows it there to its end", async () => {
-    const here = new RedisRunEventLog(redis, { keyPrefix: prefix });
-    const thereConnection = await connectRedis({ url: testRedisUrl() });
-    const there = new RedisRunEventLog(thereConnection, { keyPrefix: prefix });
-    const runId = "run-moved";
-    here.expectLocal(runId);
-    await here.append(runId, "values", { i: 0 });
-    const seen: RunEvent[] = [];
-    let live = true;
-    const reading = (async () => {
-      for await (const event of here.read(runId, { isLive: async () => live })) seen.push(event);
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // Deferred or handed back: the run goes on in another process, which writes to Redis.
-    await here.handOff(runId);
-    await there.append(runId, "values", { i: 1 });
-    await there.append(runId, "values", { i: 2 });
-    await there.finish(runId);
-    live = false;
-    await reading;
-    expect(seen.map((event) => JSON.parse(event.raw!).i)).toEqual([0, 1, 2]);
-    await Promise.all([here.close(), there.close()]);
-    await thereConnection.close();
   });
 });

@@ -7,14 +7,15 @@
  * stays in the run record for runs that never got that far.
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import { writingThrough, type GraphRegistry, type ServableGraph } from "../graphs/registry.js";
-import type { RunKwargs, RunRecord, Storage, ThreadStatus } from "../records/types.js";
+import type { RunKwargs, RunRecord, Storage } from "../records/types.js";
 import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
+import { RunDeferredError } from "./queue/deferral.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
-import { serializeError } from "../api/runs/serialize.js";
 import { RunStreamMapper } from "./stream-modes.js";
+import { inlineStreamCallbacks } from "./inline-callbacks.js";
+import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, withCheckpointMetadata, type Outcome } from "./run-outcome.js";
 import { usageBetween, type RunUsage } from "./usage.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
@@ -70,15 +71,11 @@ export function createRunHandler(deps: RunHandlerDeps): RunHandler {
     // Gone (rolled back, thread deleted) or already ended while it waited: nothing to execute.
     if (!run) return "error";
     if (run.status !== "pending" && run.status !== "running") return run.status;
+    // A delayed run (after_seconds) that reached its worker early, e.g. queued behind the thread's previous run.
+    const dueInMs = Date.parse(run.created_at) - Date.now();
+    if (run.status === "pending" && !run.cancel && !context.signal.aborted && dueInMs > 0) throw new RunDeferredError(`run ${run.run_id} starts at ${run.created_at}`, dueInMs);
     return executeRun(deps, run, context);
   };
-}
-
-interface Outcome {
-  status: RunStatus;
-  threadStatus: ThreadStatus;
-  rollback: boolean;
-  handBack: boolean;
 }
 
 async function streamGraph(graph: ServableGraph, input: unknown, options: Record<string, unknown>, mapper: RunStreamMapper, emit: (event: string, data: unknown) => void, runId: string): Promise<void> {
@@ -96,19 +93,22 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   const threadId = run.thread_id;
   const kwargs = run.kwargs;
   const mapper = new RunStreamMapper(kwargs.stream_mode, kwargs.subgraphs, Boolean(kwargs.interrupt_before || kwargs.interrupt_after));
+  // A takeover continues the run's event numbering; a thread's runs are listed for its thread-wide stream.
+  await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0 });
   const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
   deps.observer?.started?.(run);
   const emit = (event: string, data: unknown) => void events.append(run.run_id, event, data);
-  emit("metadata", { run_id: run.run_id, attempt: context.attempt });
+  emit("metadata", { run_id: run.run_id, attempt: context.attempt + 1 });
 
   const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
   let interrupts: Record<string, unknown[]> | undefined;
   let trace: RunTrace | undefined;
+  let graph: ServableGraph | undefined;
   try {
     if (run.cancel) throw new CancelledBeforeStart();
     const served = deps.graphs.get(kwargs.graph_id).graph;
-    // A leased run writes through the checkpointer its lease fences.
-    const graph = context.checkpointer ? writingThrough(served, context.checkpointer) : served;
+    // A leased run writes through the checkpointer its lease fences; every checkpoint carries the run's metadata.
+    graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)));
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     trace = deps.tracing?.(run);
@@ -121,7 +121,8 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       // The trace's root run carries the API's run id, so GET .../runs/:run_id/trace finds it.
       runId: trace?.config.runId,
       runName: trace ? kwargs.graph_id : undefined,
-      callbacks: trace?.config.callbacks,
+      // Token events go into the graph's stream inline, in order with its steps (inline-callbacks.ts).
+      callbacks: mapper.libModes.includes("messages") ? inlineStreamCallbacks(trace?.config.callbacks) : trace?.config.callbacks,
       context: kwargs.context ?? undefined,
       interruptBefore: kwargs.interrupt_before ?? undefined,
       interruptAfter: kwargs.interrupt_after ?? undefined,
@@ -135,8 +136,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     outcome.threadStatus = paused ? "interrupted" : "idle";
     // interrupt() raises after the last checkpoint: read the pending tasks' interrupts once.
     if (paused) interrupts = await pendingInterrupts(graph, threadId);
+    else applyTerminalState(mapper.lastValues, outcome, emit);
   } catch (error) {
-    classifyFailure(deps, run, context, mapper, error, outcome, emit);
+    classifyFailure(run, context, error, outcome, mapper.lastInterrupts !== undefined, emit, logger);
   }
 
   await marking;
@@ -153,12 +155,14 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       logger.error({ err: error, runId: run.run_id, threadId }, "rollback failed; the thread keeps the cancelled run's checkpoints"),
     );
   }
+  // A run cancelled once it had started ends `cancelled` in its state too (written while the run still holds the thread).
+  const cancelled = outcome.status === "interrupted" && !outcome.rollback && graph !== undefined && mapper.firstValues !== undefined;
+  const values = outcome.rollback ? undefined : cancelled ? await recordCancellation(graph!, threadId, mapper.lastValues, logger) : mapper.lastValues;
   // The run writes no more checkpoints: free the thread before its end is announced.
   if (context.releaseThread && !(await context.releaseThread())) {
     await handOffEvents(events, run.run_id);
     return "pending";
   }
-  const values = outcome.rollback ? undefined : mapper.lastValues;
   const [next] = await Promise.all([
     storage.runs.finish(threadId, run.run_id, {
       status: outcome.status,
@@ -166,7 +170,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
       ...(values !== undefined ? { values, interrupts: interrupts ?? {} } : {}),
       ...(outcome.rollback ? { deleteRun: true } : {}),
     }),
-    events.finish(run.run_id),
+    events.finish(run.run_id, { status: outcome.status }),
   ]);
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
@@ -177,25 +181,6 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
 /** Leaves the run's stream open for the worker that resumes the run. */
 async function handOffEvents(events: RunEventLog, runId: string): Promise<void> {
   await (events.handOff ? events.handOff(runId) : events.finish(runId)).catch(() => undefined);
-}
-
-function classifyFailure(deps: RunHandlerDeps, run: RunRecord, context: RunJobContext, mapper: RunStreamMapper, error: unknown, outcome: Outcome, emit: (event: string, data: unknown) => void): void {
-  const reason = run.cancel ? { kind: "cancel" as const, action: run.cancel } : context.abortReason();
-  if (reason?.kind === "cancel") {
-    outcome.status = "interrupted";
-    outcome.rollback = reason.action === "rollback";
-    outcome.threadStatus = mapper.lastInterrupts !== undefined ? "interrupted" : "idle";
-  } else if (reason?.kind === "shutdown" || error instanceof LeaseLostError || (error instanceof UpstreamUnavailableError && error.upstream === "redis")) {
-    // Shutting down, another worker took the run over (this one lost its lease), or Redis went
-    // away mid-run: write nothing more; the queue retries the run from its last checkpoint.
-    outcome.handBack = true;
-    outcome.status = "pending";
-  } else {
-    outcome.status = "error";
-    outcome.threadStatus = "error";
-    emit("error", serializeError(error));
-    deps.logger.warn({ err: error, runId: run.run_id, threadId: run.thread_id }, "run failed");
-  }
 }
 
 async function pendingInterrupts(graph: ServableGraph, threadId: string): Promise<Record<string, unknown[]>> {

@@ -10,6 +10,18 @@ import { isBaseMessage, type BaseMessageChunk } from "@langchain/core/messages";
 /** Stream modes a client may ask for. */
 export const STREAM_MODES = ["values", "updates", "messages", "messages-tuple", "debug", "custom", "events", "tasks", "checkpoints"] as const;
 
+/**
+ * The stream mode an SSE event comes from (`values|ns` → values, `messages/partial` → messages,
+ * `messages` → messages-tuple), or undefined for the events every reader gets (`metadata`,
+ * `error`, `feedback`, `end`).
+ */
+export function streamModeOf(event: string): string | undefined {
+  const base = event.split("|")[0]!;
+  if (base.startsWith("messages/")) return "messages";
+  if (base === "messages") return "messages-tuple";
+  return (STREAM_MODES as readonly string[]).includes(base) ? base : undefined;
+}
+
 /** One SSE event. */
 export interface MappedEvent {
   event: string;

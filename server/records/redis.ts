@@ -158,7 +158,7 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
         const id = record.thread_id;
         const runIds = (await redis.zRange(keys.runs(id), 0, -1)) as string[];
         await Promise.all([
-          redis.del([keys.thread(id), keys.runs(id), keys.active(id), ...runIds.map((runId) => keys.run(id, runId))]),
+          redis.del([keys.thread(id), keys.runs(id), keys.active(id), keys.threadStarts(id), ...runIds.map((runId) => keys.run(id, runId))]),
           redis.zRem(keys.ownerThreads(record.owner), id),
         ]);
       },

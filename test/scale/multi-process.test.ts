@@ -3,7 +3,8 @@
  * (`npm run worker`), the supervisor graph on the real ChatOpenAI client against the stub. Runs
  * created through one API process are streamed, joined and cancelled through the other with the
  * official SDK client; a worker killed with SIGKILL mid-run loses nothing, does not repeat the
- * webhook it had sent, and the client following the stream through the other API sees the end.
+ * webhook it had sent, and the client following the stream through the other API sees the end,
+ * its event ids counting on across the takeover (0, 1, 2, …; metadata attempt 1, then more).
  */
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +96,12 @@ describe("2 API processes and 2 workers on one Redis", () => {
       for await (const chunk of b.runs.joinStream(thread.thread_id, run.run_id, { streamMode: ["values"] } as never)) seen.push(chunk);
       return seen;
     })();
+    // Every event, through the other API: ids keep counting across the takeover.
+    const everything = (async () => {
+      const seen: { id?: string; event: string; data: unknown }[] = [];
+      for await (const chunk of a.runs.joinStream(thread.thread_id, run.run_id)) seen.push(chunk);
+      return seen;
+    })();
     // Kill the worker holding the run once the webhook went out (the operator's answer is still slow).
     await eventually(() => expect(receiver.byJob.get("job-slow-crash")).toBe(1), 30_000);
     const lease = String(await redis.get(`${prefix}cp:{${thread.thread_id}}:lease`));
@@ -108,6 +115,11 @@ describe("2 API processes and 2 workers on one Redis", () => {
     const final = (await b.runs.join(thread.thread_id, run.run_id)) as { status: string; result: string };
     expect(final).toMatchObject({ status: "completed", result: "All done for job-slow-crash." });
     expect(seen.at(-1)?.data).toMatchObject({ status: "completed" });
+    const all = await everything;
+    expect(all.map((chunk) => chunk.id)).toEqual(all.map((_, index) => String(index)));
+    const attempts = all.filter((chunk) => chunk.event === "metadata").map((chunk) => (chunk.data as { attempt: number }).attempt);
+    expect(attempts[0]).toBe(1);
+    expect(attempts.at(-1)).toBeGreaterThan(1);
     expect(receiver.byJob.get("job-slow-crash")).toBe(1);
     expect((await a.runs.get(thread.thread_id, run.run_id)).status).toBe("success");
   });

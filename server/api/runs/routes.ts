@@ -4,7 +4,6 @@
  * Last-Event-ID.
  */
 import { Hono, type Context } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
@@ -13,8 +12,8 @@ import { ownerOf } from "../../middleware/auth.js";
 import { requireThread } from "../threads/service.js";
 import type { RunRecord } from "../../records/types.js";
 import { cancelQuery, runCreateSchema, runListQuery } from "./schemas.js";
-import { cancelRun, createRun, isRunLive, waitForRun } from "./service.js";
-import { serializeForApi } from "./serialize.js";
+import { cancelRun, createRun, waitForRun } from "./service.js";
+import { eventCursor, joinFilter, streamRun } from "./stream.js";
 
 /** Most stateless runs one `POST /runs/batch` may create. */
 const MAX_BATCH = 100;
@@ -28,34 +27,6 @@ export function publicRun(run: RunRecord): Record<string, unknown> {
 
 function json(c: Context, body: string, status = 200): Response {
   return c.body(body, status as 200, { "Content-Type": "application/json" });
-}
-
-function streamRun(c: Context, deps: AppDeps, threadId: string, runId: string, options: { after?: string; cancelOnDisconnect?: boolean }): Response {
-  // The SDK reconnects here with Last-Event-ID when the connection drops before the run ends.
-  c.header("Location", threadId === runId ? `/runs/${runId}/stream` : `/threads/${threadId}/runs/${runId}/stream`);
-  return streamSSE(
-    c,
-    async (stream) => {
-      const controller = new AbortController();
-      stream.onAbort(() => {
-        controller.abort();
-        if (options.cancelOnDisconnect) void cancelRun(deps, threadId, runId, "interrupt", { ignoreMissing: true }).catch(() => undefined);
-      });
-      const events = deps.events.read(runId, { ...(options.after ? { after: options.after } : {}), signal: controller.signal, isLive: () => isRunLive(deps, threadId, runId) });
-      for await (const event of events) {
-        await stream.writeSSE({ id: event.id, event: event.event, data: event.raw ?? serializeForApi(event.data) });
-      }
-    },
-    async (error, stream) => {
-      deps.logger.warn({ err: error, runId }, "run stream failed");
-      await stream.writeSSE({ event: "error", data: JSON.stringify({ error: "stream_error", message: "The run's event stream failed; reconnect with Last-Event-ID to resume." }) });
-    },
-  );
-}
-
-function lastEventId(c: Context): string | undefined {
-  const header = c.req.header("last-event-id");
-  return header && /^\d{1,16}-\d{1,10}$/.test(header) ? header : undefined;
 }
 
 /** The runs routes. */
@@ -117,10 +88,11 @@ export function runsRoutes(deps: AppDeps): Hono {
   });
 
   app.get("/threads/:thread_id/runs/:run_id/stream", async (c) => {
-    const { threadId, runId } = await requireRun(c);
-    const cancelOnDisconnect = ["true", "1"].includes(c.req.query("cancel_on_disconnect") ?? "");
-    const after = lastEventId(c);
-    return streamRun(c, deps, threadId, runId, { ...(after ? { after } : {}), cancelOnDisconnect });
+    const { threadId, runId, run } = await requireRun(c);
+    const cancelOnDisconnect = ["true", "1", "yes"].includes((c.req.query("cancel_on_disconnect") ?? "").toLowerCase());
+    const after = eventCursor(c);
+    const keep = joinFilter(c, run.kwargs.stream_mode);
+    return streamRun(c, deps, threadId, runId, { ...(after !== undefined ? { after } : {}), ...(keep ? { keep } : {}), cancelOnDisconnect });
   });
 
   app.post("/threads/:thread_id/runs/:run_id/cancel", async (c) => {
@@ -175,8 +147,9 @@ export function runsRoutes(deps: AppDeps): Hono {
     const runId = uuidParam(c, "run_id");
     const run = await deps.storage.runs.get(runId, runId);
     if (run && run.owner !== ownerOf(c)) throw new NotFoundError("run", runId);
-    const after = lastEventId(c);
-    return streamRun(c, deps, runId, runId, after ? { after } : {});
+    const after = eventCursor(c);
+    const keep = run ? joinFilter(c, run.kwargs.stream_mode) : undefined;
+    return streamRun(c, deps, runId, runId, { ...(after !== undefined ? { after } : {}), ...(keep ? { keep } : {}) });
   });
 
   return app;

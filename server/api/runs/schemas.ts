@@ -35,7 +35,7 @@ export const runCreateSchema = z.object({
   if_not_exists: z.enum(["create", "reject"]).nullish(),
   on_completion: z.enum(["delete", "keep"]).nullish(),
   on_disconnect: z.enum(["cancel", "continue"]).nullish(),
-  after_seconds: z.number().min(0).nullish(),
+  after_seconds: z.number().min(0).max(366 * 24 * 3600).nullish(),
   webhook: z.string().max(2048).nullish(),
   feedback_keys: z.union([z.string(), z.array(z.string())]).nullish(),
   durability: z.string().nullish(),

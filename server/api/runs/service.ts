@@ -23,6 +23,8 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
   const temporary = stateless && (body.on_completion ?? "delete") === "delete";
   const effectiveThread = threadId ?? runId;
   const now = new Date().toISOString();
+  // A delayed run (after_seconds) is created pending now and carries its start time as created_at, like the reference.
+  const delayMs = Math.round((body.after_seconds ?? 0) * 1000);
   const assistantConfig = assistant.config as { configurable?: Configurable };
   const configurable: Configurable = {
     ...assistantConfig.configurable,
@@ -41,7 +43,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     run_id: runId,
     thread_id: effectiveThread,
     assistant_id: assistant.assistant_id,
-    created_at: now,
+    created_at: delayMs > 0 ? new Date(Date.now() + delayMs).toISOString() : now,
     updated_at: now,
     status: "pending",
     metadata: body.metadata ?? {},
@@ -78,8 +80,9 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
   }
   deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
   if (outcome.inflight.length === 0) {
-    deps.freshRuns?.set(runId, run);
-    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }).catch((error: unknown) => {
+    // A delayed run is read back when due: by then it may have been cancelled.
+    if (delayMs === 0) deps.freshRuns?.set(runId, run);
+    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {}).catch((error: unknown) => {
       deps.freshRuns?.delete(runId);
       throw error;
     });
@@ -95,7 +98,7 @@ export async function cancelRun(deps: AppDeps, threadId: string, runId: string, 
   if (outcome === "missing" && !options.ignoreMissing) throw new NotFoundError("run", runId);
   if (outcome === "head") await deps.queue.cancel(runId, action);
   // A run dropped before it started: end its event stream so waiting readers return.
-  if (outcome === "removed") await deps.events.finish(runId);
+  if (outcome === "removed") await deps.events.finish(runId, { status: "interrupted" });
 }
 
 /** Whether a run is still pending or running. */

@@ -10,6 +10,7 @@ import { serializeForApi } from "../runs/serialize.js";
 import { matchesSubset } from "./filter.js";
 import { emptyThreadState, copyCheckpoints, threadState } from "./state.js";
 import { deleteThread, publicThread, requireThread, threadGraphId } from "./service.js";
+import { threadStreamRoutes } from "./stream.js";
 import type { ThreadRecord } from "../../records/types.js";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
@@ -204,6 +205,8 @@ export function threadsRoutes(deps: AppDeps): Hono {
     }
     return json(c, states);
   };
+
+  app.route("/", threadStreamRoutes(deps));
 
   app.post("/threads/:thread_id/history", async (c) => history(c, uuidParam(c, "thread_id"), await readBody(c, historySchema)));
   app.get("/threads/:thread_id/history", async (c) => {

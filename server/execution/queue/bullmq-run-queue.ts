@@ -117,8 +117,9 @@ export class BullMqRunQueue implements RunQueue {
    * Runs the job here when this process has a free slot (registered for takeover first), else
    * queues it. BullMQ does not count local runs, so a process runs at most twice its concurrency.
    */
-  async enqueue(job: RunJob): Promise<void> {
-    if (this.local && this.handler && !this.closing && this.active.size < this.concurrency) {
+  async enqueue(job: RunJob, options: { delayMs?: number } = {}): Promise<void> {
+    const delayMs = Math.max(0, Math.round(options.delayMs ?? 0));
+    if (delayMs === 0 && this.local && this.handler && !this.closing && this.active.size < this.concurrency) {
       const handler = this.handler;
       const local = this.local;
       await local.register(job);
@@ -128,7 +129,8 @@ export class BullMqRunQueue implements RunQueue {
       return;
     }
     this.options.onQueued?.(job);
-    await this.add(job);
+    // A delayed run waits in BullMQ's delayed set: any process runs it when it is due.
+    await this.add(job, delayMs > 0 ? { delayMs } : {});
   }
 
   private async add(job: RunJob, options: { delayMs?: number; takeover?: boolean } = {}): Promise<void> {
@@ -174,6 +176,9 @@ export class BullMqRunQueue implements RunQueue {
   async cancel(runId: string, action: CancelAction): Promise<void> {
     this.abortLocal(runId, { kind: "cancel", action });
     await publishCancel(this.producer, this.prefix, runId, action);
+    // A run still waiting for its time (after_seconds) ends now instead of when it is due.
+    const job = await this.queue.getJob(runId);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
 
   async depth(): Promise<number> {
