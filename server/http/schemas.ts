@@ -34,12 +34,16 @@ export const checkpointSchema = z.object({
 
 const gotoTarget = z.union([z.string().min(1).max(256), z.object({ node: z.string().min(1).max(256), input: z.unknown().optional() })]);
 
-/** `command` of a run: resume, update (object or [channel, value] pairs), goto (node names or sends). */
-export const commandSchema = z.object({
-  resume: z.unknown().optional(),
-  update: z.union([jsonObject, z.array(z.tuple([z.string(), z.unknown()]))], { error: "must be an object of channel updates or a list of [channel, value] pairs" }).nullish(),
-  goto: z.union([gotoTarget, z.array(gotoTarget).max(100)], { error: "must be a node name, { node, input }, or a list of them" }).nullish(),
-});
+const isEmpty = (value: unknown) => value == null || (Array.isArray(value) ? value.length === 0 : typeof value === "object" && Object.keys(value).length === 0);
+
+/** `command` of a run: resume, update (object or [channel, value] pairs), goto (node names or sends); not all empty, which LangGraph refuses only mid-run. */
+export const commandSchema = z
+  .object({
+    resume: z.unknown().optional(),
+    update: z.union([jsonObject, z.array(z.tuple([z.string(), z.unknown()]))], { error: "must be an object of channel updates or a list of [channel, value] pairs" }).nullish(),
+    goto: z.union([gotoTarget, z.array(gotoTarget).max(100)], { error: "must be a node name, { node, input }, or a list of them" }).nullish(),
+  })
+  .refine((command) => command.resume !== undefined || !isEmpty(command.update) || !isEmpty(command.goto), "command is empty: give resume, a non-empty update, or goto");
 
 /**
  * A store namespace label: what the store itself accepts (no '.', which joins labels in URLs;

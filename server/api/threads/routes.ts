@@ -156,7 +156,8 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const graph = graphOf(thread);
     if (!graph) return json(c, emptyThreadState());
     const snapshot = await graph.getState({ configurable: { thread_id: threadId, checkpoint_ns: "", ...checkpoint } }, { subgraphs });
-    if (checkpoint.checkpoint_id && !snapshot.config?.configurable?.checkpoint_id) throw new NotFoundError("checkpoint", String(checkpoint.checkpoint_id));
+    // LangGraph answers an unknown checkpoint with an empty snapshot that echoes the asked config: no creation time tells.
+    if (checkpoint.checkpoint_id && (!snapshot.config?.configurable?.checkpoint_id || !snapshot.createdAt)) throw new NotFoundError("checkpoint", String(checkpoint.checkpoint_id));
     return json(c, threadState(snapshot));
   };
   const subgraphsQuery = z.object({ subgraphs: queryBoolean.optional() });
