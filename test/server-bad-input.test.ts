@@ -80,6 +80,15 @@ describe("bad input is a 4xx with a JSON body (oracle-runnable)", () => {
     expect((await target.client().threads.get(threadId)).status).toBe("idle");
   });
 
+  ours("an empty command is 422 (LangGraph would refuse it only mid-run); a state read at an unknown checkpoint is 404", async () => {
+    for (const command of [{}, { goto: [] }, { update: {}, goto: [] }]) {
+      await expectRefused(await send("POST", "/threads/{thread}/runs/wait", { assistant_id: assistantId, command }), `command ${JSON.stringify(command)}`);
+    }
+    const unknown = await send("GET", "/threads/{thread}/state/0badc0de-0000-4000-8000-00000000f022");
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toBe("not_found");
+  });
+
   ours("store namespaces the store refuses ('..', 'a..b', NUL, colon) are 422 on every store route", async () => {
     for (const namespace of ["..", "a..b", "..%2F..%2Fetc", "a%00b", "a%3Ab"]) {
       await expectRefused(await send("GET", `/store/items?namespace=${namespace}&key=k`), `GET namespace=${namespace}`);
