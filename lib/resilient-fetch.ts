@@ -9,6 +9,7 @@
  */
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from "cockatiel";
 import { UpstreamUnavailableError } from "./errors.js";
+import { setTimeout as sleepFor } from "node:timers/promises";
 
 /** How hard to try before giving up on a model endpoint. */
 export interface ResilienceOptions {
@@ -92,11 +93,11 @@ export function defaultBreakerRegistry(): CircuitBreakerRegistry {
   return processBreakers;
 }
 
+// Node's timers/promises removes its abort listener when the timer fires; a retry loop on a
+// long-lived signal would otherwise gather one listener per wait.
 const abortableSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  sleepFor(ms, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
   });
 
 /** Milliseconds a response asks us to wait (`retry-after-ms`, `retry-after` seconds or HTTP date). */
