@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Env } from "../lib/env.js";
+import { currentLanggraphConfig, describeEnvLoad, loadEnvSources, unloadEnvSources, type Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
 import type { GraphDeps } from "../graphs/index.js";
@@ -15,6 +15,7 @@ import type { GraphDeps } from "../graphs/index.js";
 import { openServices } from "../graphs/services.js";
 import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
+import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { parseApiKeys } from "./middleware/auth.js";
@@ -48,12 +49,20 @@ export interface ServerRuntime {
 export async function buildServerRuntime(
   env: Env,
   logger: Logger,
-  options: { configPath?: string; graphDeps?: GraphDeps; name?: string } = {},
+  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string } = {},
 ): Promise<ServerRuntime> {
   const warnings: string[] = [];
+  const config = options.config ?? (await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON));
+  // Given a parsed config, the caller (main) loaded its env before reading Switchboard's; read here,
+  // the config's env is loaded now for its graphs, and taken back on close (in-process servers).
+  const envLoad = !options.config && config.env ? loadEnvSources([config.env]) : undefined;
+  if (envLoad) warnings.push(describeEnvLoad(envLoad));
+  const nodeWarning = nodeVersionWarning(config);
+  if (nodeWarning) warnings.push(nodeWarning);
   const services = await openServices(env, { logger, name: options.name ?? "switchboard-server", graphDeps: options.graphDeps });
   // Closed last: after the event logs, flushing traces and then the connections.
   const closers: (() => Promise<void>)[] = [() => services.close()];
+  if (envLoad) closers.push(async () => unloadEnvSources(envLoad));
   const { redis, checkpointer, memory, traceStore } = services;
   if (!redis) {
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
@@ -78,7 +87,6 @@ export async function buildServerRuntime(
     (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
     new InProcessRunQueue({ onEnqueue: runsHere });
 
-  const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   // The project's own graphs are compiled from the registry with this process's services;
   // other projects never load our agents and tools (imported only here, on demand).
   const registry = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON) ? await import("../graphs/index.js") : undefined;
@@ -94,9 +102,10 @@ export async function buildServerRuntime(
     loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}) })),
     loaded.failures,
   );
+  const assistantDefaults = Object.keys(env.LANGGRAPH_CONFIG).length ? env.LANGGRAPH_CONFIG : currentLanggraphConfig();
   graphs.attach(checkpointer.saver, memory.store);
   for (const failure of loaded.failures) warnings.push(`Graph '${failure.id}' failed to load and is not served: ${failure.error}`);
-  await ensureSystemAssistants(storage, graphs);
+  await ensureSystemAssistants(storage, graphs, assistantDefaults);
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
   const costs = registerCostMetrics(metrics.registry);

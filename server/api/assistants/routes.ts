@@ -137,7 +137,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
   app.get("/assistants/:assistant_id/graph", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
     const query = readQuery(c, z.object({ xray: z.union([queryBoolean, z.coerce.number().int().min(0).max(100)]).optional() }));
-    const { graph } = deps.graphs.get(record.graph_id);
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
     const drawable = await graph.getGraphAsync({ ...record.config, ...(query.xray !== undefined ? { xray: query.xray } : {}) });
     return c.json(drawable.toJSON());
   });

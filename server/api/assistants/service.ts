@@ -22,17 +22,21 @@ export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graph
   return record;
 }
 
-/** Registers the system assistant of every served graph (idempotent; runs at start-up). */
-export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry): Promise<void> {
+/**
+ * Registers the system assistant of every served graph (idempotent; runs at start-up). `defaults`
+ * is LANGGRAPH_CONFIG: per graph id, the assistant's config and its `context`, as the reference reads it.
+ */
+export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry, defaults: Record<string, Record<string, unknown>> = {}): Promise<void> {
   const now = new Date().toISOString();
   const cache = new Map<string, AssistantRecord>();
   systemAssistants.set(graphs, cache);
   for (const graphId of graphs.ids()) {
+    const { context, ...config } = defaults[graphId] ?? {};
     const { record } = await storage.assistants.create({
       assistant_id: assistantIdForGraph(graphId),
       graph_id: graphId,
-      config: {},
-      context: {},
+      config,
+      context: context && typeof context === "object" ? (context as Record<string, unknown>) : {},
       metadata: { created_by: "system" },
       name: graphId,
       description: graphs.get(graphId).description ?? null,
