@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const runtime = await buildServerRuntime(env, logger, { config });
+  const runtime = await buildServerRuntime(env, logger, { config, loopback: isLoopback(host) });
   if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;

@@ -18,7 +18,10 @@ import type { AppDeps } from "./deps.js";
 import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
+import { registerSdkLogger } from "./graphs/sdk-logger.js";
 import { parseApiKeys } from "./middleware/auth.js";
+import { corsPolicy, STUDIO_ORIGINS } from "./middleware/cors.js";
+import { loadCustomHttp } from "./http/custom.js";
 import { createServerMetrics } from "./api/ops/metrics.js";
 import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
@@ -49,7 +52,7 @@ export interface ServerRuntime {
 export async function buildServerRuntime(
   env: Env,
   logger: Logger,
-  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string } = {},
+  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string; /** Whether the server listens on loopback only (Studio's CORS default); default true. */ loopback?: boolean } = {},
 ): Promise<ServerRuntime> {
   const warnings: string[] = [];
   const config = options.config ?? (await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON));
@@ -96,6 +99,8 @@ export async function buildServerRuntime(
     if (!registry || !registered || registry.graphEntryPath(id) !== spec) return undefined;
     return registered.createBuilder(graphDeps).compile({ name: id }) as unknown as ServableGraph;
   };
+  // Before any graph module runs: a graph may call getLogger() at import time.
+  registerSdkLogger(logger);
   const loaded = await loadGraphs(config, fromRegistry);
   const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
   const graphs = new GraphRegistry(
@@ -119,6 +124,10 @@ export async function buildServerRuntime(
       onFinish: (trace) => costs.record(trace),
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  const http = await loadCustomHttp(config);
+  const envOrigins = env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [];
+  const cors = corsPolicy({ envOrigins, ...(config.http?.cors ? { config: config.http.cors } : {}), loopback: options.loopback ?? true });
+  if (cors?.source === "Studio default on loopback") warnings.push(`CORS: LangGraph Studio (${STUDIO_ORIGINS.join(", ")}) may call this server; set SERVER_CORS_ORIGINS to change it.`);
   const deps: AppDeps = {
     storage,
     graphs,
@@ -129,7 +138,8 @@ export async function buildServerRuntime(
     logger,
     metrics,
     apiKeys,
-    corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
+    ...(cors ? { cors } : {}),
+    ...(http ? { http } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,
