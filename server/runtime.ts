@@ -19,6 +19,7 @@ import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { registerSdkLogger } from "./graphs/sdk-logger.js";
+import { readOwnSchemas } from "./graphs/own-schemas.js";
 import { parseApiKeys } from "./middleware/auth.js";
 import { corsPolicy, STUDIO_ORIGINS } from "./middleware/cors.js";
 import { loadCustomHttp } from "./http/custom.js";
@@ -103,8 +104,12 @@ export async function buildServerRuntime(
   registerSdkLogger(logger);
   const loaded = await loadGraphs(config, fromRegistry);
   const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
+  const ownConfig = registry?.runConfigurableJsonSchema();
+  const own = registry ? await readOwnSchemas() : {};
+  if (own.stale) warnings.push(`Schemas of our graphs: ${own.stale}; they are worked out on first request instead (slow). Run \`npm run schemas\`.`);
+  const isOwn = (id: string) => Boolean(registry && registry.GRAPHS.some((entry) => entry.id === id) && registry.graphEntryPath(id) === config.graphs[id]);
   const graphs = new GraphRegistry(
-    loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}) })),
+    loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}), ...(ownConfig && isOwn(graph.id) ? { configSchema: ownConfig } : {}), ...(own.schemas?.[graph.id] && isOwn(graph.id) ? { typedSchemas: own.schemas[graph.id] } : {}) })),
     loaded.failures,
   );
   const assistantDefaults = Object.keys(env.LANGGRAPH_CONFIG).length ? env.LANGGRAPH_CONFIG : currentLanggraphConfig();

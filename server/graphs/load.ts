@@ -63,7 +63,9 @@ export async function loadGraphs(
     try {
       const own = override?.(id, spec);
       const description = config.descriptions[id];
-      graphs.push({ id, ...(own ? { graph: own } : await loadGraphSpec(config.dir, spec)), ...(description ? { description } : {}) });
+      const [file, exportSymbol] = spec.split(":", 2) as [string, string | undefined];
+      const source = { sourceFile: resolve(config.dir, file), exportSymbol: exportSymbol || "default" };
+      graphs.push({ id, ...(own ? { graph: own } : await loadGraphSpec(config.dir, spec)), source, ...(description ? { description } : {}) });
     } catch (error) {
       failures.push({ id, error: error instanceof Error ? error.message : String(error) });
     }

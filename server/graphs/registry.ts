@@ -57,6 +57,12 @@ export interface ServedGraph {
   /** Set when the export is a factory: the graph is built per run and per assistant. */
   factory?: GraphFactory;
   description?: string;
+  /** Where the graph is declared (for the TypeScript schema extractor). */
+  source?: { sourceFile: string; exportSymbol: string };
+  /** The TypeScript pass's answer made ahead of time (our own graphs: own-schemas.ts), keyed as the extractor keys it. */
+  typedSchemas?: Record<string, { state?: unknown; input?: unknown; output?: unknown; config?: unknown }>;
+  /** JSON Schema of the `configurable` the graph honours, when it declares one beside its state (our own graphs). */
+  configSchema?: Record<string, unknown>;
 }
 
 /** A graph that could not be loaded, reported by name at start-up. */

@@ -8,7 +8,7 @@ import { jsonObject, queryBoolean, readBody, readQuery } from "../../http/valida
 import { ownerOf } from "../../middleware/auth.js";
 import { matchesSubset } from "../threads/filter.js";
 import type { AssistantRecord } from "../../records/types.js";
-import { graphSchemas } from "./schemas.js";
+import { graphSchemas, subgraphSchemas } from "../../graphs/schemas.js";
 import { getVisibleAssistant, publicAssistant } from "./service.js";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
@@ -144,15 +144,15 @@ export function assistantsRoutes(deps: AppDeps): Hono {
 
   app.get("/assistants/:assistant_id/schemas", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    return c.json({ graph_id: record.graph_id, ...graphSchemas(deps.graphs.get(record.graph_id).graph) });
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
+    return c.json({ graph_id: record.graph_id, ...(await graphSchemas(deps.graphs.get(record.graph_id), graph)) });
   });
 
   const subgraphs = async (c: Context, namespace: string | undefined) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id")!);
     const { recurse } = readQuery(c, z.object({ recurse: queryBoolean.optional() }));
-    const result: Record<string, unknown> = {};
-    for await (const [ns, subgraph] of deps.graphs.get(record.graph_id).graph.getSubgraphsAsync(namespace, recurse ?? false)) result[ns] = graphSchemas(subgraph);
-    return c.json(result);
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
+    return c.json(await subgraphSchemas(deps.graphs.get(record.graph_id), graph, namespace, recurse ?? false));
   };
   app.get("/assistants/:assistant_id/subgraphs", async (c) => subgraphs(c, undefined));
   app.get("/assistants/:assistant_id/subgraphs/:namespace", async (c) => subgraphs(c, c.req.param("namespace")));
