@@ -11,6 +11,9 @@ import { createErrorHandler } from "./http/errors.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authenticate, ownerOf } from "./middleware/auth.js";
 import { corsMiddleware } from "./middleware/cors.js";
+import { customAuthentication } from "./middleware/custom-auth.js";
+import type { AuthLookups } from "./middleware/auth-events.js";
+import { resolveAssistantId } from "./api/assistants/service.js";
 import { requestId } from "./middleware/request-id.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
@@ -24,6 +27,14 @@ class PayloadTooLargeError extends SwitchboardError {
   constructor(limit: number) {
     super("payload_too_large", 413, `The request body is larger than ${limit} bytes.`);
   }
+}
+
+/** What a project's auth filters are checked against: the addressed thread's or assistant's metadata. */
+function authLookups(deps: AppDeps): AuthLookups {
+  return {
+    thread: async (id) => (await deps.storage.threads.get(id))?.metadata,
+    assistant: async (id) => (await deps.storage.assistants.get(resolveAssistantId(deps.graphs, id)))?.metadata,
+  };
 }
 
 /** Builds the app on its dependencies. */
@@ -40,7 +51,7 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
-  app.use(authenticate(deps.apiKeys));
+  app.use(deps.customAuth ? customAuthentication(deps.customAuth, authLookups(deps)) : authenticate(deps.apiKeys));
   // The project's app goes first, as on `langgraph dev`: its routes win and its middleware wraps ours.
   const http = deps.http;
   if (http?.app) app.route("/", http.app);

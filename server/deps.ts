@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.js";
 import type { GraphRegistry } from "./graphs/registry.js";
 import type { ApiKeys } from "./middleware/auth.js";
 import type { CorsPolicy } from "./middleware/cors.js";
+import type { CustomAuth } from "./middleware/custom-auth.js";
 import type { CustomHttp } from "./http/custom.js";
 import type { ServerMetrics } from "./api/ops/metrics.js";
 import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
@@ -26,6 +27,8 @@ export interface AppDeps {
   metrics: ServerMetrics;
   /** API key → owner; undefined = auth off. */
   apiKeys: ApiKeys;
+  /** langgraph.json `auth.path`: the project's Auth, in place of the API keys. */
+  customAuth?: CustomAuth;
   /** The CORS policy (corsPolicy: the variable, langgraph.json, Studio on loopback); undefined = CORS off. */
   cors?: CorsPolicy;
   /** langgraph.json `http`: the project's Hono app, mounted beside the API, and built-in route groups switched off. */

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const host = values.host ?? env.HOST;
   const port = values.port !== undefined ? Number(values.port) : env.PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be 0-65535, got '${values.port}'.`, { setting: "PORT" });
-  if (!env.SERVER_API_KEYS && !isLoopback(host)) {
+  if (!env.SERVER_API_KEYS && !config.authPath && !isLoopback(host)) {
     throw new ConfigError(`Refusing to serve without API keys on ${host}: set SERVER_API_KEYS (key:owner pairs) or bind HOST to 127.0.0.1.`, { setting: "SERVER_API_KEYS" });
   }
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
 
   const runtime = await buildServerRuntime(env, logger, { config, loopback: isLoopback(host) });
-  if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
+  if (!env.SERVER_API_KEYS && !config.authPath) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
   const signals = stopSignals(logger);

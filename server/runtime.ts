@@ -23,6 +23,7 @@ import { readOwnSchemas } from "./graphs/own-schemas.js";
 import { parseApiKeys } from "./middleware/auth.js";
 import { corsPolicy, STUDIO_ORIGINS } from "./middleware/cors.js";
 import { loadCustomHttp } from "./http/custom.js";
+import { loadCustomAuth } from "./middleware/custom-auth.js";
 import { createServerMetrics } from "./api/ops/metrics.js";
 import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
@@ -130,6 +131,8 @@ export async function buildServerRuntime(
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
   const http = await loadCustomHttp(config);
+  const customAuth = await loadCustomAuth(config, config.disableStudioAuth);
+  if (customAuth && env.SERVER_API_KEYS) warnings.push(`Auth: ${config.authPath} from ${config.path} replaces SERVER_API_KEYS.`);
   const envOrigins = env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [];
   const cors = corsPolicy({ envOrigins, ...(config.http?.cors ? { config: config.http.cors } : {}), loopback: options.loopback ?? true });
   if (cors?.source === "Studio default on loopback") warnings.push(`CORS: LangGraph Studio (${STUDIO_ORIGINS.join(", ")}) may call this server; set SERVER_CORS_ORIGINS to change it.`);
@@ -145,6 +148,7 @@ export async function buildServerRuntime(
     apiKeys,
     ...(cors ? { cors } : {}),
     ...(http ? { http } : {}),
+    ...(customAuth ? { customAuth } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,

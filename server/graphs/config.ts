@@ -70,6 +70,8 @@ export interface LanggraphConfig {
   http?: HttpConfig;
   /** "file:export" of the project's `Auth`. */
   authPath?: string;
+  /** `auth.disable_studio_auth`: Studio's requests go through the project's Auth too. */
+  disableStudioAuth?: boolean;
   /** Graph id → UI component file. */
   ui?: Record<string, string>;
   uiShared?: string[];
@@ -115,7 +117,7 @@ export async function readLanggraphConfig(path: string): Promise<LanggraphConfig
     descriptions,
     ...(typeof data.env === "string" ? { env: { file: resolve(dir, data.env) } } : data.env ? { env: { values: data.env, origin: `${absolute} env` } } : {}),
     ...(data.http ? { http: data.http } : {}),
-    ...(data.auth?.path ? { authPath: data.auth.path } : {}),
+    ...(data.auth?.path ? { authPath: data.auth.path, disableStudioAuth: data.auth.disable_studio_auth } : {}),
     ...(data.ui ? { ui: data.ui, uiShared: data.ui_config?.shared ?? [] } : {}),
     ...(data.node_version !== undefined ? { nodeVersion: String(data.node_version) } : {}),
   };

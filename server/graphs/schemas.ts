@@ -10,6 +10,8 @@
  */
 import { stat } from "node:fs/promises";
 import { messagesStateReducer } from "@langchain/langgraph";
+import { registry } from "@langchain/langgraph/zod";
+import { z } from "zod";
 import { getRuntimeGraphSchema, getStaticGraphSchema, type GraphSchema } from "@langchain/langgraph-api/schema";
 import type { ServableGraph, ServedGraph } from "./registry.js";
 
@@ -82,9 +84,36 @@ function merge(runtime: GraphSchema | undefined, fromTypes: GraphSchema | undefi
 
 const complete = (schema: GraphSchema | undefined) => Boolean(schema?.state && schema.input && schema.output);
 
+/**
+ * Zod states the reference's runtime pass gives up on (a `z.custom` field cannot be JSON Schema):
+ * converted anyway, such a field left open, with the registry's `jsonSchemaExtra` kept.
+ */
+function lenientZodSchemas(graph: ServableGraph): GraphSchema | undefined {
+  const builder = graph.builder as { _schemaRuntimeDefinition?: unknown; _inputRuntimeDefinition?: unknown; _outputRuntimeDefinition?: unknown; _configRuntimeSchema?: unknown } | undefined;
+  const convert = (schema: unknown, io: "input" | "output") => {
+    if (!schema || typeof schema !== "object" || !("_zod" in schema)) return undefined;
+    try {
+      return z.toJSONSchema(schema as z.ZodType, {
+        unrepresentable: "any",
+        io,
+        override: (ctx) => {
+          const extra = (registry.get(ctx.zodSchema as never) as { jsonSchemaExtra?: Record<string, unknown> } | undefined)?.jsonSchemaExtra;
+          if (extra) Object.assign(ctx.jsonSchema, extra);
+        },
+      }) as GraphSchema["state"];
+    } catch {
+      return undefined;
+    }
+  };
+  const state = convert(builder?._schemaRuntimeDefinition, "output");
+  if (!state) return undefined;
+  const input = convert(builder?._inputRuntimeDefinition, "input") ?? { ...convert(builder?._schemaRuntimeDefinition, "input"), required: undefined };
+  return { state, input: input as GraphSchema["input"], output: convert(builder?._outputRuntimeDefinition, "output") ?? state, config: convert(builder?._configRuntimeSchema, "input") };
+}
+
 /** The schemas of a served graph (resolved for an assistant's config when it is a factory). */
 export async function graphSchemas(served: ServedGraph, graph: ServableGraph): Promise<ApiGraphSchemas> {
-  const runtime = await getRuntimeGraphSchema(graph as never).catch(() => undefined);
+  const runtime = (await getRuntimeGraphSchema(graph as never).catch(() => undefined)) ?? lenientZodSchemas(graph);
   const all = complete(runtime) ? undefined : await staticSchemas(served);
   const root = all ? Object.entries(all).find(([name]) => !name.includes("|"))?.[1] : undefined;
   const schema = merge(runtime, root, graph);
@@ -104,7 +133,7 @@ export async function subgraphSchemas(served: ServedGraph, graph: ServableGraph,
   const result: Record<string, SubgraphSchemas> = {};
   let all: Promise<Record<string, GraphSchema> | undefined> | undefined;
   for await (const [ns, subgraph] of graph.getSubgraphsAsync(namespace, recurse)) {
-    let schema: Partial<GraphSchema> | undefined = await getRuntimeGraphSchema(subgraph as never).catch(() => undefined);
+    let schema: Partial<GraphSchema> | undefined = (await getRuntimeGraphSchema(subgraph as never).catch(() => undefined)) ?? lenientZodSchemas(subgraph);
     if (!complete(schema as GraphSchema | undefined)) {
       all ??= staticSchemas(served);
       const found = await all;
