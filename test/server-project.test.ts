@@ -23,7 +23,8 @@ describe("another project's langgraph.json", () => {
   const as = (user: string) => target.client({ headers: { Authorization: `Bearer ${user}` } });
 
   beforeAll(async () => {
-    target = await startApiTarget(CONFIG);
+    // The reference gives its TypeScript schema pass 30 s by default; a busy 2-core machine needs more.
+    target = await startApiTarget(CONFIG, { env: { LANGGRAPH_SCHEMA_RESOLVE_TIMEOUT_MS: String(SLOW) } });
     alice = as("user-a");
     bob = as("user-b");
   }, 180_000);
@@ -104,6 +105,13 @@ describe("another project's langgraph.json", () => {
     },
     SLOW,
   );
+
+  it("lets a graph's built-in assistant be edited (Studio does), as a new version", async () => {
+    const [builtIn] = await alice.assistants.search({ graphId: "logged" });
+    const edited = await alice.assistants.update(builtIn!.assistant_id, { config: { configurable: { note: "edited" } } });
+    expect(edited.version).toBe(builtIn!.version + 1);
+    expect((await alice.assistants.get(builtIn!.assistant_id)).config).toMatchObject({ configurable: { note: "edited" } });
+  });
 
   it("serves a graph that takes the platform logger with getLogger()", async () => {
     const thread = await alice.threads.create();

@@ -9,7 +9,7 @@ import { ownerOf } from "../../middleware/auth.js";
 import { matchesSubset } from "../threads/filter.js";
 import type { AssistantRecord } from "../../records/types.js";
 import { graphSchemas, subgraphSchemas } from "../../graphs/schemas.js";
-import { getVisibleAssistant, publicAssistant } from "./service.js";
+import { getVisibleAssistant, publicAssistant, rememberSystemAssistant } from "./service.js";
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
 const createSchema = z.object({
@@ -88,8 +88,8 @@ export function assistantsRoutes(deps: AppDeps): Hono {
   app.get("/assistants/:assistant_id", async (c) => c.json(publicAssistant(await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id")))));
 
   app.patch("/assistants/:assistant_id", async (c) => {
+    // A graph's built-in assistant may be edited too (Studio does): each edit is a new version.
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    if (record.owner === null) throw new InvalidInputError("System assistants cannot be changed; create your own assistant for the graph instead.");
     const body = await readBody(c, patchSchema);
     if (body.graph_id && !deps.graphs.has(body.graph_id)) throw new NotFoundError("graph", body.graph_id);
     const updated: AssistantRecord = {
@@ -105,6 +105,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
       updated_at: new Date().toISOString(),
     };
     await deps.storage.assistants.update(updated);
+    rememberSystemAssistant(deps.graphs, updated);
     return c.json(publicAssistant(updated));
   });
 
@@ -125,12 +126,12 @@ export function assistantsRoutes(deps: AppDeps): Hono {
 
   app.post("/assistants/:assistant_id/latest", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    if (record.owner === null) throw new InvalidInputError("System assistants have one version; create your own assistant for the graph instead.");
     const body = await readBody(c, z.object({ version: z.number().int().min(1) }));
     const chosen = (await deps.storage.assistants.versions(record.assistant_id)).find((version) => version.version === body.version);
     if (!chosen) throw new NotFoundError("assistant version", `${record.assistant_id} v${body.version}`);
     const current: AssistantRecord = { ...chosen, updated_at: new Date().toISOString() };
     await deps.storage.assistants.setCurrent(current);
+    rememberSystemAssistant(deps.graphs, current);
     return c.json(publicAssistant(current));
   });
 

@@ -9,7 +9,7 @@ export function resolveAssistantId(graphs: GraphRegistry, idOrGraph: string): st
   return graphs.has(idOrGraph) ? assistantIdForGraph(idOrGraph) : idOrGraph;
 }
 
-/** System assistants never change: each registry keeps them in memory, saving a Redis read per run. */
+/** System assistants change only by an edit here: each registry keeps them in memory, saving a Redis read per run. */
 const systemAssistants = new WeakMap<GraphRegistry, Map<string, AssistantRecord>>();
 
 /** The assistant, if it exists and the owner may see it (system assistants are everyone's); 404 otherwise. */
@@ -47,6 +47,11 @@ export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegi
     });
     if (record.owner === null && record.graph_id === graphId) cache.set(record.assistant_id, record);
   }
+}
+
+/** Keeps the in-memory copy of a system assistant current after an edit (other processes read Redis on restart). */
+export function rememberSystemAssistant(graphs: GraphRegistry, record: AssistantRecord): void {
+  if (record.owner === null) systemAssistants.get(graphs)?.set(record.assistant_id, record);
 }
 
 /** The record as the API shows it (without the owner). */
