@@ -16,14 +16,13 @@ const write = (content: unknown) => {
 };
 
 describe("readLanggraphConfig", () => {
-  it("reads every field langgraph dev serves: graph objects, env, http, auth, ui, node_version, build-only fields", async () => {
+  it("reads every field langgraph dev serves: graph objects, env, http, auth, node_version, build-only fields", async () => {
     const config = await readLanggraphConfig(
       write({
         graphs: { a: "./a.ts:graph", b: { path: "./b.ts:make", description: "B graph" } },
         env: "./.env.test",
         http: { app: "./app.ts:app", disable_store: true, cors: { allow_origins: ["https://x.example"] } },
         auth: { path: "./auth.ts:auth" },
-        ui: { a: "./ui.tsx" },
         node_version: "20",
         dependencies: ["."],
         dockerfile_lines: [],
@@ -34,7 +33,6 @@ describe("readLanggraphConfig", () => {
     expect(config.env).toEqual({ file: join(dir, ".env.test") });
     expect(config.http).toMatchObject({ app: "./app.ts:app", disable_store: true, disable_runs: false, cors: { allow_origins: ["https://x.example"] } });
     expect(config.authPath).toBe("./auth.ts:auth");
-    expect(config.ui).toEqual({ a: "./ui.tsx" });
     expect(nodeVersionWarning(config, "20.19.0")).toBeUndefined();
     expect(nodeVersionWarning(config, "18.20.0")).toMatch(/asks for Node 20/);
   });
@@ -51,6 +49,7 @@ describe("readLanggraphConfig", () => {
     [{ graphs: {}, auth: { path: "./a.ts:auth", openapi: {} } }, "auth.openapi"],
     [{ graphs: {}, env: ["A"] }, "env"],
     [{ graphs: { a: "./a.ts:graph" }, ui_config: { shared: [] } }, "ui_config"],
+    [{ graphs: { a: "./a.ts:graph" }, ui: { a: "./ui.tsx" } }, "ui"],
   ])("fails at start naming an unsupported field (%j)", async (content, field) => {
     const error = await readLanggraphConfig(write(content)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,9 +1,9 @@
 /**
  * A project's `langgraph.json`, read as `langgraph dev` reads it: `graphs` (a "file:export" string
  * or `{ path, description }`), `env` (a file or an object), `http` (a Hono app and the options
- * that switch built-in route groups off, CORS), `auth.path`, `ui`, and the build-time fields that
+ * that switch built-in route groups off, CORS), `auth.path`, and the build-time fields that
  * matter only to `langgraph build` (accepted, not used). Any other field, or a field we do not
- * serve, fails at start naming the field: a project never loses a setting silently.
+ * serve (`ui`, `store`, `checkpointer`), fails at start naming the field: a project never loses a setting silently.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -72,9 +72,6 @@ export interface LanggraphConfig {
   authPath?: string;
   /** `auth.disable_studio_auth`: Studio's requests go through the project's Auth too. */
   disableStudioAuth?: boolean;
-  /** Graph id → UI component file. */
-  ui?: Record<string, string>;
-  uiShared?: string[];
   /** The Node major the project asks for. */
   nodeVersion?: string;
 }
@@ -109,7 +106,9 @@ export async function readLanggraphConfig(path: string): Promise<LanggraphConfig
     graphs[id] = typeof spec === "string" ? spec : spec.path;
     if (typeof spec !== "string" && spec.description) descriptions[id] = spec.description;
   }
-  if (data.ui_config && !data.ui) fail(absolute, "ui_config", "needs 'ui' (the components it shares code between).");
+  // Generative UI needs the reference's bundler (esbuild and @langchain/langgraph-ui); until it is
+  // served, a project that declares components learns it at start instead of meeting 404s.
+  if (data.ui || data.ui_config) fail(absolute, data.ui ? "ui" : "ui_config", "(generative UI components served at /ui/:graph) is not supported by Switchboard's server yet; remove it or serve the UI with `langgraph dev`.");
   return {
     path: absolute,
     dir,
@@ -118,7 +117,6 @@ export async function readLanggraphConfig(path: string): Promise<LanggraphConfig
     ...(typeof data.env === "string" ? { env: { file: resolve(dir, data.env) } } : data.env ? { env: { values: data.env, origin: `${absolute} env` } } : {}),
     ...(data.http ? { http: data.http } : {}),
     ...(data.auth?.path ? { authPath: data.auth.path, disableStudioAuth: data.auth.disable_studio_auth } : {}),
-    ...(data.ui ? { ui: data.ui, uiShared: data.ui_config?.shared ?? [] } : {}),
     ...(data.node_version !== undefined ? { nodeVersion: String(data.node_version) } : {}),
   };
 }
