@@ -107,7 +107,7 @@ export async function buildServerRuntime(
   const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
   const ownConfig = registry?.runConfigurableJsonSchema();
   const own = registry ? await readOwnSchemas() : {};
-  if (own.stale) warnings.push(`Schemas of our graphs: ${own.stale}; they are worked out on first request instead (slow). Run \`npm run schemas\`.`);
+  if (own.stale) warnings.push(`Schemas of our graphs: ${own.stale}; until then they are worked out on first request (slow).`);
   const isOwn = (id: string) => Boolean(registry && registry.GRAPHS.some((entry) => entry.id === id) && registry.graphEntryPath(id) === config.graphs[id]);
   const graphs = new GraphRegistry(
     loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}), ...(ownConfig && isOwn(graph.id) ? { configSchema: ownConfig } : {}), ...(own.schemas?.[graph.id] && isOwn(graph.id) ? { typedSchemas: own.schemas[graph.id] } : {}) })),

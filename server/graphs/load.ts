@@ -1,8 +1,8 @@
 /**
  * Loads the graphs a `langgraph.json` declares (`"id": "./path/file.ts:export"`), like
  * `langgraph dev` does: the export may be a compiled graph, an uncompiled StateGraph, or a
- * (possibly async) function returning either. A graph that fails to load is reported by name and
- * the others are still served.
+ * (possibly async) factory returning either, kept to be called per run and per assistant. A graph
+ * that fails to load is reported by name and the others are still served.
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";

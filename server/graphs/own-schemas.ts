@@ -53,8 +53,8 @@ export async function readOwnSchemas(): Promise<{ schemas?: OwnSchemasFile["grap
   try {
     file = JSON.parse(await readFile(OWN_SCHEMAS_FILE, "utf8")) as OwnSchemasFile;
   } catch {
-    return { stale: `${relative(ROOT, OWN_SCHEMAS_FILE)} is missing` };
+    return { stale: `${relative(ROOT, OWN_SCHEMAS_FILE)} is missing: run 'npm run schemas' (a minute or two)` };
   }
-  if (file.sourceHash !== (await ownSourceHash())) return { stale: `${relative(ROOT, OWN_SCHEMAS_FILE)} is older than the sources` };
+  if (file.sourceHash !== (await ownSourceHash())) return { stale: `${relative(ROOT, OWN_SCHEMAS_FILE)} is older than the state sources: run 'npm run schemas' (a minute or two)` };
   return { schemas: file.graphs };
 }
