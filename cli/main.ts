@@ -4,7 +4,7 @@
  * checkpoints in memory. It says both plainly.
  */
 import { HumanMessage } from "@langchain/core/messages";
-import { getEnv, type Env } from "../lib/env.js";
+import { describeEnvLoad, getEnv, loadEnvSources, type Env } from "../lib/env.js";
 import { SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
@@ -115,6 +115,14 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
 
 // Run only as the entry point, so tests can import main().
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  // ./.env under the real environment; said once, so a user knows which settings are in force.
+  try {
+    const envLoad = loadEnvSources([{ file: ".env" }]);
+    if (envLoad.read.length) process.stderr.write(`${describeEnvLoad(envLoad)}\n`);
+  } catch (error) {
+    process.stderr.write(`switchboard: ${(error as Error).message}\n`);
+    process.exit(64);
+  }
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -22,6 +22,7 @@ export type { GraphDeps } from "./shared/deps.js";
 export type { EpisodicMemoryHooks, RunEpisode } from "../lib/contracts/memory.js";
 export { defaultGraphServices, lazyLongTermServices, longTermServices, type LongTermServices } from "./shared/long-term.js";
 export { openServices, type OwnGraphServices, type RunTracingTarget, type Services, type ServicesOptions } from "./services.js";
+export { runConfigurableJsonSchema, runConfigurableSchema } from "./shared/configurable.js";
 
 /** What the CLI and the server do with a builder: compile it with their saver and store. */
 export interface GraphBuilder {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { parseEnv } from "./env.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { describeEnvLoad, loadEnvSources, parseEnv } from "./env.js";
 import { ConfigError } from "./errors.js";
 
 describe("parseEnv", () => {
@@ -38,5 +41,38 @@ describe("parseEnv", () => {
     expect(parseEnv({ REDIS_URL: "redis://127.0.0.1:6379" }).redis).toEqual({ url: "redis://127.0.0.1:6379" });
     expect(parseEnv({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7000" }).redis).toEqual({ clusterNodes: ["10.0.0.1:7000", "10.0.0.2:7000"] });
     expect(parseEnv({ REDIS_URL: " " }).redis).toBeUndefined();
+  });
+});
+
+describe("loadEnvSources", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sb-env-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads a .env file into the environment, the real environment winning", () => {
+    const file = join(dir, ".env");
+    writeFileSync(file, "# comment\nREDIS_KEY_PREFIX=from-file:\nLOG_LEVEL=debug\nQUOTED=\"a b\"\n");
+    const target: Record<string, string | undefined> = { LOG_LEVEL: "warn" };
+    const report = loadEnvSources([{ file }], target);
+    expect(target).toEqual({ LOG_LEVEL: "warn", REDIS_KEY_PREFIX: "from-file:", QUOTED: "a b" });
+    expect(report).toEqual({ read: [file], missing: [], applied: 2, names: expect.arrayContaining(["REDIS_KEY_PREFIX", "QUOTED"]), kept: 1 });
+    expect(describeEnvLoad(report)).toContain(`read ${file}`);
+    expect(parseEnv(target).REDIS_KEY_PREFIX).toBe("from-file:");
+  });
+
+  it("takes langgraph.json's env object, earlier sources winning over later ones, and reads a file once", () => {
+    const file = join(dir, "once.env");
+    writeFileSync(file, "A=file\nB=file\n");
+    const target: Record<string, string | undefined> = {};
+    const report = loadEnvSources([{ values: { A: "object" }, origin: "langgraph.json" }, { file }, { file }], target);
+    expect(target).toEqual({ A: "object", B: "file" });
+    expect(report.read).toEqual([file]);
+  });
+
+  it("notes a missing optional file and fails naming a required one", () => {
+    const absent = join(dir, "absent.env");
+    const report = loadEnvSources([{ file: absent }], {});
+    expect(report.missing).toEqual([absent]);
+    expect(describeEnvLoad(report)).toContain(`${absent} is named but missing`);
+    expect(() => loadEnvSources([{ file: absent, required: true }], {})).toThrow(ConfigError);
   });
 });

@@ -3,6 +3,9 @@
  * zod, once, and fails fast with a message naming the variable at fault.
  * `.env.example` documents each variable; keep the two in step.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseEnv as parseDotenv } from "node:util";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
@@ -142,6 +145,7 @@ const variables = z.object({
   // --- end tracing ---
 
   // --- Server (npm run serve) ---
+  LANGGRAPH_CONFIG: jsonVariable(z.record(z.string(), z.record(z.string(), z.unknown())), '{"agent":{"configurable":{"model":"gpt-4o"}}}', {}),
   PORT: z
     .string()
     .trim()
@@ -236,6 +240,90 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Where values for the environment come from: a `.env`-style file, or an object (langgraph.json's `env`). */
+export type EnvSource = { file: string; required?: boolean } | { values: Record<string, string>; origin: string };
+
+/** What `loadEnvSources` did, for the one line a process prints at start. */
+export interface EnvLoadReport {
+  /** Files read (absolute), in order. */
+  read: string[];
+  /** Files named but absent (a warning, as `langgraph dev` gives). */
+  missing: string[];
+  /** Variables set from the sources. */
+  applied: number;
+  /** Their names, so an in-process test server can take them back on close. */
+  names: string[];
+  /** Variables the sources also set but the real environment already had (the real environment wins). */
+  kept: number;
+}
+
+/**
+ * Copies values into `process.env` where a variable is not set yet, so the real environment wins
+ * over every source and an earlier source over a later one (dotenv's rule, as `langgraph dev`
+ * applies it). Graphs that read `process.env` themselves see the values too. Resets the cache.
+ */
+export function loadEnvSources(sources: readonly EnvSource[], target: Record<string, string | undefined> = process.env): EnvLoadReport {
+  const report: EnvLoadReport = { read: [], missing: [], applied: 0, names: [], kept: 0 };
+  const seen = new Set<string>();
+  for (const source of sources) {
+    let values: Record<string, string | undefined>;
+    if ("file" in source) {
+      const path = resolve(source.file);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      let text: string;
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT" || source.required) {
+          throw new ConfigError(`Cannot read the env file ${path}: ${(error as Error).message}.`, { cause: error, setting: "env" });
+        }
+        report.missing.push(path);
+        continue;
+      }
+      values = parseDotenv(text);
+      report.read.push(path);
+    } else {
+      values = source.values;
+    }
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      if (name in target) {
+        report.kept += 1;
+        continue;
+      }
+      target[name] = value;
+      report.applied += 1;
+      report.names.push(name);
+    }
+  }
+  cached = undefined;
+  return report;
+}
+
+/** Takes back what `loadEnvSources` set (an in-process server closing). */
+export function unloadEnvSources(report: EnvLoadReport, target: Record<string, string | undefined> = process.env): void {
+  for (const name of report.names) delete target[name];
+  cached = undefined;
+}
+
+/** One line saying which env files were read (or none), for the start of a process. */
+export function describeEnvLoad(report: EnvLoadReport): string {
+  const parts = report.read.length ? [`read ${report.read.join(", ")} (${report.applied} set, ${report.kept} kept from the real environment)`] : ["no env file read"];
+  for (const path of report.missing) parts.push(`${path} is named but missing`);
+  return `env: ${parts.join("; ")}`;
+}
+
+/**
+ * LANGGRAPH_CONFIG as the process has it now (per graph id: the system assistant's config and
+ * `context`): a langgraph.json `env` loaded after start-up may set it.
+ */
+export function currentLanggraphConfig(): Env["LANGGRAPH_CONFIG"] {
+  const result = variables.shape.LANGGRAPH_CONFIG.safeParse(process.env.LANGGRAPH_CONFIG);
+  if (result.success) return result.data;
+  throw new ConfigError(`Invalid environment: LANGGRAPH_CONFIG ${result.error.issues[0]?.message}.`, { setting: "LANGGRAPH_CONFIG" });
 }
 
 /** Forgets the cached environment so the next `getEnv()` re-reads it (tests only). */

@@ -72,6 +72,14 @@ describe("server HTTP contract", () => {
     expect((await call("/ok")).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("leaves out the route groups langgraph.json's http options disable", async () => {
+    const trimmed = createApp({ ...runtime.deps, http: { disable_store: true, disable_assistants: false, disable_threads: false, disable_runs: false, disable_meta: true } });
+    const headers = { authorization: `Bearer ${ALICE}`, "content-type": "application/json" };
+    expect((await trimmed.request("/store/namespaces", { method: "POST", headers, body: "{}" })).status).toBe(404);
+    expect((await trimmed.request("/info")).status).toBe(404);
+    expect((await trimmed.request("/threads/search", { method: "POST", headers, body: "{}" })).status).toBe(200);
+  });
+
   it("answers CORS preflights for the configured origin", async () => {
     const response = await app.request("/threads", { method: "OPTIONS", headers: { origin: "https://studio.example", "access-control-request-method": "POST", "access-control-request-private-network": "true" } });
     expect(response.headers.get("access-control-allow-origin")).toBe("https://studio.example");

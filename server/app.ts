@@ -2,15 +2,18 @@
  * The Hono app speaking the LangGraph API: middleware, route modules, one error path.
  * `createApp(deps)` does not listen; `main.ts` does.
  */
-import { Hono, type Context, type Next } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { InvalidInputError, SwitchboardError } from "../lib/errors.js";
 import { assistantsRoutes } from "./api/assistants/routes.js";
 import type { AppDeps } from "./deps.js";
 import { createErrorHandler } from "./http/errors.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authenticate, ownerOf } from "./middleware/auth.js";
+import { corsMiddleware } from "./middleware/cors.js";
+import { customAuthentication } from "./middleware/custom-auth.js";
+import type { AuthLookups } from "./middleware/auth-events.js";
+import { resolveAssistantId } from "./api/assistants/service.js";
 import { requestId } from "./middleware/request-id.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
@@ -26,13 +29,11 @@ class PayloadTooLargeError extends SwitchboardError {
   }
 }
 
-/** Chrome asks before a public page (Studio) calls a local server: say yes on CORS preflights. */
-function allowPrivateNetwork() {
-  return async function answerPrivateNetworkPreflight(c: Context, next: Next) {
-    await next();
-    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-private-network") === "true") {
-      c.res.headers.set("Access-Control-Allow-Private-Network", "true");
-    }
+/** What a project's auth filters are checked against: the addressed thread's or assistant's metadata. */
+function authLookups(deps: AppDeps): AuthLookups {
+  return {
+    thread: async (id) => (await deps.storage.threads.get(id))?.metadata,
+    assistant: async (id) => (await deps.storage.assistants.get(resolveAssistantId(deps.graphs, id)))?.metadata,
   };
 }
 
@@ -41,18 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(requestId());
   app.use(accessLog(deps.logger));
-  if (deps.corsOrigins.length > 0) {
-    const any = deps.corsOrigins.includes("*");
-    app.use(allowPrivateNetwork());
-    app.use(
-      cors({
-        origin: any ? "*" : deps.corsOrigins,
-        allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "Last-Event-ID", "X-Request-Id"],
-        exposeHeaders: ["Content-Location", "X-Request-Id", "X-Pagination-Total", "X-Pagination-Next", "Retry-After"],
-        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      }),
-    );
-  }
+  if (deps.cors) app.use(...corsMiddleware(deps.cors));
   app.use(
     bodyLimit({
       maxSize: deps.bodyLimitBytes,
@@ -61,12 +51,15 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
-  app.use(authenticate(deps.apiKeys));
-  app.route("/", opsRoutes(deps));
-  app.route("/", assistantsRoutes(deps));
-  app.route("/", threadsRoutes(deps));
-  app.route("/", runsRoutes(deps));
-  app.route("/", storeRoutes(deps));
+  app.use(deps.customAuth ? customAuthentication(deps.customAuth, authLookups(deps)) : authenticate(deps.apiKeys));
+  // The project's app goes first, as on `langgraph dev`: its routes win and its middleware wraps ours.
+  const http = deps.http;
+  if (http?.app) app.route("/", http.app);
+  if (!http?.disable_meta) app.route("/", opsRoutes(deps));
+  if (!http?.disable_assistants) app.route("/", assistantsRoutes(deps));
+  if (!http?.disable_threads) app.route("/", threadsRoutes(deps));
+  if (!http?.disable_runs) app.route("/", runsRoutes(deps));
+  if (!http?.disable_store) app.route("/", storeRoutes(deps));
   if (deps.traceStore) {
     const { storage } = deps;
     const canReadRun = async (owner: string, threadId: string, runId: string) => (await storage.runs.get(threadId, runId))?.owner === owner;

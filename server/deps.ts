@@ -5,6 +5,9 @@ import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import type { Logger } from "../lib/logger.js";
 import type { GraphRegistry } from "./graphs/registry.js";
 import type { ApiKeys } from "./middleware/auth.js";
+import type { CorsPolicy } from "./middleware/cors.js";
+import type { CustomAuth } from "./middleware/custom-auth.js";
+import type { CustomHttp } from "./http/custom.js";
 import type { ServerMetrics } from "./api/ops/metrics.js";
 import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
 import type { RunRecord, Storage } from "./records/types.js";
@@ -24,8 +27,12 @@ export interface AppDeps {
   metrics: ServerMetrics;
   /** API key → owner; undefined = auth off. */
   apiKeys: ApiKeys;
-  /** Allowed CORS origins ("*" = any); empty = CORS off. */
-  corsOrigins: string[];
+  /** langgraph.json `auth.path`: the project's Auth, in place of the API keys. */
+  customAuth?: CustomAuth;
+  /** The CORS policy (corsPolicy: the variable, langgraph.json, Studio on loopback); undefined = CORS off. */
+  cors?: CorsPolicy;
+  /** langgraph.json `http`: the project's Hono app, mounted beside the API, and built-in route groups switched off. */
+  http?: CustomHttp;
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
   /** Runs created here and enqueued at once, handed to this process's handler without a read back. */

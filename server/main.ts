@@ -6,14 +6,15 @@
  */
 import { parseArgs } from "node:util";
 import ipaddr from "ipaddr.js";
-import { getEnv } from "../lib/env.js";
+import { describeEnvLoad, getEnv, loadEnvSources } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
 import { serveApp } from "./http/listen.js";
 import { isForkedServer, reportListening, serverProcesses, superviseServers } from "./cluster.js";
 import { isDistributed } from "./execution/queue/index.js";
-import { buildServerRuntime } from "./runtime.js";
+import { readLanggraphConfig } from "./graphs/config.js";
+import { buildServerRuntime, PROJECT_LANGGRAPH_JSON } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./execution/consumers/start.js";
 
@@ -24,12 +25,16 @@ function isLoopback(host: string): boolean {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" } }, allowPositionals: false });
+  // The langgraph.json first: its `env` (then ./.env) fills what the real environment leaves unset.
+  const config = await readLanggraphConfig(values.config ?? PROJECT_LANGGRAPH_JSON);
+  const envLoad = loadEnvSources([...(config.env ? [config.env] : []), { file: ".env" }]);
   const env = getEnv();
   const logger = createLogger({ name: "server", level: env.LOG_LEVEL });
+  logger.info(describeEnvLoad(envLoad));
   const host = values.host ?? env.HOST;
   const port = values.port !== undefined ? Number(values.port) : env.PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be 0-65535, got '${values.port}'.`, { setting: "PORT" });
-  if (!env.SERVER_API_KEYS && !isLoopback(host)) {
+  if (!env.SERVER_API_KEYS && !config.authPath && !isLoopback(host)) {
     throw new ConfigError(`Refusing to serve without API keys on ${host}: set SERVER_API_KEYS (key:owner pairs) or bind HOST to 127.0.0.1.`, { setting: "SERVER_API_KEYS" });
   }
 
@@ -42,8 +47,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const runtime = await buildServerRuntime(env, logger, values.config ? { configPath: values.config } : {});
-  if (!env.SERVER_API_KEYS) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
+  const runtime = await buildServerRuntime(env, logger, { config, loopback: isLoopback(host) });
+  if (!env.SERVER_API_KEYS && !config.authPath) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
   const signals = stopSignals(logger);

@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Env } from "../lib/env.js";
+import { currentLanggraphConfig, describeEnvLoad, loadEnvSources, unloadEnvSources, type Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
 import type { GraphDeps } from "../graphs/index.js";
@@ -15,9 +15,15 @@ import type { GraphDeps } from "../graphs/index.js";
 import { openServices } from "../graphs/services.js";
 import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
+import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
+import { registerSdkLogger } from "./graphs/sdk-logger.js";
+import { readOwnSchemas } from "./graphs/own-schemas.js";
 import { parseApiKeys } from "./middleware/auth.js";
+import { corsPolicy, STUDIO_ORIGINS } from "./middleware/cors.js";
+import { loadCustomHttp } from "./http/custom.js";
+import { loadCustomAuth } from "./middleware/custom-auth.js";
 import { createServerMetrics } from "./api/ops/metrics.js";
 import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
@@ -48,12 +54,20 @@ export interface ServerRuntime {
 export async function buildServerRuntime(
   env: Env,
   logger: Logger,
-  options: { configPath?: string; graphDeps?: GraphDeps; name?: string } = {},
+  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string; /** Whether the server listens on loopback only (Studio's CORS default); default true. */ loopback?: boolean } = {},
 ): Promise<ServerRuntime> {
   const warnings: string[] = [];
+  const config = options.config ?? (await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON));
+  // Given a parsed config, the caller (main) loaded its env before reading Switchboard's; read here,
+  // the config's env is loaded now for its graphs, and taken back on close (in-process servers).
+  const envLoad = !options.config && config.env ? loadEnvSources([config.env]) : undefined;
+  if (envLoad) warnings.push(describeEnvLoad(envLoad));
+  const nodeWarning = nodeVersionWarning(config);
+  if (nodeWarning) warnings.push(nodeWarning);
   const services = await openServices(env, { logger, name: options.name ?? "switchboard-server", graphDeps: options.graphDeps });
   // Closed last: after the event logs, flushing traces and then the connections.
   const closers: (() => Promise<void>)[] = [() => services.close()];
+  if (envLoad) closers.push(async () => unloadEnvSources(envLoad));
   const { redis, checkpointer, memory, traceStore } = services;
   if (!redis) {
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
@@ -78,7 +92,6 @@ export async function buildServerRuntime(
     (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
     new InProcessRunQueue({ onEnqueue: runsHere });
 
-  const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
   // The project's own graphs are compiled from the registry with this process's services;
   // other projects never load our agents and tools (imported only here, on demand).
   const registry = resolve(config.path) === resolve(PROJECT_LANGGRAPH_JSON) ? await import("../graphs/index.js") : undefined;
@@ -88,15 +101,22 @@ export async function buildServerRuntime(
     if (!registry || !registered || registry.graphEntryPath(id) !== spec) return undefined;
     return registered.createBuilder(graphDeps).compile({ name: id }) as unknown as ServableGraph;
   };
+  // Before any graph module runs: a graph may call getLogger() at import time.
+  registerSdkLogger(logger);
   const loaded = await loadGraphs(config, fromRegistry);
   const describe = (id: string) => registry?.GRAPHS.find((entry) => entry.id === id)?.description;
+  const ownConfig = registry?.runConfigurableJsonSchema();
+  const own = registry ? await readOwnSchemas() : {};
+  if (own.stale) warnings.push(`Schemas of our graphs: ${own.stale}; until then they are worked out on first request (slow).`);
+  const isOwn = (id: string) => Boolean(registry && registry.GRAPHS.some((entry) => entry.id === id) && registry.graphEntryPath(id) === config.graphs[id]);
   const graphs = new GraphRegistry(
-    loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}) })),
+    loaded.graphs.map((graph) => ({ ...graph, ...(describe(graph.id) ? { description: describe(graph.id)! } : {}), ...(ownConfig && isOwn(graph.id) ? { configSchema: ownConfig } : {}), ...(own.schemas?.[graph.id] && isOwn(graph.id) ? { typedSchemas: own.schemas[graph.id] } : {}) })),
     loaded.failures,
   );
+  const assistantDefaults = Object.keys(env.LANGGRAPH_CONFIG).length ? env.LANGGRAPH_CONFIG : currentLanggraphConfig();
   graphs.attach(checkpointer.saver, memory.store);
   for (const failure of loaded.failures) warnings.push(`Graph '${failure.id}' failed to load and is not served: ${failure.error}`);
-  await ensureSystemAssistants(storage, graphs);
+  await ensureSystemAssistants(storage, graphs, assistantDefaults);
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
   const costs = registerCostMetrics(metrics);
@@ -110,6 +130,12 @@ export async function buildServerRuntime(
       onFinish: (trace) => costs.record(trace),
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  const http = await loadCustomHttp(config);
+  const customAuth = await loadCustomAuth(config, config.disableStudioAuth);
+  if (customAuth && env.SERVER_API_KEYS) warnings.push(`Auth: ${config.authPath} from ${config.path} replaces SERVER_API_KEYS.`);
+  const envOrigins = env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [];
+  const cors = corsPolicy({ envOrigins, ...(config.http?.cors ? { config: config.http.cors } : {}), loopback: options.loopback ?? true });
+  if (cors?.source === "Studio default on loopback") warnings.push(`CORS: LangGraph Studio (${STUDIO_ORIGINS.join(", ")}) may call this server; set SERVER_CORS_ORIGINS to change it.`);
   const deps: AppDeps = {
     storage,
     graphs,
@@ -120,7 +146,9 @@ export async function buildServerRuntime(
     logger,
     metrics,
     apiKeys,
-    corsOrigins: env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [],
+    ...(cors ? { cors } : {}),
+    ...(http ? { http } : {}),
+    ...(customAuth ? { customAuth } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,

@@ -8,23 +8,28 @@
  */
 import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
-import { getEnv } from "../lib/env.js";
+import { describeEnvLoad, getEnv, loadEnvSources } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { checkReadiness } from "./api/ops/health.js";
 import { isDistributed } from "./execution/queue/index.js";
-import { buildServerRuntime } from "./runtime.js";
+import { readLanggraphConfig } from "./graphs/config.js";
+import { buildServerRuntime, PROJECT_LANGGRAPH_JSON } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./execution/consumers/start.js";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });
+  // The same loading as `npm run serve`: the langgraph.json's env, then ./.env, under the real environment.
+  const config = await readLanggraphConfig(values.config ?? PROJECT_LANGGRAPH_JSON);
+  const envLoad = loadEnvSources([...(config.env ? [config.env] : []), { file: ".env" }]);
   const env = getEnv();
   const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
+  logger.info(describeEnvLoad(envLoad));
   if (!env.redis) {
     throw new ConfigError("npm run worker needs Redis: set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the API processes use.", { setting: "REDIS_URL" });
   }
-  const runtime = await buildServerRuntime(env, logger, { name: "switchboard-worker", ...(values.config ? { configPath: values.config } : {}) });
+  const runtime = await buildServerRuntime(env, logger, { name: "switchboard-worker", config });
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
   if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });

@@ -30,6 +30,23 @@ describe("the project's graphs through the SDK", () => {
     expect(schemas.graph_id).toBe("agent");
   });
 
+  it("describes the supervisor's input, state and the configurable it honours in JSON Schema (Studio's forms)", async () => {
+    const schemas = await client.assistants.getSchemas("supervisor");
+    type Schema = { properties: Record<string, { type?: string; langgraph_type?: string; anyOf?: unknown[]; items?: unknown; description?: string; properties?: Record<string, unknown>; enum?: string[] }> };
+    const input = schemas.input_schema as Schema;
+    expect(Object.keys(input.properties)).toEqual(expect.arrayContaining(["messages", "limits"]));
+    expect(input.properties.messages).toMatchObject({ type: "array", langgraph_type: "messages" });
+    const state = schemas.state_schema as Schema;
+    expect(state.properties.goal).toMatchObject({ type: "string" });
+    expect(state.properties.messages?.langgraph_type).toBe("messages");
+    expect(state.properties.limits?.anyOf).toBeDefined();
+    const config = schemas.config_schema as Schema;
+    expect(config.properties.limits?.properties).toHaveProperty("maxToolCalls");
+    expect(config.properties.onLoop?.enum).toEqual(["ask", "stop"]);
+    expect(config.properties.toolPolicies?.description).toMatch(/tighten/);
+    expect(schemas.context_schema).toEqual(config);
+  });
+
   for (const { id } of GRAPHS) {
     it(`${id}: streams updates and messages, waits, keeps state and history`, async () => {
       const thread = await client.threads.create();

@@ -4,6 +4,9 @@
  * same Redis then shows the finished run (state survives the process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../lib/redis.js";
@@ -97,11 +100,25 @@ describe("npm run serve", () => {
     expect(server.output()).toContain("SERVER_PROCESSES");
   }, 60_000);
 
-  it("with SERVER_PROCESSES, a process that fails at start-up stops the whole server instead of restarting in a loop", async () => {
+  it("with SERVER_PROCESSES, a langgraph.json that cannot be read stops the server before any process starts", async () => {
     const server = serve({ SERVER_PROCESSES: "2" }, `${root}no-such-dir/langgraph.json`);
     children.push(server.child);
     expect(await server.exited).toBe(1);
-    expect(server.output()).toMatch(/no-such-dir/);
-    expect(server.output()).toMatch(/failed to start/);
+    expect(server.output()).toMatch(/Cannot read .*no-such-dir/);
+  }, 60_000);
+
+  it("with SERVER_PROCESSES, a process that fails at start-up stops the whole server instead of restarting in a loop", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-serve-"));
+    const config = join(dir, "langgraph.json");
+    writeFileSync(config, JSON.stringify({ graphs: { echo: `${FIXTURE_CONFIG.replace(/langgraph\.json$/, "graphs.ts")}:echo` }, http: { app: "./missing-app.ts:app" } }));
+    try {
+      const server = serve({ SERVER_PROCESSES: "2" }, config);
+      children.push(server.child);
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toMatch(/'http.app' \.\/missing-app\.ts:app cannot be loaded/);
+      expect(server.output()).toMatch(/failed to start/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -16,6 +16,7 @@
  */
 export { defineTool, type AnyToolSpec, type SideEffectClass, type ToolExecutionContext } from "./types.js";
 export type { ToolApprovalDecision, ToolApprovalRequest } from "./execution/guardrail.js";
+export { toolPolicyMapSchema } from "./execution/guardrail.js";
 export { executeToolCalls, type ToolExecutionResult, type ToolExecutorDeps } from "./execution/executor.js";
 export { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "./execution/call-ledger.js";
 export { toLangChainTools } from "./langchain.js";

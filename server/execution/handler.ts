@@ -106,7 +106,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   let graph: ServableGraph | undefined;
   try {
     if (run.cancel) throw new CancelledBeforeStart();
-    const served = deps.graphs.get(kwargs.graph_id).graph;
+    const served = await deps.graphs.resolve(kwargs.graph_id, { ...(kwargs.config as Record<string, unknown>), ...(kwargs.context ? { context: kwargs.context } : {}) }, "threads.create_run");
     // A leased run writes through the checkpointer its lease fences; every checkpoint carries the run's metadata.
     graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)));
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));

@@ -46,11 +46,23 @@ export function writingThrough(graph: ServableGraph, saver: BaseCheckpointSaver)
   return copy;
 }
 
+/** A graph factory from a langgraph.json export: called with a run's or an assistant's config. */
+export type GraphFactory = (config: Record<string, unknown>, access?: "assistants.read" | "threads.create_run") => Promise<ServableGraph>;
+
 /** One served graph. */
 export interface ServedGraph {
   id: string;
+  /** The graph (for a factory: what it gives for an empty config). */
   graph: ServableGraph;
+  /** Set when the export is a factory: the graph is built per run and per assistant. */
+  factory?: GraphFactory;
   description?: string;
+  /** Where the graph is declared (for the TypeScript schema extractor). */
+  source?: { sourceFile: string; exportSymbol: string };
+  /** The TypeScript pass's answer made ahead of time (our own graphs: own-schemas.ts), keyed as the extractor keys it. */
+  typedSchemas?: Record<string, { state?: unknown; input?: unknown; output?: unknown; config?: unknown }>;
+  /** JSON Schema of the `configurable` the graph honours, when it declares one beside its state (our own graphs). */
+  configSchema?: Record<string, unknown>;
 }
 
 /** A graph that could not be loaded, reported by name at start-up. */
@@ -88,11 +100,30 @@ export class GraphRegistry {
     throw error;
   }
 
+  /**
+   * The graph for an assistant's or a run's config: a factory is called with it (as the
+   * reference does), any other graph is the shared compiled one.
+   */
+  async resolve(id: string, config: Record<string, unknown> = {}, access: "assistants.read" | "threads.create_run" = "assistants.read"): Promise<ServableGraph> {
+    const served = this.get(id);
+    if (!served.factory) return served.graph;
+    const graph = await served.factory({ configurable: {}, ...config }, access);
+    return this.attachTo(graph);
+  }
+
   /** Gives every graph the server's checkpointer and store (graphs are compiled once, shared by all runs). */
   attach(saver: BaseCheckpointSaver, store: BaseStore): void {
-    for (const { graph } of this.graphs.values()) {
-      graph.checkpointer = saver;
-      graph.store = store;
-    }
+    this.saver = saver;
+    this.store = store;
+    for (const { graph } of this.graphs.values()) this.attachTo(graph);
+  }
+
+  private saver?: BaseCheckpointSaver;
+  private store?: BaseStore;
+
+  private attachTo(graph: ServableGraph): ServableGraph {
+    graph.checkpointer = this.saver;
+    graph.store = this.store;
+    return graph;
   }
 }

@@ -9,8 +9,8 @@ import { queryBoolean, readBody, readQuery } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
 import { matchesSubset } from "../threads/filter.js";
 import type { AssistantRecord } from "../../records/types.js";
-import { graphSchemas } from "./schemas.js";
-import { getVisibleAssistant, publicAssistant } from "./service.js";
+import { graphSchemas, subgraphSchemas } from "../../graphs/schemas.js";
+import { getVisibleAssistant, publicAssistant, rememberSystemAssistant } from "./service.js";
 
 const createSchema = z.object({
   assistant_id: uuid.nullish(),
@@ -88,8 +88,8 @@ export function assistantsRoutes(deps: AppDeps): Hono {
   app.get("/assistants/:assistant_id", async (c) => c.json(publicAssistant(await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id")))));
 
   app.patch("/assistants/:assistant_id", async (c) => {
+    // A graph's built-in assistant may be edited too (Studio does): each edit is a new version.
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    if (record.owner === null) throw new InvalidInputError("System assistants cannot be changed; create your own assistant for the graph instead.");
     const body = await readBody(c, patchSchema);
     if (body.graph_id && !deps.graphs.has(body.graph_id)) throw new NotFoundError("graph", body.graph_id);
     const updated: AssistantRecord = {
@@ -105,6 +105,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
       updated_at: new Date().toISOString(),
     };
     await deps.storage.assistants.update(updated);
+    rememberSystemAssistant(deps.graphs, updated);
     return c.json(publicAssistant(updated));
   });
 
@@ -125,34 +126,34 @@ export function assistantsRoutes(deps: AppDeps): Hono {
 
   app.post("/assistants/:assistant_id/latest", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    if (record.owner === null) throw new InvalidInputError("System assistants have one version; create your own assistant for the graph instead.");
     const body = await readBody(c, z.object({ version: z.number().int().min(1) }));
     const chosen = (await deps.storage.assistants.versions(record.assistant_id)).find((version) => version.version === body.version);
     if (!chosen) throw new NotFoundError("assistant version", `${record.assistant_id} v${body.version}`);
     const current: AssistantRecord = { ...chosen, updated_at: new Date().toISOString() };
     await deps.storage.assistants.setCurrent(current);
+    rememberSystemAssistant(deps.graphs, current);
     return c.json(publicAssistant(current));
   });
 
   app.get("/assistants/:assistant_id/graph", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
     const query = readQuery(c, z.object({ xray: z.union([queryBoolean, z.coerce.number().int().min(0).max(100)]).optional() }));
-    const { graph } = deps.graphs.get(record.graph_id);
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
     const drawable = await graph.getGraphAsync({ ...record.config, ...(query.xray !== undefined ? { xray: query.xray } : {}) });
     return c.json(drawable.toJSON());
   });
 
   app.get("/assistants/:assistant_id/schemas", async (c) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
-    return c.json({ graph_id: record.graph_id, ...graphSchemas(deps.graphs.get(record.graph_id).graph) });
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
+    return c.json({ graph_id: record.graph_id, ...(await graphSchemas(deps.graphs.get(record.graph_id), graph)) });
   });
 
   const subgraphs = async (c: Context, namespace: string | undefined) => {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id")!);
     const { recurse } = readQuery(c, z.object({ recurse: queryBoolean.optional() }));
-    const result: Record<string, unknown> = {};
-    for await (const [ns, subgraph] of deps.graphs.get(record.graph_id).graph.getSubgraphsAsync(namespace, recurse ?? false)) result[ns] = graphSchemas(subgraph);
-    return c.json(result);
+    const graph = await deps.graphs.resolve(record.graph_id, record.config);
+    return c.json(await subgraphSchemas(deps.graphs.get(record.graph_id), graph, namespace, recurse ?? false));
   };
   app.get("/assistants/:assistant_id/subgraphs", async (c) => subgraphs(c, undefined));
   app.get("/assistants/:assistant_id/subgraphs/:namespace", async (c) => subgraphs(c, c.req.param("namespace")));

@@ -9,7 +9,7 @@ export function resolveAssistantId(graphs: GraphRegistry, idOrGraph: string): st
   return graphs.has(idOrGraph) ? assistantIdForGraph(idOrGraph) : idOrGraph;
 }
 
-/** System assistants never change: each registry keeps them in memory, saving a Redis read per run. */
+/** System assistants change only by an edit here: each registry keeps them in memory, saving a Redis read per run. */
 const systemAssistants = new WeakMap<GraphRegistry, Map<string, AssistantRecord>>();
 
 /** The assistant, if it exists and the owner may see it (system assistants are everyone's); 404 otherwise. */
@@ -22,17 +22,21 @@ export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graph
   return record;
 }
 
-/** Registers the system assistant of every served graph (idempotent; runs at start-up). */
-export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry): Promise<void> {
+/**
+ * Registers the system assistant of every served graph (idempotent; runs at start-up). `defaults`
+ * is LANGGRAPH_CONFIG: per graph id, the assistant's config and its `context`, as the reference reads it.
+ */
+export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegistry, defaults: Record<string, Record<string, unknown>> = {}): Promise<void> {
   const now = new Date().toISOString();
   const cache = new Map<string, AssistantRecord>();
   systemAssistants.set(graphs, cache);
   for (const graphId of graphs.ids()) {
+    const { context, ...config } = defaults[graphId] ?? {};
     const { record } = await storage.assistants.create({
       assistant_id: assistantIdForGraph(graphId),
       graph_id: graphId,
-      config: {},
-      context: {},
+      config,
+      context: context && typeof context === "object" ? (context as Record<string, unknown>) : {},
       metadata: { created_by: "system" },
       name: graphId,
       description: graphs.get(graphId).description ?? null,
@@ -43,6 +47,11 @@ export async function ensureSystemAssistants(storage: Storage, graphs: GraphRegi
     });
     if (record.owner === null && record.graph_id === graphId) cache.set(record.assistant_id, record);
   }
+}
+
+/** Keeps the in-memory copy of a system assistant current after an edit (other processes read Redis on restart). */
+export function rememberSystemAssistant(graphs: GraphRegistry, record: AssistantRecord): void {
+  if (record.owner === null) systemAssistants.get(graphs)?.set(record.assistant_id, record);
 }
 
 /** The record as the API shows it (without the owner). */
