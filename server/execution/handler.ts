@@ -8,6 +8,7 @@
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Logger } from "../../lib/logger.js";
+import { OwnerScopedStore } from "../../memory/index.js";
 import { writingThrough, type GraphRegistry, type ServableGraph } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage } from "../records/types.js";
 import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
@@ -108,7 +109,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     if (run.cancel) throw new CancelledBeforeStart();
     const served = deps.graphs.get(kwargs.graph_id).graph;
     // A leased run writes through the checkpointer its lease fences; every checkpoint carries the run's metadata.
-    graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)));
+    // The run sees its owner's part of the store, the part the owner's /store requests see.
+    const store = served.store ? new OwnerScopedStore(served.store, run.owner) : undefined;
+    graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)), store);
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     trace = deps.tracing?.(run);

@@ -1,11 +1,12 @@
 /**
  * The store routes (put, get, delete, search, list namespaces) on the server's LangGraph store,
- * confined to the caller's owner subtree, so no owner can read or list another's items.
+ * confined to the caller's owner subtree, so no owner can read or list another's items. Runs see
+ * the same subtree (server/execution/handler.ts): what a client puts, its graphs read, and the
+ * reverse, with namespaces exactly as written.
  */
 import type { Item } from "@langchain/langgraph-checkpoint";
 import { Hono } from "hono";
 import { z } from "zod";
-import { NotFoundError } from "../../../lib/errors.js";
 import { OwnerScopedStore } from "../../../memory/index.js";
 import type { AppDeps } from "../../deps.js";
 import { jsonObject, queryBoolean, readBody, readQuery } from "../../http/validate.js";
@@ -34,8 +35,8 @@ export function storeRoutes(deps: AppDeps): Hono {
     const parsed = namespace.safeParse(query.namespace.split("."));
     const path = parsed.success ? parsed.data : query.namespace.split(".");
     const item = await scoped(ownerOf(c)).get(path, query.key);
-    if (!item) throw new NotFoundError("store item", `${query.namespace}/${query.key}`);
-    return c.json(apiItem(item));
+    // Like the reference: a missing item is 200 null (the SDK's getItem returns null).
+    return c.json(item ? apiItem(item) : null);
   });
 
   app.delete("/store/items", async (c) => {
