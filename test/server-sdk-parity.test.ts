@@ -54,5 +54,30 @@ for (const mode of againstReference() ? (["reference"] as const) : (["redis", "e
       await client.store.deleteItem(namespace, "from-client");
       await client.store.deleteItem(namespace, "from-graph");
     });
+
+    it("words a missing assistant, thread, run or graph as the reference does", async () => {
+      await expect(client.assistants.get(MISSING)).rejects.toThrow(/404.*Assistant not found/);
+      await expect(client.assistants.update(MISSING, { metadata: {} })).rejects.toThrow(/404.*Assistant not found/);
+      await expect(client.threads.get(MISSING)).rejects.toThrow(new RegExp(`404.*Thread with ID ${MISSING} not found`));
+      await expect(client.threads.update(MISSING, { metadata: {} })).rejects.toThrow(/404.*Thread not found/);
+      await expect(client.threads.getState(MISSING)).rejects.toThrow(new RegExp(`404.*Thread with ID ${MISSING} not found`));
+      await expect(client.runs.wait(null, "nope", { input: {} })).rejects.toThrow(/404.*No assistant found for \\?"nope\\?"\. Make sure the assistant ID is for a valid assistant or a valid graph ID\./);
+      const thread = await client.threads.create();
+      await expect(client.runs.cancel(thread.thread_id, MISSING)).rejects.toThrow(/404.*Run not found/);
+      await expect(client.runs.delete(thread.thread_id, MISSING)).rejects.toThrow(/404.*Run not found/);
+    });
+
+    it("words conflicts as the reference does", async () => {
+      const thread = await client.threads.create();
+      await expect(client.threads.create({ threadId: thread.thread_id })).rejects.toThrow(/409.*Thread already exists/);
+      const assistant = await client.assistants.create({ graphId: "keeper" });
+      await expect(client.assistants.create({ graphId: "keeper", assistantId: assistant.assistant_id })).rejects.toThrow(/409.*Assistant already exists/);
+    });
+
+    ours("keeps the { error, message } body around the reference's words", async () => {
+      expect(await call("GET", `/assistants/${MISSING}`)).toEqual({ status: 404, text: JSON.stringify({ error: "not_found", message: "Assistant not found" }) });
+      expect(JSON.parse((await call("POST", "/runs/wait", { assistant_id: "nope", input: {} })).text)).toMatchObject({ error: "not_found", message: expect.stringMatching(/^No assistant found for "nope"/) });
+      expect(JSON.parse((await call("POST", "/assistants", { graph_id: "nope" })).text)).toMatchObject({ error: "not_found", message: expect.stringMatching(/^Graph "nope" not found/) });
+    });
   });
 }

@@ -85,9 +85,7 @@ export class GraphRegistry {
   get(id: string): ServedGraph {
     const found = this.graphs.get(id);
     if (found) return found;
-    const error = new NotFoundError("graph", id);
-    error.message += ` Served graphs: ${this.ids().join(", ") || "(none)"}.`;
-    throw error;
+    throw new NotFoundError("graph", id, { message: `Graph "${id}" not found. Served graphs: ${this.ids().join(", ") || "(none)"}.` });
   }
 
   /** Gives every graph the server's checkpointer and store (graphs are compiled once, shared by all runs). */

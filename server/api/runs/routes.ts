@@ -69,7 +69,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     const runId = uuidParam(c, "run_id");
     await requireThread(deps, ownerOf(c), threadId);
     const run = await deps.storage.runs.get(threadId, runId);
-    if (!run) throw new NotFoundError("run", runId);
+    if (!run) throw new NotFoundError("run", runId, { message: "Run not found" });
     return { threadId, runId, run };
   };
 
@@ -146,7 +146,7 @@ export function runsRoutes(deps: AppDeps): Hono {
   app.get("/runs/:run_id/stream", async (c) => {
     const runId = uuidParam(c, "run_id");
     const run = await deps.storage.runs.get(runId, runId);
-    if (run && run.owner !== ownerOf(c)) throw new NotFoundError("run", runId);
+    if (run && run.owner !== ownerOf(c)) throw new NotFoundError("run", runId, { message: "Run not found" });
     const after = eventCursor(c);
     const keep = run ? joinFilter(c, run.kwargs.stream_mode) : undefined;
     return streamRun(c, deps, runId, runId, { ...(after !== undefined ? { after } : {}), ...(keep ? { keep } : {}) });

@@ -72,7 +72,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const { record: stored, created } = await deps.storage.threads.create(record);
     if (!created) {
       // Another owner's thread id is reported like any existing id, without saying whose it is.
-      if ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner) throw new ConflictError(`Thread ${record.thread_id} already exists.`);
+      if ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner) throw new ConflictError("Thread already exists");
       return c.json(publicThread(stored));
     }
     if (body.supersteps?.length) {
@@ -102,7 +102,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
   app.get("/threads/:thread_id", async (c) => json(c, publicThread(await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id")))));
 
   app.patch("/threads/:thread_id", async (c) => {
-    const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"));
+    const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"), "brief");
     const body = await readBody(c, z.object({ metadata: jsonObject.nullish(), ttl: z.unknown().optional() }));
     const patched = { ...thread, metadata: { ...thread.metadata, ...body.metadata }, updated_at: new Date().toISOString() };
     await deps.storage.threads.patch(thread.thread_id, { metadata: patched.metadata, updated_at: patched.updated_at });
@@ -172,7 +172,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const body = await readBody(c, updateStateSchema);
     const graph = graphOf(thread);
     if (!graph) throw new InvalidInputError(`Thread ${thread.thread_id} has no graph yet: run it once, or create it with metadata.graph_id.`);
-    if ((await deps.storage.runs.active(thread.thread_id)).length > 0) throw new ConflictError(`Thread ${thread.thread_id} is busy; update its state when its runs have finished.`);
+    if ((await deps.storage.runs.active(thread.thread_id)).length > 0) throw new ConflictError("Thread is busy: update its state when its runs have finished.");
     const { thread_id: _ignored, ...checkpoint } = body.checkpoint ?? {};
     const configurable = {
       thread_id: thread.thread_id,
