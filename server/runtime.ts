@@ -23,6 +23,7 @@ import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
+import { startThreadTtlSweeper } from "./api/threads/ttl.js";
 import { createRedisRunQueue } from "./execution/queue/index.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
@@ -125,6 +126,8 @@ export async function buildServerRuntime(
     freshRuns,
     traceStore,
   };
+  closers.unshift(async () => stopTtlSweeper());
+  const stopTtlSweeper = startThreadTtlSweeper(deps, env.SERVER_THREAD_TTL_SWEEP_MS, logger);
   const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });
   return {
     deps,

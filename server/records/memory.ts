@@ -4,6 +4,7 @@
  */
 import type { CancelAction } from "../../lib/contracts/execution.js";
 import type { AssistantRecord, CreateRunOutcome, FinishRun, RunRecord, Storage, ThreadRecord } from "./types.js";
+import { createMemoryDueSet } from "./due-set.js";
 
 interface ThreadSlot {
   thread: ThreadRecord;
@@ -22,6 +23,7 @@ export function createMemoryStorage(): Storage {
 
   return {
     durable: false,
+    threadExpiry: createMemoryDueSet(),
     ping: async () => undefined,
     close: async () => undefined,
     assistants: {

@@ -4,6 +4,7 @@
  * API's snake_case shapes plus the owner, which never leaves the server.
  */
 import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
+import type { DueSet } from "./due-set.js";
 
 /** Thread status, as the LangGraph API names it. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -27,6 +28,13 @@ export interface AssistantRecord {
   owner: string | null;
 }
 
+/** What happens to a thread idle for `ttl` minutes: deleted, or pruned to its latest checkpoint. */
+export interface ThreadTtl {
+  strategy: "delete" | "keep_latest";
+  /** Minutes of idle time (since the thread was last updated). */
+  ttl: number;
+}
+
 /** A thread; `values` and `interrupts` are those of its last finished run. */
 export interface ThreadRecord {
   thread_id: string;
@@ -41,6 +49,8 @@ export interface ThreadRecord {
   /** The graph and assistant of the thread's last run (needed to read its state). */
   graph_id?: string;
   assistant_id?: string;
+  /** The thread's time to live, when created or updated with one. */
+  ttl?: ThreadTtl;
 }
 
 /** What a run executes; immutable once created (kept for crash takeover). */
@@ -115,7 +125,7 @@ export interface ThreadStorage {
   create(record: ThreadRecord): Promise<{ record: ThreadRecord; created: boolean }>;
   get(id: string): Promise<ThreadRecord | undefined>;
   /** Writes metadata/config/updated_at of an existing thread. */
-  patch(id: string, patch: Pick<ThreadRecord, "metadata" | "updated_at"> & Partial<Pick<ThreadRecord, "values" | "config">>): Promise<void>;
+  patch(id: string, patch: Pick<ThreadRecord, "metadata" | "updated_at"> & Partial<Pick<ThreadRecord, "values" | "config" | "ttl">>): Promise<void>;
   /** Deletes the thread, its runs and their bookkeeping. */
   delete(record: ThreadRecord): Promise<void>;
   /** The owner's threads, newest first. */
@@ -146,6 +156,8 @@ export interface Storage {
   assistants: AssistantStorage;
   threads: ThreadStorage;
   runs: RunStorage;
+  /** Threads with a TTL, due when they may have been idle long enough (server/api/threads/ttl.ts). */
+  threadExpiry: DueSet;
   /** Whether state survives a restart. */
   durable: boolean;
   /** Round trip to the backend (readiness). */

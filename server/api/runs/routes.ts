@@ -13,6 +13,7 @@ import { requireThread } from "../threads/service.js";
 import type { RunRecord } from "../../records/types.js";
 import { cancelQuery, runCreateSchema, runListQuery } from "./schemas.js";
 import { cancelRun, createRun, waitForRun } from "./service.js";
+import { cancelMany, cancelManySchema } from "./cancel-many.js";
 import { eventCursor, joinFilter, streamRun } from "./stream.js";
 
 /** Most stateless runs one `POST /runs/batch` may create. */
@@ -104,13 +105,9 @@ export function runsRoutes(deps: AppDeps): Hono {
   });
 
   app.post("/runs/cancel", async (c) => {
-    const body = await readBody(c, z.object({ thread_id: z.string().uuid().nullish(), run_ids: z.array(z.string().uuid()).max(1000).nullish(), status: z.enum(["pending", "running", "all"]).nullish() }));
+    const body = await readBody(c, cancelManySchema);
     const { action } = readQuery(c, cancelQuery);
-    const owner = ownerOf(c);
-    if (!body.thread_id) throw new InvalidInputError("thread_id is required to cancel runs.");
-    await requireThread(deps, owner, body.thread_id);
-    const ids = body.run_ids ?? (await deps.storage.runs.active(body.thread_id));
-    for (const runId of ids) await cancelRun(deps, body.thread_id, runId, action, { ignoreMissing: true });
+    await cancelMany(deps, ownerOf(c), body, action);
     return c.body(null, 204);
   });
 

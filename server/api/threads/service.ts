@@ -21,7 +21,7 @@ export function threadGraphId(thread: ThreadRecord): string | undefined {
 
 /** The thread as the API shows it. */
 export function publicThread(thread: ThreadRecord): Record<string, unknown> {
-  const { owner: _owner, graph_id: graphId, assistant_id: assistantId, ...rest } = thread;
+  const { owner: _owner, graph_id: graphId, assistant_id: assistantId, ttl: _ttl, ...rest } = thread;
   // Studio groups threads by metadata.graph_id: show the graph and assistant of the last run there.
   return { ...rest, metadata: { ...rest.metadata, ...(graphId ? { graph_id: graphId } : {}), ...(assistantId ? { assistant_id: assistantId } : {}) } };
 }
