@@ -15,6 +15,7 @@ import { requestId } from "./middleware/request-id.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
 import { storeRoutes } from "./api/store/routes.js";
+import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
 
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", opsRoutes(deps));
   app.route("/", assistantsRoutes(deps));
   app.route("/", threadsRoutes(deps));
+  app.route("/", cronsRoutes(deps));
   app.route("/", runsRoutes(deps));
   app.route("/", storeRoutes(deps));
   if (deps.traceStore) {

@@ -24,7 +24,9 @@ import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
 import { startThreadTtlSweeper } from "./api/threads/ttl.js";
-import { createRedisRunQueue } from "./execution/queue/index.js";
+import { BullMqCronScheduler, createRedisRunQueue } from "./execution/queue/index.js";
+import { TimerCronScheduler, type CronScheduler } from "./execution/cron-scheduler.js";
+import { fireCron } from "./api/crons/service.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
 import { createMemoryStorage } from "./records/memory.js";
@@ -111,6 +113,9 @@ export async function buildServerRuntime(
       onFinish: (trace) => costs.record(trace),
     });
   const apiKeys = parseApiKeys(env.SERVER_API_KEYS);
+  // Crons fire in every process: from BullMQ job schedulers shared through Redis, or from timers here.
+  const crons: CronScheduler = env.redis ? new BullMqCronScheduler(env.redis, env.REDIS_KEY_PREFIX, logger) : new TimerCronScheduler();
+  closers.unshift(() => crons.close());
   const deps: AppDeps = {
     storage,
     graphs,
@@ -125,7 +130,9 @@ export async function buildServerRuntime(
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,
+    crons,
   };
+  await crons.start((cronId, tick) => fireCron(deps, cronId, tick));
   closers.unshift(async () => stopTtlSweeper());
   const stopTtlSweeper = startThreadTtlSweeper(deps, env.SERVER_THREAD_TTL_SWEEP_MS, logger);
   const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });

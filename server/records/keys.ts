@@ -12,6 +12,7 @@
  *   <p>srv:{<thread>}:starts      STREAM the thread's runs in the order they started (r = run id), ~1000 kept
  *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON; id 0-(n+1) = event n), expired after the run
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
+ *   <p>srv:crons, srv:cron:<id>…  crons (layout in crons.ts)
  *   <p>srv:thread-expiry          ZSET  ids of threads with a TTL by when they may be due (claimed by ZREM)
  *   <p>srv:assistants             ZSET  assistant ids by creation time
  *   <p>srv:assistant:<id>         STRING assistant JSON

@@ -8,6 +8,7 @@ import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
 import { createRedisDueSet } from "./due-set.js";
+import { createRedisCronStorage } from "./crons.js";
 import { runScript } from "../../lib/redis-scripts.js";
 import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
@@ -77,6 +78,7 @@ export function createRedisStorage(connection: RedisConnection, keyPrefix: strin
     threads: bounded(storage.threads, deadlines, "threads"),
     runs: bounded(storage.runs, deadlines, "runs"),
     threadExpiry: bounded(storage.threadExpiry, deadlines, "threadExpiry"),
+    crons: bounded(storage.crons, deadlines, "crons"),
   };
 }
 
@@ -87,6 +89,7 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
   return {
     durable: true,
     threadExpiry: createRedisDueSet(redis, keys.threadExpiry()),
+    crons: createRedisCronStorage(redis, keyPrefix),
     async ping() {
       await redis.ping();
     },

@@ -151,11 +151,47 @@ export interface RunStorage {
   active(threadId: string): Promise<string[]>;
 }
 
+/** A cron: a run created on a schedule, on its thread or on a new thread each time. */
+export interface CronRecord {
+  cron_id: string;
+  assistant_id: string;
+  /** The thread every firing runs on; null = a new thread per run. */
+  thread_id: string | null;
+  /** For a new thread per run: whether it is deleted when the run completes. */
+  on_run_completed: "delete" | "keep";
+  /** Cron expression (5 fields, or 6 with seconds first). */
+  schedule: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  end_time: string | null;
+  enabled: boolean;
+  /** The run-create body every firing sends (input, config, webhook, …). */
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  next_run_date: string | null;
+  created_at: string;
+  updated_at: string;
+  owner: string;
+}
+
+/** Crons. */
+export interface CronStorage {
+  /** Stores (creates or replaces) the cron. */
+  put(record: CronRecord): Promise<void>;
+  get(id: string): Promise<CronRecord | undefined>;
+  /** All crons (filtering and paging happen in the route). */
+  list(): Promise<CronRecord[]>;
+  delete(id: string): Promise<void>;
+  /** True for the first caller only, per cron and tick: the once-per-tick guard across processes. */
+  claimTick(id: string, tick: string): Promise<boolean>;
+}
+
 /** The server's storage. */
 export interface Storage {
   assistants: AssistantStorage;
   threads: ThreadStorage;
   runs: RunStorage;
+  crons: CronStorage;
   /** Threads with a TTL, due when they may have been idle long enough (server/api/threads/ttl.ts). */
   threadExpiry: DueSet;
   /** Whether state survives a restart. */

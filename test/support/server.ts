@@ -10,7 +10,7 @@ import { silentLogger } from "../../lib/logger.js";
 import { connectRedis } from "../../lib/redis.js";
 import type { GraphDeps } from "../../graphs/index.js";
 import { createApp } from "../../server/app.js";
-import { queuePrefixFor } from "../../server/execution/queue/index.js";
+import { cronQueuePrefixFor, queuePrefixFor } from "../../server/execution/queue/index.js";
 import { buildServerRuntime, type ServerRuntime } from "../../server/runtime.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./redis.js";
 
@@ -55,6 +55,7 @@ export async function startTestServer(options: { redis?: boolean; configPath?: s
         const redis = await connectRedis({ url: testRedisUrl() });
         await deleteByPrefix(redis, prefix);
         await deleteByPrefix(redis, queuePrefixFor(prefix));
+        await deleteByPrefix(redis, cronQueuePrefixFor(prefix));
         await redis.close();
       }
     },

@@ -1,7 +1,7 @@
 /**
  * The server's Prometheus registry, created in this one module so other areas (tracing's cost
  * counters) register into the same registry: runs by status, run duration, queue depth, runs in
- * flight, tokens and tool calls.
+ * flight, tokens, tool calls, cron firings and webhook deliveries.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { RunObserver } from "../../execution/handler.js";
@@ -17,6 +17,10 @@ export interface ServerMetrics {
   queueDepth: Gauge;
   tokens: Counter<"kind" | "graph_id">;
   toolCalls: Counter<"tool" | "graph_id">;
+  /** Cron ticks: fired (a run was created), failed (it could not be), duplicate (another process had fired it). */
+  cronFirings: Counter<"outcome">;
+  /** Completion webhook attempts: delivered, retried (a failed attempt that will be tried again), failed (given up or refused). */
+  webhookDeliveries: Counter<"outcome">;
   /** Run hooks for the handler. */
   observer: RunObserver;
 }
@@ -47,6 +51,9 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
   const tokens = new Counter({ name: "switchboard_tokens_total", help: "Model tokens, by kind (input/output).", labelNames: ["kind", "graph_id"] as const, registers: [registry] });
   const toolCalls = new Counter({ name: "switchboard_tool_calls_total", help: "Tool calls made by runs.", labelNames: ["tool", "graph_id"] as const, registers: [registry] });
 
+  const cronFirings = new Counter({ name: "switchboard_cron_firings_total", help: "Cron ticks, by outcome (fired, failed, duplicate).", labelNames: ["outcome"] as const, registers: [registry] });
+  const webhookDeliveries = new Counter({ name: "switchboard_webhook_deliveries_total", help: "Completion webhook attempts, by outcome (delivered, retried, failed).", labelNames: ["outcome"] as const, registers: [registry] });
+
   const observer: RunObserver = {
     started: () => runsInFlight.inc(),
     finished(run: RunRecord, status, seconds, usage) {
@@ -59,6 +66,6 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
       for (const [tool, count] of Object.entries(usage.toolCalls)) toolCalls.inc({ tool, graph_id: graphId }, count);
     },
   };
-  return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, tokens, toolCalls, observer };
+  return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, tokens, toolCalls, cronFirings, webhookDeliveries, observer };
 }
 
