@@ -27,6 +27,8 @@ import { startThreadTtlSweeper } from "./api/threads/ttl.js";
 import { BullMqCronScheduler, createRedisRunQueue } from "./execution/queue/index.js";
 import { TimerCronScheduler, type CronScheduler } from "./execution/cron-scheduler.js";
 import { fireCron } from "./api/crons/service.js";
+import { deliverWebhook, webhookPayload, type RunEnd, type WebhookOptions } from "./execution/webhooks.js";
+import { publicRun } from "./api/runs/routes.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
 import { createMemoryStorage } from "./records/memory.js";
@@ -135,7 +137,18 @@ export async function buildServerRuntime(
   await crons.start((cronId, tick) => fireCron(deps, cronId, tick));
   closers.unshift(async () => stopTtlSweeper());
   const stopTtlSweeper = startThreadTtlSweeper(deps, env.SERVER_THREAD_TTL_SWEEP_MS, logger);
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });
+  const webhooks: WebhookOptions = {
+    allowlist: env.SERVER_WEBHOOK_ALLOWLIST,
+    ...(env.SERVER_WEBHOOK_SECRET ? { secret: env.SERVER_WEBHOOK_SECRET } : {}),
+    attempts: env.SERVER_WEBHOOK_ATTEMPTS,
+    baseDelayMs: env.SERVER_WEBHOOK_RETRY_MS,
+    deliveries: metrics.webhookDeliveries,
+    logger,
+  };
+  const onRunEnd = (end: RunEnd) => {
+    if (end.run.kwargs.webhook) void deliverWebhook(end.run.kwargs.webhook, end.run.run_id, webhookPayload(end, publicRun), webhooks);
+  };
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing, onRunEnd });
   return {
     deps,
     handler,

@@ -18,6 +18,7 @@ import { RunStreamMapper } from "./stream-modes.js";
 import { inlineStreamCallbacks } from "./inline-callbacks.js";
 import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, withCheckpointMetadata, type Outcome } from "./run-outcome.js";
 import { usageBetween, type RunUsage } from "./usage.js";
+import type { RunEnd } from "./webhooks.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
 export interface RunObserver {
@@ -45,6 +46,8 @@ export interface RunHandlerDeps {
   tracing?: (run: RunRecord) => RunTrace;
   /** Records created by this process and enqueued at once: the handler skips reading them back. */
   freshRuns?: Map<string, RunRecord>;
+  /** Told when a run has ended and its end is recorded (completion webhooks); must not throw. */
+  onRunEnd?: (end: RunEnd) => void;
 }
 
 /** The input LangGraph runs: a Command for resume/update/goto, else the input. */
@@ -98,7 +101,11 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0 });
   const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
   deps.observer?.started?.(run);
-  const emit = (event: string, data: unknown) => void events.append(run.run_id, event, data);
+  let failure: string | undefined;
+  const emit = (event: string, data: unknown) => {
+    if (event === "error") failure = String((data as { message?: unknown } | null)?.message ?? "the run failed");
+    void events.append(run.run_id, event, data);
+  };
   emit("metadata", { run_id: run.run_id, attempt: context.attempt + 1 });
 
   const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
@@ -176,6 +183,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     events.finish(run.run_id, { status: outcome.status }),
   ]);
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
+  deps.onRunEnd?.({ run, status: outcome.status, startedAt, values, ...(failure ? { error: failure } : {}) });
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
   if (next) await deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner });
   return outcome.status;

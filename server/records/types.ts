@@ -63,6 +63,8 @@ export interface RunKwargs {
   interrupt_before: string[] | "*" | null;
   interrupt_after: string[] | "*" | null;
   subgraphs: boolean;
+  /** Where the run's result is POSTed when it ends (server/execution/webhooks.ts). */
+  webhook?: string | null;
   /** A stateless run: its thread (id = run id) is deleted after the run unless on_completion=keep. */
   temporary: boolean;
   graph_id: string;

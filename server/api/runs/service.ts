@@ -52,6 +52,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     kwargs: {
       input: body.input ?? null,
       command: body.command ?? null,
+      ...(body.webhook ? { webhook: body.webhook } : {}),
       config: { ...assistant.config, ...body.config, configurable, metadata: { ...body.config?.metadata, ...body.metadata } },
       context: body.context ?? assistant.context ?? null,
       stream_mode: [...new Set(streamMode)],
