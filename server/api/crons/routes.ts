@@ -5,7 +5,8 @@
 import { v7 as uuid7 } from "@langchain/core/utils/uuid";
 import { Hono } from "hono";
 import { z } from "zod";
-import { NotFoundError } from "../../../lib/errors.js";
+import { InvalidInputError, NotFoundError } from "../../../lib/errors.js";
+import { isRedisUnavailable } from "../../http/errors.js";
 import type { AppDeps } from "../../deps.js";
 import { jsonObject, readBody, uuidParam } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
@@ -43,7 +44,14 @@ export function cronsRoutes(deps: AppDeps): Hono {
     if (!cron || cron.owner !== owner) throw new NotFoundError("cron", cronId, { message: "Cron not found" });
     return cron;
   };
-  const schedule = async (cron: CronRecord) => (cron.enabled && nextRunOf(cron) ? deps.crons.upsert(cron) : deps.crons.remove(cron.cron_id));
+  // Scheduled before it is stored: a tick of a cron not stored (yet, or any more) fires nothing.
+  const schedule = async (cron: CronRecord) => {
+    if (!cron.enabled || !nextRunOf(cron)) return deps.crons.remove(cron.cron_id);
+    await deps.crons.upsert(cron).catch((error: unknown) => {
+      if (isRedisUnavailable(error)) throw error;
+      throw new InvalidInputError(`The scheduler refused schedule '${cron.schedule}' in '${cron.timezone}': ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
 
   const create = async (owner: string, threadId: string | null, body: z.infer<typeof cronCreateSchema>) => {
     const assistant = await getVisibleAssistant(deps, owner, body.assistant_id, "run");
@@ -66,8 +74,8 @@ export function cronsRoutes(deps: AppDeps): Hono {
     };
     // Checks the expression and the zone before anything is stored.
     cron.next_run_date = nextRunOf(cron);
-    await deps.storage.crons.put(cron);
     await schedule(cron);
+    await deps.storage.crons.put(cron);
     return publicCron(cron);
   };
 
@@ -108,8 +116,8 @@ export function cronsRoutes(deps: AppDeps): Hono {
       updated_at: new Date().toISOString(),
     };
     updated.next_run_date = nextRunOf(updated);
-    await deps.storage.crons.put(updated);
     await schedule(updated);
+    await deps.storage.crons.put(updated);
     return c.json(publicCron(updated));
   });
 

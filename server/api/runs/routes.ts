@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ConflictError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
+import { ConflictError, NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
 import { readBody, readQuery, uuidParam } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
