@@ -11,9 +11,12 @@ import type { ThreadRecord, ThreadTtl } from "../../records/types.js";
 import { deleteThread } from "./service.js";
 import { keepLatestCheckpoint } from "./state.js";
 
+/** A century, in minutes: longer is a mistake. */
+const MAX_TTL_MINUTES = 100 * 365 * 24 * 60;
+
 /** The `ttl` field of thread create/update: minutes, or `{ ttl, strategy }`. */
 export const threadTtlSchema = z
-  .union([z.number().positive().max(525_600_00), z.object({ ttl: z.number().positive().max(525_600_00), strategy: z.enum(["delete", "keep_latest"]).nullish() })])
+  .union([z.number().positive().max(MAX_TTL_MINUTES), z.object({ ttl: z.number().positive().max(MAX_TTL_MINUTES), strategy: z.enum(["delete", "keep_latest"]).nullish() })])
   .nullish()
   .transform((value): ThreadTtl | undefined => (value == null ? undefined : typeof value === "number" ? { strategy: "delete", ttl: value } : { strategy: value.strategy ?? "delete", ttl: value.ttl }));
 
