@@ -169,6 +169,14 @@ const variables = z.object({
   SERVER_RUN_CONCURRENCY: positiveInt(32),
   SERVER_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   SERVER_EVENTS_RETAIN_SECONDS: positiveInt(600),
+  SERVER_THREAD_TTL_SWEEP_MS: positiveInt(30_000),
+  SERVER_WEBHOOK_ALLOWLIST: optionalString.refine(
+    (value) => value === undefined || value.split(",").every((entry) => /^[A-Za-z0-9.:\-/*[\]]+$/.test(entry.trim())),
+    "must be a comma-separated list of host names, IP addresses or CIDR ranges that run webhooks may reach although private or loopback, e.g. 127.0.0.1,hooks.internal",
+  ),
+  SERVER_WEBHOOK_SECRET: optionalString,
+  SERVER_WEBHOOK_ATTEMPTS: positiveInt(5),
+  SERVER_WEBHOOK_RETRY_MS: positiveInt(1_000),
   SERVER_PROCESSES: z
     .string()
     .trim()

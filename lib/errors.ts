@@ -56,8 +56,9 @@ export class NotFoundError extends SwitchboardError {
   /** The id that was looked up. */
   readonly id: string;
 
-  constructor(resource: string, id: string, options: SwitchboardErrorOptions = {}) {
-    super("not_found", 404, `${resource} '${id}' was not found.`, options);
+  /** `options.message` replaces the default wording (the server words some as the reference does). */
+  constructor(resource: string, id: string, options: SwitchboardErrorOptions & { message?: string } = {}) {
+    super("not_found", 404, options.message ?? `${resource} '${id}' was not found.`, options);
     this.resource = resource;
     this.id = id;
   }

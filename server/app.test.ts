@@ -109,7 +109,8 @@ describe("server HTTP contract", () => {
     expect(await (await call("/threads/prune", { method: "POST", key: BOB, json: { thread_ids: [thread.thread_id] } })).json()).toEqual({ pruned_count: 0 });
     expect((await call(`/threads/${thread.thread_id}`)).status).toBe(200);
     await call("/store/items", { method: "PUT", json: { namespace: ["notes"], key: "k", value: { secret: 1 } } });
-    await expectClientError(await call("/store/items?namespace=notes&key=k", { key: BOB }), 404);
+    const bobsItem = await call("/store/items?namespace=notes&key=k", { key: BOB });
+    expect([bobsItem.status, await bobsItem.json()]).toEqual([200, null]);
     const search = (await (await call("/store/items/search", { method: "POST", key: BOB, json: { namespace_prefix: [] } })).json()) as { items: unknown[] };
     expect(search.items).toEqual([]);
     expect((await call("/store/items?namespace=notes&key=k")).status).toBe(200);

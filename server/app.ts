@@ -18,6 +18,7 @@ import { requestId } from "./middleware/request-id.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
 import { storeRoutes } from "./api/store/routes.js";
+import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   if (!http?.disable_meta) app.route("/", opsRoutes(deps));
   if (!http?.disable_assistants) app.route("/", assistantsRoutes(deps));
   if (!http?.disable_threads) app.route("/", threadsRoutes(deps));
+  if (!http?.disable_runs) app.route("/", cronsRoutes(deps));
   if (!http?.disable_runs) app.route("/", runsRoutes(deps));
   if (!http?.disable_store) app.route("/", storeRoutes(deps));
   if (deps.traceStore) {

@@ -13,6 +13,7 @@ import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
 import type { RunRecord, Storage } from "./records/types.js";
 import type { WorkerState } from "./execution/consumers/start.js";
 import type { TraceStore } from "../tracing/index.js";
+import type { CronScheduler } from "./execution/cron-scheduler.js";
 
 /** The app's dependencies. */
 export interface AppDeps {
@@ -37,6 +38,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Runs created here and enqueued at once, handed to this process's handler without a read back. */
   freshRuns?: Map<string, RunRecord>;
+  /** Fires crons (timers in the embedded mode, BullMQ job schedulers with Redis). */
+  crons: CronScheduler;
   /** Local traces of runs (GET /threads/:thread_id/runs/:run_id/trace); absent = route not served. */
   traceStore?: TraceStore;
   /** Whether the server is shutting down (new runs are refused with 503). */

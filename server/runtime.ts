@@ -29,7 +29,12 @@ import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
-import { createRedisRunQueue } from "./execution/queue/index.js";
+import { startThreadTtlSweeper } from "./api/threads/ttl.js";
+import { BullMqCronScheduler, createRedisRunQueue } from "./execution/queue/index.js";
+import { TimerCronScheduler, type CronScheduler } from "./execution/cron-scheduler.js";
+import { fireCron } from "./api/crons/service.js";
+import { deliverWebhook, webhookPayload, type RunEnd, type WebhookOptions } from "./execution/webhooks.js";
+import { publicRun } from "./api/runs/routes.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
 import { createMemoryStorage } from "./records/memory.js";
@@ -136,6 +141,9 @@ export async function buildServerRuntime(
   const envOrigins = env.SERVER_CORS_ORIGINS?.split(",").map((origin) => origin.trim()).filter(Boolean) ?? [];
   const cors = corsPolicy({ envOrigins, ...(config.http?.cors ? { config: config.http.cors } : {}), loopback: options.loopback ?? true });
   if (cors?.source === "Studio default on loopback") warnings.push(`CORS: LangGraph Studio (${STUDIO_ORIGINS.join(", ")}) may call this server; set SERVER_CORS_ORIGINS to change it.`);
+  // Crons fire in every process: from BullMQ job schedulers shared through Redis, or from timers here.
+  const crons: CronScheduler = env.redis ? new BullMqCronScheduler(env.redis, env.REDIS_KEY_PREFIX, logger) : new TimerCronScheduler();
+  closers.unshift(() => crons.close());
   const deps: AppDeps = {
     storage,
     graphs,
@@ -152,8 +160,23 @@ export async function buildServerRuntime(
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,
+    crons,
   };
-  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });
+  await crons.start((cronId, tick) => fireCron(deps, cronId, tick));
+  closers.unshift(async () => stopTtlSweeper());
+  const stopTtlSweeper = startThreadTtlSweeper(deps, env.SERVER_THREAD_TTL_SWEEP_MS, logger);
+  const webhooks: WebhookOptions = {
+    allowlist: env.SERVER_WEBHOOK_ALLOWLIST,
+    ...(env.SERVER_WEBHOOK_SECRET ? { secret: env.SERVER_WEBHOOK_SECRET } : {}),
+    attempts: env.SERVER_WEBHOOK_ATTEMPTS,
+    baseDelayMs: env.SERVER_WEBHOOK_RETRY_MS,
+    deliveries: metrics.webhookDeliveries,
+    logger,
+  };
+  const onRunEnd = (end: RunEnd) => {
+    if (end.run.kwargs.webhook) void deliverWebhook(end.run.kwargs.webhook, end.run.run_id, webhookPayload(end, publicRun), webhooks);
+  };
+  const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing, onRunEnd });
   return {
     deps,
     handler,

@@ -20,6 +20,7 @@ export { toolPolicyMapSchema } from "./execution/guardrail.js";
 export { executeToolCalls, type ToolExecutionResult, type ToolExecutorDeps } from "./execution/executor.js";
 export { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "./execution/call-ledger.js";
 export { toLangChainTools } from "./langchain.js";
+export { DestinationRefusedError, guardedRequest, parseAllowlist, type NetPolicy } from "./net/net-guard.js";
 export { createToolCatalog, type ToolCatalog } from "./catalog.js";
 export { TOOL_NAMES } from "./builtin/index.js";
 export { calculatorTool } from "./builtin/calculator.js";

@@ -8,6 +8,7 @@
  */
 import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Logger } from "../../lib/logger.js";
+import { OwnerScopedStore } from "../../memory/index.js";
 import { writingThrough, type GraphRegistry, type ServableGraph } from "../graphs/registry.js";
 import type { RunKwargs, RunRecord, Storage } from "../records/types.js";
 import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
@@ -17,6 +18,7 @@ import { RunStreamMapper } from "./stream-modes.js";
 import { inlineStreamCallbacks } from "./inline-callbacks.js";
 import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, withCheckpointMetadata, type Outcome } from "./run-outcome.js";
 import { usageBetween, type RunUsage } from "./usage.js";
+import type { RunEnd } from "./webhooks.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
 export interface RunObserver {
@@ -44,6 +46,8 @@ export interface RunHandlerDeps {
   tracing?: (run: RunRecord) => RunTrace;
   /** Records created by this process and enqueued at once: the handler skips reading them back. */
   freshRuns?: Map<string, RunRecord>;
+  /** Told when a run has ended and its end is recorded (completion webhooks); must not throw. */
+  onRunEnd?: (end: RunEnd) => void;
 }
 
 /** The input LangGraph runs: a Command for resume/update/goto, else the input. */
@@ -97,7 +101,11 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0 });
   const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
   deps.observer?.started?.(run);
-  const emit = (event: string, data: unknown) => void events.append(run.run_id, event, data);
+  let failure: string | undefined;
+  const emit = (event: string, data: unknown) => {
+    if (event === "error") failure = String((data as { message?: unknown } | null)?.message ?? "the run failed");
+    void events.append(run.run_id, event, data);
+  };
   emit("metadata", { run_id: run.run_id, attempt: context.attempt + 1 });
 
   const outcome: Outcome = { status: "success", threadStatus: "idle", rollback: false, handBack: false };
@@ -108,7 +116,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     if (run.cancel) throw new CancelledBeforeStart();
     const served = await deps.graphs.resolve(kwargs.graph_id, { ...(kwargs.config as Record<string, unknown>), ...(kwargs.context ? { context: kwargs.context } : {}) }, "threads.create_run");
     // A leased run writes through the checkpointer its lease fences; every checkpoint carries the run's metadata.
-    graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)));
+    // The run sees its owner's part of the store, the part the owner's /store requests see.
+    const store = served.store ? new OwnerScopedStore(served.store, run.owner) : undefined;
+    graph = writingThrough(served, withCheckpointMetadata(context.checkpointer ?? deps.saver, runCheckpointMetadata(run, context.attempt)), store);
     const continueFromCheckpoint = context.attempt > 0 && (await wroteCheckpointSince(deps.saver, threadId, run.started_at));
     const config = kwargs.config as { configurable?: Record<string, unknown>; recursion_limit?: number; tags?: string[]; metadata?: Record<string, unknown> };
     trace = deps.tracing?.(run);
@@ -173,6 +183,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     events.finish(run.run_id, { status: outcome.status }),
   ]);
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
+  deps.onRunEnd?.({ run, status: outcome.status, startedAt, values, ...(failure ? { error: failure } : {}) });
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
   if (next) await deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner });
   return outcome.status;

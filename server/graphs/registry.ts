@@ -38,11 +38,13 @@ export interface ServableGraph {
 
 /**
  * The graph writing its checkpoints through `saver` for one run (a run fenced by its thread
- * lease): a copy, so the served graph stays shared by every other run. Subgraphs inherit it.
+ * lease), and seeing `store` (the run owner's scope) when given: a copy, so the served graph stays
+ * shared by every other run. Subgraphs inherit both.
  */
-export function writingThrough(graph: ServableGraph, saver: BaseCheckpointSaver): ServableGraph {
+export function writingThrough(graph: ServableGraph, saver: BaseCheckpointSaver, store?: BaseStore): ServableGraph {
   const copy = graph.withConfig({});
   copy.checkpointer = saver;
+  if (store) copy.store = store;
   return copy;
 }
 
@@ -95,9 +97,7 @@ export class GraphRegistry {
   get(id: string): ServedGraph {
     const found = this.graphs.get(id);
     if (found) return found;
-    const error = new NotFoundError("graph", id);
-    error.message += ` Served graphs: ${this.ids().join(", ") || "(none)"}.`;
-    throw error;
+    throw new NotFoundError("graph", id, { message: `Graph "${id}" not found. Served graphs: ${this.ids().join(", ") || "(none)"}.` });
   }
 
   /**

@@ -12,6 +12,8 @@
  *   <p>srv:{<thread>}:starts      STREAM the thread's runs in the order they started (r = run id), ~1000 kept
  *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON; id 0-(n+1) = event n), expired after the run
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
+ *   <p>srv:crons, srv:cron:<id>…  crons (layout in crons.ts)
+ *   <p>srv:thread-expiry          ZSET  ids of threads with a TTL by when they may be due (claimed by ZREM)
  *   <p>srv:assistants             ZSET  assistant ids by creation time
  *   <p>srv:assistant:<id>         STRING assistant JSON
  *   <p>srv:assistant:<id>:versions LIST assistant JSON per version, newest first
@@ -59,6 +61,11 @@ export class ServerKeys {
   /** The run's event stream. */
   events(runId: string): string {
     return `${this.tagged(runId)}events`;
+  }
+
+  /** Threads with a TTL by due time. */
+  threadExpiry(): string {
+    return `${this.base}thread-expiry`;
   }
 
   /** The owner's thread index. */

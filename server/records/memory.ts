@@ -4,6 +4,8 @@
  */
 import type { CancelAction } from "../../lib/contracts/execution.js";
 import type { AssistantRecord, CreateRunOutcome, FinishRun, RunRecord, Storage, ThreadRecord } from "./types.js";
+import { createMemoryDueSet } from "./due-set.js";
+import { createMemoryCronStorage } from "./crons.js";
 
 interface ThreadSlot {
   thread: ThreadRecord;
@@ -22,6 +24,8 @@ export function createMemoryStorage(): Storage {
 
   return {
     durable: false,
+    threadExpiry: createMemoryDueSet(),
+    crons: createMemoryCronStorage(),
     ping: async () => undefined,
     close: async () => undefined,
     assistants: {

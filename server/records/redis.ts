@@ -7,13 +7,15 @@ import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
+import { createRedisDueSet } from "./due-set.js";
+import { createRedisCronStorage } from "./crons.js";
 import { runScript } from "../../lib/redis-scripts.js";
 import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 type Hash = Record<string, string>;
 
-const THREAD_DOC_FIELDS = ["thread_id", "created_at", "metadata", "config"] as const;
+const THREAD_DOC_FIELDS = ["thread_id", "created_at", "metadata", "config", "ttl"] as const;
 
 function threadDoc(thread: ThreadRecord): string {
   return JSON.stringify(Object.fromEntries(THREAD_DOC_FIELDS.map((field) => [field, thread[field]])));
@@ -75,6 +77,8 @@ export function createRedisStorage(connection: RedisConnection, keyPrefix: strin
     assistants: bounded(storage.assistants, deadlines, "assistants"),
     threads: bounded(storage.threads, deadlines, "threads"),
     runs: bounded(storage.runs, deadlines, "runs"),
+    threadExpiry: bounded(storage.threadExpiry, deadlines, "threadExpiry"),
+    crons: bounded(storage.crons, deadlines, "crons"),
   };
 }
 
@@ -84,6 +88,8 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
 
   return {
     durable: true,
+    threadExpiry: createRedisDueSet(redis, keys.threadExpiry()),
+    crons: createRedisCronStorage(redis, keyPrefix),
     async ping() {
       await redis.ping();
     },

@@ -4,6 +4,7 @@
  * API's snake_case shapes plus the owner, which never leaves the server.
  */
 import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
+import type { DueSet } from "./due-set.js";
 
 /** Thread status, as the LangGraph API names it. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -27,6 +28,13 @@ export interface AssistantRecord {
   owner: string | null;
 }
 
+/** What happens to a thread idle for `ttl` minutes: deleted, or pruned to its latest checkpoint. */
+export interface ThreadTtl {
+  strategy: "delete" | "keep_latest";
+  /** Minutes of idle time (since the thread was last updated). */
+  ttl: number;
+}
+
 /** A thread; `values` and `interrupts` are those of its last finished run. */
 export interface ThreadRecord {
   thread_id: string;
@@ -41,6 +49,8 @@ export interface ThreadRecord {
   /** The graph and assistant of the thread's last run (needed to read its state). */
   graph_id?: string;
   assistant_id?: string;
+  /** The thread's time to live, when created or updated with one. */
+  ttl?: ThreadTtl;
 }
 
 /** What a run executes; immutable once created (kept for crash takeover). */
@@ -53,6 +63,8 @@ export interface RunKwargs {
   interrupt_before: string[] | "*" | null;
   interrupt_after: string[] | "*" | null;
   subgraphs: boolean;
+  /** Where the run's result is POSTed when it ends (server/execution/webhooks.ts). */
+  webhook?: string | null;
   /** A stateless run: its thread (id = run id) is deleted after the run unless on_completion=keep. */
   temporary: boolean;
   graph_id: string;
@@ -115,7 +127,7 @@ export interface ThreadStorage {
   create(record: ThreadRecord): Promise<{ record: ThreadRecord; created: boolean }>;
   get(id: string): Promise<ThreadRecord | undefined>;
   /** Writes metadata/config/updated_at of an existing thread. */
-  patch(id: string, patch: Pick<ThreadRecord, "metadata" | "updated_at"> & Partial<Pick<ThreadRecord, "values" | "config">>): Promise<void>;
+  patch(id: string, patch: Pick<ThreadRecord, "metadata" | "updated_at"> & Partial<Pick<ThreadRecord, "values" | "config" | "ttl">>): Promise<void>;
   /** Deletes the thread, its runs and their bookkeeping. */
   delete(record: ThreadRecord): Promise<void>;
   /** The owner's threads, newest first. */
@@ -141,11 +153,49 @@ export interface RunStorage {
   active(threadId: string): Promise<string[]>;
 }
 
+/** A cron: a run created on a schedule, on its thread or on a new thread each time. */
+export interface CronRecord {
+  cron_id: string;
+  assistant_id: string;
+  /** The thread every firing runs on; null = a new thread per run. */
+  thread_id: string | null;
+  /** For a new thread per run: whether it is deleted when the run completes. */
+  on_run_completed: "delete" | "keep";
+  /** Cron expression (5 fields, or 6 with seconds first). */
+  schedule: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  end_time: string | null;
+  enabled: boolean;
+  /** The run-create body every firing sends (input, config, webhook, …). */
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  next_run_date: string | null;
+  created_at: string;
+  updated_at: string;
+  owner: string;
+}
+
+/** Crons. */
+export interface CronStorage {
+  /** Stores (creates or replaces) the cron. */
+  put(record: CronRecord): Promise<void>;
+  get(id: string): Promise<CronRecord | undefined>;
+  /** All crons (filtering and paging happen in the route). */
+  list(): Promise<CronRecord[]>;
+  delete(id: string): Promise<void>;
+  /** True for the first caller only, per cron and tick: the once-per-tick guard across processes. */
+  claimTick(id: string, tick: string): Promise<boolean>;
+}
+
 /** The server's storage. */
 export interface Storage {
   assistants: AssistantStorage;
   threads: ThreadStorage;
   runs: RunStorage;
+  crons: CronStorage;
+  /** Threads with a TTL, due when they may have been idle long enough (server/api/threads/ttl.ts). */
+  threadExpiry: DueSet;
   /** Whether state survives a restart. */
   durable: boolean;
   /** Round trip to the backend (readiness). */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../../lib/redis.js";
 import { rateLimitKey } from "../../tools/execution/rate-limit.js";
-import { queuePrefixFor } from "../../server/execution/queue/index.js";
+import { cronQueuePrefixFor, queuePrefixFor } from "../../server/execution/queue/index.js";
 import { reply, startOpenAIStub, type OpenAIStub, type RecordedRequest } from "../support/openai-stub.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { startSwitchboard, type SwitchboardProcess } from "../support/scale-harness.js";
@@ -56,6 +56,7 @@ describe("TOOL_RATE_LIMITS on two server processes", () => {
     const redis = await connectRedis({ url: testRedisUrl() });
     await deleteByPrefix(redis, prefix);
     await deleteByPrefix(redis, queuePrefixFor(prefix));
+    await deleteByPrefix(redis, cronQueuePrefixFor(prefix));
     await redis.close();
   });
 

@@ -4,6 +4,7 @@
  */
 import { connectRedis } from "../../lib/redis.js";
 import { queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
+import { cronQueuePrefixFor } from "../../server/execution/queue/cron-scheduler.js";
 import type { RunHandler, RunJobContext } from "../../lib/contracts/execution.js";
 import { deleteByPrefix, testRedisUrl } from "./redis.js";
 
@@ -20,11 +21,12 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
   }
 }
 
-/** Deletes the keys of the run queue of a Switchboard key prefix (and the prefix's own keys). */
+/** Deletes the keys of the run and cron queues of a Switchboard key prefix (and the prefix's own keys). */
 export async function cleanQueuePrefix(keyPrefix: string, url = testRedisUrl()): Promise<void> {
   const redis = await connectRedis({ url });
   try {
     await deleteByPrefix(redis, queuePrefixFor(keyPrefix));
+    await deleteByPrefix(redis, cronQueuePrefixFor(keyPrefix));
     await deleteByPrefix(redis, keyPrefix);
   } finally {
     await redis.close();

@@ -49,7 +49,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
   app.post("/assistants", async (c) => {
     const body = await readBody(c, createSchema);
     const owner = ownerOf(c);
-    if (!deps.graphs.has(body.graph_id)) throw new NotFoundError("graph", body.graph_id);
+    deps.graphs.get(body.graph_id); // Graph "x" not found, naming the served ones
     const now = new Date().toISOString();
     const record: AssistantRecord = {
       assistant_id: body.assistant_id?.toLowerCase() ?? uuid7(),
@@ -65,7 +65,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
       owner,
     };
     const { record: stored, created } = await deps.storage.assistants.create(record);
-    if (!created && ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner)) throw new ConflictError(`Assistant ${record.assistant_id} already exists.`);
+    if (!created && ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner)) throw new ConflictError("Assistant already exists");
     return c.json(publicAssistant(stored));
   });
 
@@ -91,7 +91,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
     // A graph's built-in assistant may be edited too (Studio does): each edit is a new version.
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
     const body = await readBody(c, patchSchema);
-    if (body.graph_id && !deps.graphs.has(body.graph_id)) throw new NotFoundError("graph", body.graph_id);
+    if (body.graph_id) deps.graphs.get(body.graph_id); // Graph "x" not found, naming the served ones
     const updated: AssistantRecord = {
       ...record,
       ...(body.graph_id ? { graph_id: body.graph_id } : {}),
@@ -128,7 +128,7 @@ export function assistantsRoutes(deps: AppDeps): Hono {
     const record = await getVisibleAssistant(deps, ownerOf(c), c.req.param("assistant_id"));
     const body = await readBody(c, z.object({ version: z.number().int().min(1) }));
     const chosen = (await deps.storage.assistants.versions(record.assistant_id)).find((version) => version.version === body.version);
-    if (!chosen) throw new NotFoundError("assistant version", `${record.assistant_id} v${body.version}`);
+    if (!chosen) throw new NotFoundError("assistant version", `${record.assistant_id} v${body.version}`, { message: "Assistant version not found" });
     const current: AssistantRecord = { ...chosen, updated_at: new Date().toISOString() };
     await deps.storage.assistants.setCurrent(current);
     rememberSystemAssistant(deps.graphs, current);

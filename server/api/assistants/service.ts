@@ -12,13 +12,19 @@ export function resolveAssistantId(graphs: GraphRegistry, idOrGraph: string): st
 /** System assistants change only by an edit here: each registry keeps them in memory, saving a Redis read per run. */
 const systemAssistants = new WeakMap<GraphRegistry, Map<string, AssistantRecord>>();
 
-/** The assistant, if it exists and the owner may see it (system assistants are everyone's); 404 otherwise. */
-export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graphs">, owner: string, idOrGraph: string): Promise<AssistantRecord> {
+/**
+ * The assistant, if it exists and the owner may see it (system assistants are everyone's); 404
+ * otherwise, in the reference's words ("Assistant not found", or for a run "No assistant found for …").
+ */
+export async function getVisibleAssistant(deps: Pick<AppDeps, "storage" | "graphs">, owner: string, idOrGraph: string, use: "read" | "run" = "read"): Promise<AssistantRecord> {
   const id = resolveAssistantId(deps.graphs, idOrGraph);
   const system = systemAssistants.get(deps.graphs)?.get(id);
   if (system) return system;
   const record = await deps.storage.assistants.get(id);
-  if (!record || (record.owner !== null && record.owner !== owner)) throw new NotFoundError("assistant", idOrGraph);
+  if (!record || (record.owner !== null && record.owner !== owner)) {
+    const message = use === "run" ? `No assistant found for "${idOrGraph}". Make sure the assistant ID is for a valid assistant or a valid graph ID.` : "Assistant not found";
+    throw new NotFoundError("assistant", idOrGraph, { message });
+  }
   return record;
 }
 

@@ -24,6 +24,8 @@ const COUNTERS = {
   agentModelCalls: { name: "switchboard_agent_model_calls_total", help: "Model calls of each agent.", labels: ["graph_id", "agent"] },
   modelTokens: { name: "switchboard_model_tokens_total", help: "Tokens by model.", labels: ["model", "direction"] },
   modelCost: { name: "switchboard_model_cost_usd_total", help: "USD by model.", labels: ["model"] },
+  cronFirings: { name: "switchboard_cron_firings_total", help: "Cron ticks, by outcome (fired: a run was created; failed: it could not be; duplicate: another process had fired it).", labels: ["outcome"] },
+  webhookDeliveries: { name: "switchboard_webhook_deliveries_total", help: "Completion webhook attempts, by outcome (delivered; retried: a failed attempt that will be tried again; failed: given up or refused).", labels: ["outcome"] },
 } as const satisfies Record<string, Definition>;
 
 const HISTOGRAMS = {

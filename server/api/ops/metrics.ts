@@ -2,7 +2,8 @@
  * The server's metrics on the process's one registry (server/api/ops/metric-registry.ts): runs
  * created and finished, run duration, runs in flight and queue depth from the run hooks; token
  * and tool counters come from each finished run's trace (server/api/traces/metrics.ts), which
- * sees every model call, subgraphs included.
+ * sees every model call, subgraphs included. Cron firings and webhook deliveries are counted
+ * where they happen (server/api/crons, server/execution/webhooks).
  */
 import type { RunObserver } from "../../execution/handler.js";
 import type { RunRecord } from "../../records/types.js";
@@ -12,6 +13,10 @@ import { createMetricRegistry, type MetricRegistry } from "./metric-registry.js"
 export interface ServerMetrics extends MetricRegistry {
   /** Runs created, by multitask strategy (counted by the runs service). */
   runsCreated: MetricRegistry["counters"]["runsCreated"];
+  /** Cron ticks: fired, failed, duplicate (another process had fired it). */
+  cronFirings: MetricRegistry["counters"]["cronFirings"];
+  /** Completion webhook attempts: delivered, retried, failed. */
+  webhookDeliveries: MetricRegistry["counters"]["webhookDeliveries"];
   /** Run hooks for the handler. */
   observer: RunObserver;
 }
@@ -31,5 +36,5 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
       runDuration.observe({ status, graph_id: graphId }, seconds);
     },
   };
-  return { ...metrics, runsCreated: metrics.counters.runsCreated, observer };
+  return { ...metrics, runsCreated: metrics.counters.runsCreated, cronFirings: metrics.counters.cronFirings, webhookDeliveries: metrics.counters.webhookDeliveries, observer };
 }

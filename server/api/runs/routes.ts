@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ConflictError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
+import { ConflictError, NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
 import { readBody, readQuery, uuidParam } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
@@ -13,6 +13,7 @@ import { requireThread } from "../threads/service.js";
 import type { RunRecord } from "../../records/types.js";
 import { cancelQuery, runCreateSchema, runListQuery } from "./schemas.js";
 import { cancelRun, createRun, waitForRun } from "./service.js";
+import { cancelMany, cancelManySchema } from "./cancel-many.js";
 import { eventCursor, joinFilter, streamRun } from "./stream.js";
 
 /** Most stateless runs one `POST /runs/batch` may create. */
@@ -69,7 +70,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     const runId = uuidParam(c, "run_id");
     await requireThread(deps, ownerOf(c), threadId);
     const run = await deps.storage.runs.get(threadId, runId);
-    if (!run) throw new NotFoundError("run", runId);
+    if (!run) throw new NotFoundError("run", runId, { message: "Run not found" });
     return { threadId, runId, run };
   };
 
@@ -104,13 +105,9 @@ export function runsRoutes(deps: AppDeps): Hono {
   });
 
   app.post("/runs/cancel", async (c) => {
-    const body = await readBody(c, z.object({ thread_id: z.string().uuid().nullish(), run_ids: z.array(z.string().uuid()).max(1000).nullish(), status: z.enum(["pending", "running", "all"]).nullish() }));
+    const body = await readBody(c, cancelManySchema);
     const { action } = readQuery(c, cancelQuery);
-    const owner = ownerOf(c);
-    if (!body.thread_id) throw new InvalidInputError("thread_id is required to cancel runs.");
-    await requireThread(deps, owner, body.thread_id);
-    const ids = body.run_ids ?? (await deps.storage.runs.active(body.thread_id));
-    for (const runId of ids) await cancelRun(deps, body.thread_id, runId, action, { ignoreMissing: true });
+    await cancelMany(deps, ownerOf(c), body, action);
     return c.body(null, 204);
   });
 
@@ -146,7 +143,7 @@ export function runsRoutes(deps: AppDeps): Hono {
   app.get("/runs/:run_id/stream", async (c) => {
     const runId = uuidParam(c, "run_id");
     const run = await deps.storage.runs.get(runId, runId);
-    if (run && run.owner !== ownerOf(c)) throw new NotFoundError("run", runId);
+    if (run && run.owner !== ownerOf(c)) throw new NotFoundError("run", runId, { message: "Run not found" });
     const after = eventCursor(c);
     const keep = run ? joinFilter(c, run.kwargs.stream_mode) : undefined;
     return streamRun(c, deps, runId, runId, { ...(after !== undefined ? { after } : {}), ...(keep ? { keep } : {}) });

@@ -26,7 +26,11 @@ export const runCreateSchema = z.object({
   on_completion: z.enum(["delete", "keep"]).nullish(),
   on_disconnect: z.enum(["cancel", "continue"]).nullish(),
   after_seconds: z.number().min(0).max(366 * 24 * 3600).nullish(),
-  webhook: z.string().max(2048).nullish(),
+  webhook: z
+    .string()
+    .max(2048)
+    .refine((value) => /^https?:\/\/[^/]/i.test(value) && URL.canParse(value), "must be an absolute http(s) URL; the run's result is POSTed there when it ends")
+    .nullish(),
   feedback_keys: z.union([z.string(), z.array(z.string())]).nullish(),
   durability: z.string().nullish(),
 });

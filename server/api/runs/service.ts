@@ -16,7 +16,7 @@ type Configurable = Record<string, unknown>;
 /** Creates a run (thread-bound, or stateless when `threadId` is null) and hands it to the queue when it may start. */
 export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody): Promise<RunRecord> {
   if (deps.draining?.()) throw new UpstreamUnavailableError("server", "createRun", "The server is shutting down; retry on another replica.", { retryAfterSeconds: 2 });
-  const assistant = await getVisibleAssistant(deps, owner, body.assistant_id);
+  const assistant = await getVisibleAssistant(deps, owner, body.assistant_id, "run");
   deps.graphs.get(assistant.graph_id);
   const runId = uuid7();
   const stateless = threadId === null;
@@ -52,6 +52,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     kwargs: {
       input: body.input ?? null,
       command: body.command ?? null,
+      ...(body.webhook ? { webhook: body.webhook } : {}),
       config: { ...assistant.config, ...body.config, configurable, metadata: { ...body.config?.metadata, ...body.metadata } },
       context: body.context ?? assistant.context ?? null,
       stream_mode: [...new Set(streamMode)],
@@ -74,9 +75,9 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     owner,
   };
   const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread });
-  if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread);
+  if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread, { message: `Thread with ID ${effectiveThread} not found` });
   if (outcome.kind === "busy") {
-    throw new ConflictError(`Thread ${effectiveThread} is busy with run ${outcome.inflight[0]}. Wait for it, or send multitask_strategy interrupt, rollback or enqueue.`);
+    throw new ConflictError(`Thread is already running a task. Wait for it to finish or choose a different multitask strategy (interrupt, rollback or enqueue). Thread ${effectiveThread} is busy with run ${outcome.inflight[0]}.`);
   }
   deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
   if (outcome.inflight.length === 0) {
@@ -95,7 +96,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
 /** Cancels a run: a waiting one is dropped at once, a running one is aborted by its worker. */
 export async function cancelRun(deps: AppDeps, threadId: string, runId: string, action: CancelAction, options: { ignoreMissing?: boolean } = {}): Promise<void> {
   const outcome = await deps.storage.runs.cancel(threadId, runId, action);
-  if (outcome === "missing" && !options.ignoreMissing) throw new NotFoundError("run", runId);
+  if (outcome === "missing" && !options.ignoreMissing) throw new NotFoundError("run", runId, { message: "Run not found" });
   if (outcome === "head") await deps.queue.cancel(runId, action);
   // A run dropped before it started: end its event stream so waiting readers return.
   if (outcome === "removed") await deps.events.finish(runId, { status: "interrupted" });

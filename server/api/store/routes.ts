@@ -2,11 +2,13 @@
  * The store routes (put, get, delete, search, list namespaces) on the server's LangGraph store,
  * confined to the caller's owner subtree, so no owner can read or list another's items. Bodies
  * and queries use the API's shared store schemas; whatever the store itself still refuses
- * (its InvalidNamespaceError) is the caller's input, mapped once here for every route.
+ * (its InvalidNamespaceError) is the caller's input, mapped once here for every route. Runs see
+ * the same subtree (server/execution/handler.ts): what a client puts, its graphs read, and the
+ * reverse, with namespaces exactly as written.
  */
 import type { BaseStore, Item } from "@langchain/langgraph-checkpoint";
 import { Hono } from "hono";
-import { InvalidInputError, NotFoundError } from "../../../lib/errors.js";
+import { InvalidInputError } from "../../../lib/errors.js";
 import { OwnerScopedStore } from "../../../memory/index.js";
 import type { AppDeps } from "../../deps.js";
 import { storeDeleteBody, storeGetQuery, storeNamespacesBody, storePutBody, storeSearchBody } from "../../http/schemas.js";
@@ -46,8 +48,8 @@ export function storeRoutes(deps: AppDeps): Hono {
   app.get("/store/items", async (c) => {
     const query = readQuery(c, storeGetQuery);
     const item = await storeCall(() => scoped(ownerOf(c)).get(query.namespace, query.key));
-    if (!item) throw new NotFoundError("store item", `${query.namespace.join(".")}/${query.key}`);
-    return c.json(apiItem(item));
+    // Like the reference: a missing item is 200 null (the SDK's getItem returns null).
+    return c.json(item ? apiItem(item) : null);
   });
 
   app.delete("/store/items", async (c) => {

@@ -9,7 +9,8 @@ import { queryBoolean, readBody, readQuery, uuidParam } from "../../http/validat
 import { ownerOf } from "../../middleware/auth.js";
 import { serializeForApi } from "../runs/serialize.js";
 import { matchesSubset } from "./filter.js";
-import { emptyThreadState, copyCheckpoints, threadState } from "./state.js";
+import { emptyThreadState, copyCheckpoints, keepLatestCheckpoint, threadState } from "./state.js";
+import { scheduleThreadTtl, threadTtlSchema } from "./ttl.js";
 import { deleteThread, publicThread, requireThread, threadGraphId } from "./service.js";
 import { threadStreamRoutes } from "./stream.js";
 import type { ThreadRecord } from "../../records/types.js";
@@ -20,7 +21,7 @@ const createSchema = z.object({
   metadata: jsonObject.nullish(),
   if_exists: z.enum(["raise", "do_nothing"]).nullish(),
   supersteps: z.array(z.object({ updates: z.array(z.object({ values: z.unknown().optional(), command: commandSchema.nullish(), as_node: z.string() })) })).nullish(),
-  ttl: z.unknown().optional(),
+  ttl: threadTtlSchema,
 });
 const searchSchema = z.object({
   metadata: jsonObject.nullish(),
@@ -77,11 +78,11 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const owner = ownerOf(c);
     const now = new Date().toISOString();
     const metadata = Object.fromEntries(Object.entries(body.metadata ?? {}).filter(([, value]) => value !== undefined && value !== null));
-    const record: ThreadRecord = { thread_id: body.thread_id?.toLowerCase() ?? uuid7(), created_at: now, updated_at: now, metadata, config: {}, status: "idle", values: null, interrupts: {}, owner };
+    const record: ThreadRecord = { thread_id: body.thread_id?.toLowerCase() ?? uuid7(), created_at: now, updated_at: now, metadata, config: {}, status: "idle", values: null, interrupts: {}, owner, ...(body.ttl ? { ttl: body.ttl } : {}) };
     const { record: stored, created } = await deps.storage.threads.create(record);
     if (!created) {
       // Another owner's thread id is reported like any existing id, without saying whose it is.
-      if ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner) throw new ConflictError(`Thread ${record.thread_id} already exists.`);
+      if ((body.if_exists ?? "raise") === "raise" || stored.owner !== owner) throw new ConflictError("Thread already exists");
       return c.json(publicThread(stored));
     }
     if (body.supersteps?.length) {
@@ -89,6 +90,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
       if (!graph) throw new InvalidInputError("supersteps need metadata.graph_id naming a served graph.");
       for (const step of body.supersteps) for (const update of step.updates) await graph.updateState({ configurable: { thread_id: record.thread_id, checkpoint_ns: "" } }, update.values, update.as_node);
     }
+    await scheduleThreadTtl(deps, record);
     return c.json(publicThread(record));
   });
 
@@ -111,10 +113,11 @@ export function threadsRoutes(deps: AppDeps): Hono {
   app.get("/threads/:thread_id", async (c) => json(c, publicThread(await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id")))));
 
   app.patch("/threads/:thread_id", async (c) => {
-    const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"));
-    const body = await readBody(c, threadPatchBody);
-    const patched = { ...thread, metadata: { ...thread.metadata, ...body.metadata }, updated_at: new Date().toISOString() };
-    await deps.storage.threads.patch(thread.thread_id, { metadata: patched.metadata, updated_at: patched.updated_at });
+    const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"), "brief");
+    const body = await readBody(c, threadPatchBody.extend({ ttl: threadTtlSchema }));
+    const patched = { ...thread, metadata: { ...thread.metadata, ...body.metadata }, updated_at: new Date().toISOString(), ...(body.ttl ? { ttl: body.ttl } : {}) };
+    await deps.storage.threads.patch(thread.thread_id, { metadata: patched.metadata, updated_at: patched.updated_at, ...(body.ttl ? { ttl: body.ttl } : {}) });
+    await scheduleThreadTtl(deps, patched);
     return json(c, publicThread(patched));
   });
 
@@ -123,18 +126,19 @@ export function threadsRoutes(deps: AppDeps): Hono {
     return c.body(null, 204);
   });
 
+  // delete: the threads go with their runs and checkpoints; keep_latest: each keeps its latest
+  // checkpoint only (a thread with an active run is skipped and not counted).
   app.post("/threads/prune", async (c) => {
     const body = await readBody(c, pruneSchema);
-    if (body.strategy === "keep_latest") {
-      throw new InvalidInputError("strategy 'keep_latest' is not supported: Switchboard keeps a thread's whole history; use 'delete', or a checkpoint TTL (CHECKPOINT_TTL_MINUTES) to expire old threads.");
-    }
     const owner = ownerOf(c);
     let pruned = 0;
     for (const threadId of new Set(body.thread_ids)) {
       const thread = await deps.storage.threads.get(threadId);
       // Unknown ids and other owners' threads are skipped alike: the count never reveals them.
       if (!thread || thread.owner !== owner) continue;
-      await deleteThread(deps, thread);
+      if (body.strategy === "delete") await deleteThread(deps, thread);
+      else if ((await deps.storage.runs.active(threadId)).length > 0) continue;
+      else await keepLatestCheckpoint(deps.saver, threadId);
       pruned += 1;
     }
     return c.json({ pruned_count: pruned });
@@ -182,7 +186,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const body = await readBody(c, stateUpdateBody);
     const graph = graphOf(thread);
     if (!graph) throw new InvalidInputError(`Thread ${thread.thread_id} has no graph yet: run it once, or create it with metadata.graph_id.`);
-    if ((await deps.storage.runs.active(thread.thread_id)).length > 0) throw new ConflictError(`Thread ${thread.thread_id} is busy; update its state when its runs have finished.`);
+    if ((await deps.storage.runs.active(thread.thread_id)).length > 0) throw new ConflictError("Thread is busy: update its state when its runs have finished.");
     const { thread_id: _ignored, ...checkpoint } = body.checkpoint ?? {};
     const configurable = {
       thread_id: thread.thread_id,

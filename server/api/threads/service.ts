@@ -3,10 +3,13 @@ import { NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
 import type { ThreadRecord } from "../../records/types.js";
 
-/** The thread if it exists and belongs to `owner`; 404 otherwise (never 403: others' ids are not disclosed). */
-export async function requireThread(deps: Pick<AppDeps, "storage">, owner: string, threadId: string): Promise<ThreadRecord> {
+/**
+ * The thread if it exists and belongs to `owner`; 404 otherwise (never 403: others' ids are not
+ * disclosed), worded as the reference words it for the route (`brief`: "Thread not found").
+ */
+export async function requireThread(deps: Pick<AppDeps, "storage">, owner: string, threadId: string, wording: "full" | "brief" = "full"): Promise<ThreadRecord> {
   const thread = await deps.storage.threads.get(threadId);
-  if (!thread || thread.owner !== owner) throw new NotFoundError("thread", threadId);
+  if (!thread || thread.owner !== owner) throw new NotFoundError("thread", threadId, { message: wording === "brief" ? "Thread not found" : `Thread with ID ${threadId} not found` });
   return thread;
 }
 
@@ -18,7 +21,7 @@ export function threadGraphId(thread: ThreadRecord): string | undefined {
 
 /** The thread as the API shows it. */
 export function publicThread(thread: ThreadRecord): Record<string, unknown> {
-  const { owner: _owner, graph_id: graphId, assistant_id: assistantId, ...rest } = thread;
+  const { owner: _owner, graph_id: graphId, assistant_id: assistantId, ttl: _ttl, ...rest } = thread;
   // Studio groups threads by metadata.graph_id: show the graph and assistant of the last run there.
   return { ...rest, metadata: { ...rest.metadata, ...(graphId ? { graph_id: graphId } : {}), ...(assistantId ? { assistant_id: assistantId } : {}) } };
 }

@@ -68,3 +68,23 @@ export async function copyCheckpoints(saver: BaseCheckpointSaver, from: string, 
     for (const [taskId, writes] of byTask) await saver.putWrites(saved, writes, taskId);
   }
 }
+
+/**
+ * Prunes a thread to its latest checkpoint (per namespace, with its pending writes): older ones
+ * are deleted and the latest is written back without a parent. Only for a thread with no active run.
+ */
+export async function keepLatestCheckpoint(saver: BaseCheckpointSaver, threadId: string): Promise<void> {
+  const latest = new Map<string, CheckpointTuple>();
+  for await (const tuple of saver.list({ configurable: { thread_id: threadId } })) {
+    const ns = String(tuple.config.configurable?.checkpoint_ns ?? "");
+    const kept = latest.get(ns);
+    if (!kept || kept.checkpoint.id < tuple.checkpoint.id) latest.set(ns, tuple);
+  }
+  await saver.deleteThread(threadId);
+  for (const [ns, tuple] of latest) {
+    const saved = await saver.put({ configurable: { thread_id: threadId, checkpoint_ns: ns } }, tuple.checkpoint, tuple.metadata ?? { source: "update", step: -1, parents: {} }, tuple.checkpoint.channel_versions);
+    const byTask = new Map<string, [string, unknown][]>();
+    for (const [taskId, channel, value] of tuple.pendingWrites ?? []) byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
+    for (const [taskId, writes] of byTask) await saver.putWrites(saved, writes, taskId);
+  }
+}

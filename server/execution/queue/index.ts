@@ -9,6 +9,7 @@ import { BullMqRunQueue, type BullMqRunQueueOptions } from "./bullmq-run-queue.j
 
 export { BullMqRunQueue, queuePrefixFor, type BullMqRunQueueOptions } from "./bullmq-run-queue.js";
 export { RunDeferredError } from "./deferral.js";
+export { BullMqCronScheduler, cronQueuePrefixFor } from "./cron-scheduler.js";
 
 /** The environment variables the queue reads. */
 export type QueueEnv = Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
