@@ -8,7 +8,7 @@ import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
 import { runScript } from "../../lib/redis-scripts.js";
-import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
+import { CANCEL_RUN, CREATE_RUN, DISCARD_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 type Hash = Record<string, string>;
@@ -220,6 +220,9 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
       },
       async cancel(threadId, runId, action) {
         return String(await runScript(redis, CANCEL_RUN, runKeys(threadId, runId), [runId, action, now()])) as "missing" | "done" | "head" | "removed";
+      },
+      async discard(threadId, runId) {
+        return String(await runScript(redis, DISCARD_RUN, runKeys(threadId, runId), [runId, now()])) as "discarded" | "started" | "missing";
       },
       async delete(threadId, runId) {
         await Promise.all([redis.del(keys.run(threadId, runId)), redis.zRem(keys.runs(threadId), runId)]);

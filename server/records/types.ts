@@ -135,6 +135,12 @@ export interface RunStorage {
   finish(threadId: string, runId: string, finish: FinishRun): Promise<string | null>;
   /** A run still waiting behind another is dropped at once; the first one is flagged (`head`) for its worker. */
   cancel(threadId: string, runId: string, action: CancelAction): Promise<"missing" | "done" | "head" | "removed">;
+  /**
+   * Undoes a run that was stored but could not be queued (the caller was told so): a still
+   * pending run is erased and its thread gets back the status it had; `started` when a worker
+   * already has it.
+   */
+  discard(threadId: string, runId: string): Promise<"discarded" | "started" | "missing">;
   /** Deletes an ended run. */
   delete(threadId: string, runId: string): Promise<void>;
   /** Ids of active runs (first = executing). */

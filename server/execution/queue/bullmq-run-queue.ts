@@ -17,7 +17,7 @@ import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue } from "
 import { forgetCancel, publishCancel, rememberedCancel, subscribeCancels, cancelKeys } from "./cancel-channel.js";
 import { openQueueConnection, type QueueConnection, type QueueRedisOptions } from "./connection.js";
 import { RunDeferredError } from "./deferral.js";
-import { LocalRunRegistry } from "./local-runs.js";
+import { isRegisteredLocally, LocalRunRegistry } from "./local-runs.js";
 
 /** Settings of the BullMQ run queue. */
 export interface BullMqRunQueueOptions extends QueueRedisOptions {
@@ -136,6 +136,21 @@ export class BullMqRunQueue implements RunQueue {
   private async add(job: RunJob, options: { delayMs?: number; takeover?: boolean } = {}): Promise<void> {
     const data: JobData = { runId: job.runId, threadId: job.threadId, owner: job.owner, ...(options.takeover ? { takeover: true } : {}) };
     await this.queue.add(QUEUE_NAME, data, { ...JOB_OPTIONS, jobId: job.runId, ...(options.delayMs ? { delay: options.delayMs } : {}) });
+  }
+
+  /**
+   * Queues a run the queue has lost: no job in BullMQ (or only a failed one), not running here and
+   * not registered as running in any process. True when it was queued.
+   */
+  async recover(job: RunJob): Promise<boolean> {
+    if (this.active.has(job.runId)) return false;
+    const existing = await this.queue.getJob(job.runId);
+    if (existing && !(await existing.isFailed())) return false;
+    if (await isRegisteredLocally(await this.queue.waitUntilReady().then(() => this.producer), this.prefix, job)) return false;
+    await existing?.remove();
+    this.options.onQueued?.(job);
+    await this.add(job);
+    return true;
   }
 
   async startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void> {
