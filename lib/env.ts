@@ -165,6 +165,7 @@ const variables = z.object({
   SERVER_RUN_CONCURRENCY: positiveInt(32),
   SERVER_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   SERVER_EVENTS_RETAIN_SECONDS: positiveInt(600),
+  SERVER_REDIS_DEADLINE_MS: positiveInt(3_000),
   SERVER_PROCESSES: z
     .string()
     .trim()

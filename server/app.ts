@@ -12,6 +12,7 @@ import { createErrorHandler } from "./http/errors.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authenticate, ownerOf } from "./middleware/auth.js";
 import { requestId } from "./middleware/request-id.js";
+import { redisDeadline } from "./middleware/redis-deadline.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
 import { storeRoutes } from "./api/store/routes.js";
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  app.use(redisDeadline(deps.redisWatchdog));
   app.use(authenticate(deps.apiKeys));
   app.route("/", opsRoutes(deps));
   app.route("/", assistantsRoutes(deps));

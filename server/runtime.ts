@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
+import { RedisWatchdog } from "../lib/redis-watchdog.js";
 import type { GraphDeps } from "../graphs/index.js";
 // Not through graphs/index.ts, which loads every graph: serving another project's langgraph.json must not.
 import { openServices } from "../graphs/services.js";
@@ -59,6 +60,9 @@ export async function buildServerRuntime(
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
   }
   const storage = redis ? createRedisStorage(redis, env.REDIS_KEY_PREFIX) : createMemoryStorage();
+  // Requests fail fast while Redis is silent (hung or down) instead of waiting for the command timeout.
+  const redisWatchdog = redis ? new RedisWatchdog(() => storage.ping(), { deadlineMs: env.SERVER_REDIS_DEADLINE_MS }).start() : undefined;
+  if (redisWatchdog) closers.unshift(async () => redisWatchdog.stop());
   const retainMs = env.SERVER_EVENTS_RETAIN_SECONDS * 1000;
   const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
   if (redisEvents) closers.unshift(() => redisEvents.close());
@@ -124,6 +128,7 @@ export async function buildServerRuntime(
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,
     traceStore,
+    ...(redisWatchdog ? { redisWatchdog } : {}),
   };
   const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing });
   return {

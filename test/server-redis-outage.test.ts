@@ -8,7 +8,8 @@ import { parseEnv } from "../lib/env.js";
 import { silentLogger } from "../lib/logger.js";
 import { createApp } from "../server/app.js";
 import { buildServerRuntime, type ServerRuntime } from "../server/runtime.js";
-import { startRedisServer, type RedisProcess } from "./support/redis.js";
+import { startPrivateRedis, startRedisServer, type RedisProcess } from "./support/redis.js";
+import { eventually } from "./support/scale.js";
 import { FIXTURE_CONFIG } from "./support/server.js";
 
 const PORT = 32_101;
@@ -53,4 +54,56 @@ describe("server during a Redis outage", () => {
     expect(run.status).toBe(200);
     expect(await run.text()).toContain("echo: back");
   }, 60_000);
+});
+
+describe("server while Redis hangs (SIGSTOP)", () => {
+  const DEADLINE_MS = 1_000;
+  let redis: RedisProcess;
+  let runtime: ServerRuntime;
+  let app: Hono;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "hang:", SERVER_REDIS_DEADLINE_MS: String(DEADLINE_MS) }), silentLogger(), { configPath: FIXTURE_CONFIG });
+    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
+    app = createApp(runtime.deps);
+  }, 60_000);
+  afterAll(async () => {
+    redis?.resume();
+    await runtime?.deps.queue.close();
+    await runtime?.close();
+    await redis?.stop();
+  });
+
+  const post = (path: string, body: unknown) => app.request(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+
+  it("answers 503 with Retry-After while Redis is still paused, creates no run, and recovers after SIGCONT", async () => {
+    const thread = (await (await post("/threads", {})).json()) as { thread_id: string };
+    redis.pause();
+    try {
+      // Requests already in flight when Redis froze, and requests arriving after it was found silent.
+      const inFlight = [post("/threads", {}), app.request(`/threads/${thread.thread_id}`), post(`/threads/${thread.thread_id}/runs`, { assistant_id: "echo", input: { messages: [] } })];
+      const answered = await Promise.all(inFlight);
+      const later = await Promise.all([post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: "echo", input: { messages: [] } }), post("/threads/search", {}), app.request(`/threads/${thread.thread_id}/runs`)]);
+      // Everything above answered while Redis was still frozen; without the deadline each would wait
+      // for the 30 s command timeout, past this test's 20 s limit.
+      for (const response of [...answered, ...later]) {
+        expect(response.status).toBe(503);
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(((await response.json()) as { error: string }).error).toBe("upstream_unavailable");
+      }
+      // Liveness does not depend on Redis.
+      expect((await app.request("/ok")).status).toBe(200);
+    } finally {
+      redis.resume();
+    }
+
+    await eventually(async () => expect((await app.request(`/threads/${thread.thread_id}`)).status).toBe(200));
+    // The run whose request got 503 was undone once Redis answered: no orphan holds the thread.
+    await eventually(async () => expect(await runtime.deps.storage.runs.active(thread.thread_id)).toEqual([]));
+    expect(await runtime.deps.storage.runs.list(thread.thread_id)).toEqual([]);
+    const run = await post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: "echo", input: { messages: [{ role: "human", content: "thawed" }] } });
+    expect(run.status).toBe(200);
+    expect(await run.text()).toContain("echo: thawed");
+  }, 20_000);
 });

@@ -87,6 +87,11 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
       // A delayed run is read back when due: by then it may have been cancelled.
       if (delayMs === 0) deps.freshRuns?.set(runId, run);
       await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {});
+      // Queued only after the caller was told 503 (Redis came back meanwhile): take it back.
+      if (options.signal?.aborted) {
+        await cancelRun(deps, effectiveThread, runId, "rollback", { ignoreMissing: true });
+        throw options.signal.reason;
+      }
     } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
       for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
     }
