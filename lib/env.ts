@@ -197,6 +197,7 @@ const variables = z.object({
     }),
   WORKER_CONCURRENCY: positiveInt(8),
   RUN_LEASE_MS: positiveInt(15_000),
+  RUN_MAX_TAKEOVERS: positiveInt(3),
   WORKER_HEALTH_PORT: positiveInt(),
 });
 

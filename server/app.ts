@@ -15,6 +15,7 @@ import { requestId } from "./middleware/request-id.js";
 import { redisDeadline } from "./middleware/redis-deadline.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
+import { deadLetterRoutes } from "./api/dead-letters/routes.js";
 import { storeRoutes } from "./api/store/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
@@ -67,6 +68,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", opsRoutes(deps));
   app.route("/", assistantsRoutes(deps));
   app.route("/", threadsRoutes(deps));
+  // Before the runs routes: /runs/dead_letters/… must not be read as a run id.
+  app.route("/", deadLetterRoutes(deps));
   app.route("/", runsRoutes(deps));
   app.route("/", storeRoutes(deps));
   if (deps.traceStore) {

@@ -24,6 +24,7 @@ import { registerCostMetrics } from "./api/traces/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
+import { deadLetterRun } from "./execution/dead-letter.js";
 import { createRedisRunQueue } from "./execution/queue/index.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
@@ -68,18 +69,15 @@ export async function buildServerRuntime(
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
   // With Redis, runs go through the shared queue so any worker process can execute them (server/execution/queue/).
-  // A run the queue gives up on (it kept crashing its workers) ends as an error instead of staying "running".
-  const abandon = async (job: RunJob, reason: string) => {
-    await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);
-    const next = await storage.runs.finish(job.threadId ?? job.runId, job.runId, { status: "error", threadStatus: "error" });
-    await events.finish(job.runId, { status: "error" });
-    if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
-  };
+  // A run the queue gives up on (it kept crashing its workers, or kept failing) is dead-lettered, not left "running".
+  const deadLetter = (job: RunJob, info: { reason: string; takeovers: number }): Promise<void> =>
+    deadLetterRun({ storage, events, queue, logger, counted: (graphId) => metrics.runsDeadLettered.inc({ graph_id: graphId ?? "unknown" }) }, job, info);
+  const abandon = (job: RunJob, reason: string): Promise<void> => deadLetter(job, { reason: `The run was dead-lettered after repeated failures of its worker's infrastructure: ${reason}`, takeovers: 0 });
   // Records created by this process and run here: the handler skips reading them back.
   const freshRuns = new Map<string, RunRecord>();
   const runsHere = (job: RunJob) => redisEvents?.expectLocal(job.runId);
   const queue =
-    (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
+    (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onDeadLetter: deadLetter, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
     new InProcessRunQueue({ onEnqueue: runsHere });
 
   const config = await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON);
@@ -102,7 +100,7 @@ export async function buildServerRuntime(
   for (const failure of loaded.failures) warnings.push(`Graph '${failure.id}' failed to load and is not served: ${failure.error}`);
   await ensureSystemAssistants(storage, graphs);
 
-  const metrics = createServerMetrics({ depth: () => queue.depth() });
+  const metrics = createServerMetrics({ depth: () => queue.depth(), deadLetters: () => storage.deadLetters.count() });
   const costs = registerCostMetrics(metrics.registry);
   const tracing = (run: RunRecord) =>
     services.tracing({

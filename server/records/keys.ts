@@ -12,6 +12,7 @@
  *   <p>srv:{<thread>}:starts      STREAM the thread's runs in the order they started (r = run id), ~1000 kept
  *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON; id 0-(n+1) = event n), expired after the run
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
+ *   <p>srv:deadletters            HASH  run id → dead-letter entry JSON (dead-letters.ts)
  *   <p>srv:assistants             ZSET  assistant ids by creation time
  *   <p>srv:assistant:<id>         STRING assistant JSON
  *   <p>srv:assistant:<id>:versions LIST assistant JSON per version, newest first
@@ -64,6 +65,11 @@ export class ServerKeys {
   /** The owner's thread index. */
   ownerThreads(owner: string): string {
     return `${this.base}owner:${ownerLabel(owner)}:threads`;
+  }
+
+  /** The dead-letter list. */
+  deadLetters(): string {
+    return `${this.base}deadletters`;
   }
 
   /** The assistant index. */

@@ -112,3 +112,19 @@ if redis.call('LLEN', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return 'discarded'
 `);
+
+/**
+ * KEYS: thread, active, run. ARGV: run id, now. An `error` run goes back to pending at the end of
+ * its thread's active runs (a dead letter retried). Returns head | queued | missing | not_failed.
+ */
+export const REQUEUE_RUN = new RedisScript("requeueRun", `
+local status = redis.call('HGET', KEYS[3], 'status')
+if not status then return 'missing' end
+if status ~= 'error' then return 'not_failed' end
+redis.call('HSET', KEYS[3], 'status', 'pending', 'updated_at', ARGV[2])
+redis.call('HDEL', KEYS[3], 'cancel')
+redis.call('RPUSH', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'status', 'busy', 'updated_at', ARGV[2]) end
+if redis.call('LINDEX', KEYS[2], 0) == ARGV[1] then return 'head' end
+return 'queued'
+`);

@@ -3,6 +3,7 @@
  * same semantics as the Redis backend; atomicity comes free because no method awaits midway.
  */
 import type { CancelAction } from "../../lib/contracts/execution.js";
+import { memoryDeadLetters } from "./dead-letters.js";
 import type { AssistantRecord, CreateRunOutcome, FinishRun, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 interface ThreadSlot {
@@ -146,6 +147,18 @@ export function createMemoryStorage(): Storage {
         slot(threadId)?.runs.delete(runId);
       },
       active: async (threadId) => [...(slot(threadId)?.active ?? [])],
+      async requeue(threadId, runId) {
+        const entry = slot(threadId);
+        const run = entry?.runs.get(runId);
+        if (!entry || !run) return "missing";
+        if (run.status !== "error") return "not_failed";
+        Object.assign(run, { status: "pending", updated_at: new Date().toISOString() });
+        delete run.cancel;
+        entry.active.push(runId);
+        entry.thread.status = "busy";
+        return entry.active[0] === runId ? "head" : "queued";
+      },
     },
+    deadLetters: memoryDeadLetters(),
   };
 }

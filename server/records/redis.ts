@@ -8,7 +8,8 @@ import type { RedisConnection } from "../../lib/redis.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
 import { runScript } from "../../lib/redis-scripts.js";
-import { CANCEL_RUN, CREATE_RUN, DISCARD_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
+import { CANCEL_RUN, CREATE_RUN, DISCARD_RUN, FINISH_RUN, MARK_RUNNING, REQUEUE_RUN } from "./lua.js";
+import { redisDeadLetters } from "./dead-letters.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 type Hash = Record<string, string>;
@@ -75,6 +76,7 @@ export function createRedisStorage(connection: RedisConnection, keyPrefix: strin
     assistants: bounded(storage.assistants, deadlines, "assistants"),
     threads: bounded(storage.threads, deadlines, "threads"),
     runs: bounded(storage.runs, deadlines, "runs"),
+    deadLetters: bounded(storage.deadLetters, deadlines, "deadLetters"),
   };
 }
 
@@ -230,6 +232,11 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
       async active(threadId) {
         return (await redis.lRange(keys.active(threadId), 0, -1)) as string[];
       },
+      async requeue(threadId, runId) {
+        const keysOf = [keys.thread(threadId), keys.active(threadId), keys.run(threadId, runId)];
+        return String(await runScript(redis, REQUEUE_RUN, keysOf, [runId, now()])) as "head" | "queued" | "missing" | "not_failed";
+      },
     },
+    deadLetters: redisDeadLetters(redis, keys.deadLetters()),
   };
 }

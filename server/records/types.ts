@@ -4,6 +4,7 @@
  * API's snake_case shapes plus the owner, which never leaves the server.
  */
 import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
+import type { DeadLetterStorage } from "./dead-letters.js";
 
 /** Thread status, as the LangGraph API names it. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -145,6 +146,11 @@ export interface RunStorage {
   delete(threadId: string, runId: string): Promise<void>;
   /** Ids of active runs (first = executing). */
   active(threadId: string): Promise<string[]>;
+  /**
+   * Puts an ended (`error`) run back at the end of its thread's active runs, pending: `head` when
+   * it is first (queue it now), `queued` behind others, `missing`, or `not_failed`.
+   */
+  requeue(threadId: string, runId: string): Promise<"head" | "queued" | "missing" | "not_failed">;
 }
 
 /** The server's storage. */
@@ -152,6 +158,8 @@ export interface Storage {
   assistants: AssistantStorage;
   threads: ThreadStorage;
   runs: RunStorage;
+  /** Runs given up after too many takeovers or failures. */
+  deadLetters: DeadLetterStorage;
   /** Whether state survives a restart. */
   durable: boolean;
   /** Round trip to the backend (readiness). */

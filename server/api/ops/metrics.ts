@@ -15,6 +15,8 @@ export interface ServerMetrics {
   runDuration: Histogram<"status" | "graph_id">;
   runsInFlight: Gauge;
   queueDepth: Gauge;
+  /** Runs moved to the dead-letter list by this process. */
+  runsDeadLettered: Counter<"graph_id">;
   tokens: Counter<"kind" | "graph_id">;
   toolCalls: Counter<"tool" | "graph_id">;
   /** Run hooks for the handler. */
@@ -22,7 +24,7 @@ export interface ServerMetrics {
 }
 
 /** Creates the registry and the server's metrics; `queueDepth` is read from `depth` at scrape time. */
-export function createServerMetrics(options: { depth?: () => Promise<number>; defaultMetrics?: boolean } = {}): ServerMetrics {
+export function createServerMetrics(options: { depth?: () => Promise<number>; deadLetters?: () => Promise<number>; defaultMetrics?: boolean } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   const runsCreated = new Counter({ name: "switchboard_runs_created_total", help: "Runs created, by multitask strategy.", labelNames: ["strategy"] as const, registers: [registry] });
@@ -44,6 +46,16 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
       if (depth) this.set(await depth().catch(() => 0));
     },
   });
+  const runsDeadLettered = new Counter({ name: "switchboard_runs_dead_lettered_total", help: "Runs moved to the dead-letter list (too many takeovers or failures).", labelNames: ["graph_id"] as const, registers: [registry] });
+  const deadLetters = options.deadLetters;
+  new Gauge({
+    name: "switchboard_dead_letter_runs",
+    help: "Runs on the dead-letter list now, waiting for an operator to retry or discard them.",
+    registers: [registry],
+    async collect() {
+      if (deadLetters) this.set(await deadLetters().catch(() => 0));
+    },
+  });
   const tokens = new Counter({ name: "switchboard_tokens_total", help: "Model tokens, by kind (input/output).", labelNames: ["kind", "graph_id"] as const, registers: [registry] });
   const toolCalls = new Counter({ name: "switchboard_tool_calls_total", help: "Tool calls made by runs.", labelNames: ["tool", "graph_id"] as const, registers: [registry] });
 
@@ -59,6 +71,6 @@ export function createServerMetrics(options: { depth?: () => Promise<number>; de
       for (const [tool, count] of Object.entries(usage.toolCalls)) toolCalls.inc({ tool, graph_id: graphId }, count);
     },
   };
-  return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, tokens, toolCalls, observer };
+  return { registry, runsCreated, runsFinished, runDuration, runsInFlight, queueDepth, runsDeadLettered, tokens, toolCalls, observer };
 }
 

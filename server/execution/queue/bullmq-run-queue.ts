@@ -27,8 +27,10 @@ export interface BullMqRunQueueOptions extends QueueRedisOptions {
   lockDurationMs?: number;
   /** How often workers look for stalled jobs (default: the lock duration). */
   stalledIntervalMs?: number;
-  /** Crash takeovers allowed per run before it is failed (default 25). */
+  /** Takeovers allowed per run (its worker stopped: crashed, or lost its lease); one more and it is dead-lettered (default 3). */
   maxTakeovers?: number;
+  /** Called instead of the handler when a run would be taken over more than `maxTakeovers` times. */
+  onDeadLetter?: (job: RunJob, info: { reason: string; takeovers: number }) => Promise<void>;
   /** How often a worker re-reads remembered cancels of its runs, in case a message was missed (default 2 s). */
   cancelSweepMs?: number;
   logger?: Logger;
@@ -103,6 +105,10 @@ export class BullMqRunQueue implements RunQueue {
     this.queue.on("error", (error: Error) => this.logger.debug({ err: error }, "run queue error"));
   }
 
+  private get maxTakeovers(): number {
+    return this.options.maxTakeovers ?? 3;
+  }
+
   /** Runs executing in this process now. */
   get activeCount(): number {
     return this.active.size;
@@ -142,14 +148,14 @@ export class BullMqRunQueue implements RunQueue {
    * Queues a run the queue has lost: no job in BullMQ (or only a failed one), not running here and
    * not registered as running in any process. True when it was queued.
    */
-  async recover(job: RunJob): Promise<boolean> {
+  async recover(job: RunJob, options: { resume?: boolean } = {}): Promise<boolean> {
     if (this.active.has(job.runId)) return false;
     const existing = await this.queue.getJob(job.runId);
     if (existing && !(await existing.isFailed())) return false;
     if (await isRegisteredLocally(await this.queue.waitUntilReady().then(() => this.producer), this.prefix, job)) return false;
     await existing?.remove();
     this.options.onQueued?.(job);
-    await this.add(job);
+    await this.add(job, options.resume ? { takeover: true } : {});
     return true;
   }
 
@@ -167,7 +173,8 @@ export class BullMqRunQueue implements RunQueue {
       concurrency: options.concurrency,
       lockDuration,
       stalledInterval: this.options.stalledIntervalMs ?? lockDuration,
-      maxStalledCount: this.options.maxTakeovers ?? 25,
+      // One more than we allow, so BullMQ hands the job to process() (which dead-letters it) instead of failing it unseen.
+      maxStalledCount: this.maxTakeovers + 1,
       name: this.workerId,
     });
     this.worker.on("error", (error: Error) => this.logger.warn({ err: error }, "run worker error"));
@@ -273,6 +280,14 @@ export class BullMqRunQueue implements RunQueue {
       const remembered = await rememberedCancel(this.producer, this.prefix, runId);
       if (remembered) this.abortLocal(runId, { kind: "cancel", action: remembered });
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
+      // BullMQ counts the times a job's lock expired (its worker died or stalled); a local run's first takeover is the flag.
+      const takeovers = job.stalledCounter + (job.data.takeover ? 1 : 0);
+      if (takeovers > this.maxTakeovers && this.options.onDeadLetter) {
+        const why = `its worker stopped (crashed, was killed, or lost its lease) ${takeovers} times while running it; more than RUN_MAX_TAKEOVERS (${this.maxTakeovers}) takeovers are not attempted`;
+        this.logger.error({ runId, takeovers }, "run dead-lettered");
+        await this.options.onDeadLetter({ runId, threadId: job.data.threadId, owner: job.data.owner }, { reason: `The run was dead-lettered: ${why}. Inspect it, then retry or discard it through /runs/dead_letters.`, takeovers });
+        return "error";
+      }
       const attempt = Math.max(job.data.takeover ? 1 : 0, job.attemptsStarted - 1 - (job.data.deferrals ?? 0));
       const job_: RunJob = { runId, threadId: job.data.threadId, owner: job.data.owner };
       const status = await handler(job_, { signal: run.controller.signal, abortReason: reason, attempt });
