@@ -108,6 +108,11 @@ export class RedisRunEventLog implements RunEventLog {
 
   async begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void> {
     const held = this.local.get(runId);
+    // Resuming a run whose earlier events still wait here: write them first, or the numbering would pass them by.
+    if (options.resumed && this.backlog.has(runId)) {
+      await this.backlog.flush();
+      if (this.backlog.has(runId)) throw new Error(`run ${runId}: earlier events still wait for Redis; the run resumes once they are written`);
+    }
     if (options.resumed && (!held || held.buffer.events.length === 0)) {
       // Taken over: number on after the last event any process wrote (one read per takeover).
       const last = await this.follower.last(this.keys.events(runId));
