@@ -107,3 +107,40 @@ describe("server while Redis hangs (SIGSTOP)", () => {
     expect(await run.text()).toContain("echo: thawed");
   }, 20_000);
 });
+
+describe("a run in flight when Redis restarts", () => {
+  const PERSISTENT = ["--appendonly", "yes", "--appendfsync", "always"];
+  let redis: RedisProcess;
+  let runtime: ServerRuntime;
+  let app: Hono;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis(PERSISTENT);
+    // A lease far longer than this test: only a prompt resume by the process holding the run can finish it in time.
+    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "resume:", RUN_LEASE_MS: "120000" }), silentLogger(), { configPath: FIXTURE_CONFIG });
+    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
+    app = createApp(runtime.deps);
+  }, 60_000);
+  afterAll(async () => {
+    await runtime?.deps.queue.close();
+    await runtime?.close();
+    await redis?.stop();
+  });
+
+  it("is resumed by the process holding it as soon as Redis answers, not when its lease expires", async () => {
+    const post = (path: string, body: unknown) => app.request(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const thread = (await (await post("/threads", {})).json()) as { thread_id: string };
+    const run = (await (await post(`/threads/${thread.thread_id}/runs`, { assistant_id: "slow", input: {}, config: { configurable: { steps: 20, delayMs: 150 } } })).json()) as { run_id: string };
+    await eventually(async () => expect((await runtime.deps.storage.runs.get(thread.thread_id, run.run_id))?.status).toBe("running"));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // Down long enough that the run is handed back while Redis is still away (the queue cannot take it back then).
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    redis = await startRedisServer(redis.port, PERSISTENT, redis.dir);
+
+    await eventually(async () => expect((await runtime.deps.storage.runs.get(thread.thread_id, run.run_id))?.status).toBe("success"), 40_000, 200);
+    const state = (await (await app.request(`/threads/${thread.thread_id}/state`)).json()) as { values: { count: number } };
+    expect(state.values.count).toBe(20);
+  }, 60_000);
+});

@@ -13,7 +13,7 @@ import { DelayedError, Queue, WaitingError, Worker, type Job } from "bullmq";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { silentLogger, type Logger } from "../../../lib/logger.js";
-import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue } from "../../../lib/contracts/execution.js";
+import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../../lib/contracts/execution.js";
 import { forgetCancel, publishCancel, rememberedCancel, subscribeCancels, cancelKeys } from "./cancel-channel.js";
 import { openQueueConnection, type QueueConnection, type QueueRedisOptions } from "./connection.js";
 import { RunDeferredError } from "./deferral.js";
@@ -71,6 +71,8 @@ const JOB_OPTIONS = {
 const QUEUE_NAME = "runs";
 /** When a run handed back by its handler (e.g. Redis went away mid-run) is tried again. */
 const HANDED_BACK_RETRY_MS = 1_000;
+/** Times a run handed back by a Redis outage is resumed in place before it goes back to the queue. */
+const PROMPT_RESUMES = 3;
 
 /** The hash-tagged BullMQ prefix for a Switchboard key prefix. */
 export function queuePrefixFor(keyPrefix: string): string {
@@ -290,7 +292,8 @@ export class BullMqRunQueue implements RunQueue {
       }
       const attempt = Math.max(job.data.takeover ? 1 : 0, job.attemptsStarted - 1 - (job.data.deferrals ?? 0));
       const job_: RunJob = { runId, threadId: job.data.threadId, owner: job.data.owner };
-      const status = await handler(job_, { signal: run.controller.signal, abortReason: reason, attempt });
+      const status = await this.resumingPromptly(() => handler(job_, { signal: run.controller.signal, abortReason: reason, attempt }), (resumes) =>
+        handler(job_, { signal: run.controller.signal, abortReason: reason, attempt: attempt + resumes }), reason);
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
       if (status === "pending") throw new RunDeferredError(`run ${runId} was handed back unfinished`, HANDED_BACK_RETRY_MS, { started: true });
       if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, runId).catch(() => {});
@@ -324,7 +327,8 @@ export class BullMqRunQueue implements RunQueue {
     this.active.set(job.runId, run);
     let requeue: { delayMs?: number; takeover?: boolean } | undefined;
     try {
-      const status = await handler(job, { signal: run.controller.signal, abortReason: reason, attempt: 0 });
+      const status = await this.resumingPromptly(() => handler(job, { signal: run.controller.signal, abortReason: reason, attempt: 0 }), (resumes) =>
+        handler(job, { signal: run.controller.signal, abortReason: reason, attempt: resumes }), reason);
       if (reason()?.kind === "shutdown") requeue = { takeover: true };
       else if (status === "pending") requeue = { takeover: true, delayMs: HANDED_BACK_RETRY_MS };
       else if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, job.runId).catch(() => {});
@@ -345,6 +349,32 @@ export class BullMqRunQueue implements RunQueue {
       local.abandon(job.runId);
       this.logger.warn({ err: error, runId: job.runId }, "could not settle a local run in Redis; the registry sweep will recover it");
     }
+  }
+
+  /**
+   * Runs a handler; when it hands the run back unfinished (Redis went away mid-run) and nobody
+   * asked it to stop, waits for Redis to answer and resumes the run here at once, from its last
+   * checkpoint, instead of leaving it to a takeover when its lease expires. Gives up (hands back)
+   * after a lease's time without Redis, or if the resumed run is handed back again each time.
+   */
+  private async resumingPromptly(first: () => Promise<RunStatus>, resume: (resumes: number) => Promise<RunStatus>, reason: () => AbortReason): Promise<RunStatus> {
+    let status = await first();
+    for (let resumes = 1; status === "pending" && reason() === undefined && !this.closing && resumes <= PROMPT_RESUMES; resumes++) {
+      if (!(await this.redisAnswers(this.options.lockDurationMs ?? 15_000))) break;
+      this.logger.info({ resumes }, "Redis answers again: resuming a handed-back run here");
+      status = await resume(resumes);
+    }
+    return status;
+  }
+
+  /** Pings the queue's Redis until it answers (true) or `withinMs` passes (false). */
+  private async redisAnswers(withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    while (Date.now() < until && !this.closing) {
+      if (await this.ping()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   /** Puts a job back to waiting so another worker resumes it from its last checkpoint. */
