@@ -71,7 +71,7 @@ export async function buildServerRuntime(
   // With Redis, runs go through the shared queue so any worker process can execute them (server/execution/queue/).
   // A run the queue gives up on (it kept crashing its workers, or kept failing) is dead-lettered, not left "running".
   const deadLetter = (job: RunJob, info: { reason: string; takeovers: number }): Promise<void> =>
-    deadLetterRun({ storage, events, queue, logger, counted: (graphId) => metrics.runsDeadLettered.inc({ graph_id: graphId ?? "unknown" }) }, job, info);
+    deadLetterRun({ storage, events, queue, logger, counted: (graphId) => metrics.counters.runsDeadLettered.inc({ graph_id: graphId ?? "unknown" }) }, job, info);
   const abandon = (job: RunJob, reason: string): Promise<void> => deadLetter(job, { reason: `The run was dead-lettered after repeated failures of its worker's infrastructure: ${reason}`, takeovers: 0 });
   // Records created by this process and run here: the handler skips reading them back.
   const freshRuns = new Map<string, RunRecord>();
@@ -101,7 +101,7 @@ export async function buildServerRuntime(
   await ensureSystemAssistants(storage, graphs);
 
   const metrics = createServerMetrics({ depth: () => queue.depth(), deadLetters: () => storage.deadLetters.count() });
-  const costs = registerCostMetrics(metrics.registry);
+  const costs = registerCostMetrics(metrics);
   const tracing = (run: RunRecord) =>
     services.tracing({
       runId: run.run_id,
