@@ -178,6 +178,7 @@ const variables = z.object({
   SERVER_WEBHOOK_SECRET: optionalString,
   SERVER_WEBHOOK_ATTEMPTS: positiveInt(5),
   SERVER_WEBHOOK_RETRY_MS: positiveInt(1_000),
+  SERVER_REDIS_DEADLINE_MS: positiveInt(3_000),
   SERVER_PROCESSES: z
     .string()
     .trim()
@@ -209,6 +210,7 @@ const variables = z.object({
     }),
   WORKER_CONCURRENCY: positiveInt(8),
   RUN_LEASE_MS: positiveInt(15_000),
+  RUN_MAX_TAKEOVERS: positiveInt(3),
   WORKER_HEALTH_PORT: positiveInt(),
 });
 
