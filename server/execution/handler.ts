@@ -15,7 +15,8 @@ import { RunDeferredError } from "./queue/deferral.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
 import { RunStreamMapper } from "./stream-modes.js";
 import { inlineStreamCallbacks } from "./inline-callbacks.js";
-import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, withCheckpointMetadata, type Outcome } from "./run-outcome.js";
+import { withCheckpointMetadata } from "../../memory/index.js";
+import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, type Outcome } from "./run-outcome.js";
 import { usageBetween, type RunUsage } from "./usage.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
