@@ -103,8 +103,8 @@ const variables = z.object({
   OPENAI_EMBEDDINGS_MODEL: optionalString,
   OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
   OPENAI_AGENT_MODELS: jsonVariable(z.record(snakeName, z.string().min(1)), '{"researcher":"gpt-4o"}', {}),
-  OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  OPENAI_MAX_RETRIES: nonNegativeInt(3),
+  OPENAI_TIMEOUT_MS: positiveInt(30_000),
+  OPENAI_MAX_RETRIES: nonNegativeInt(2),
   OPENAI_BREAKER_THRESHOLD: positiveInt(5),
   OPENAI_BREAKER_COOLDOWN_MS: positiveInt(30_000),
 

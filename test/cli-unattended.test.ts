@@ -3,7 +3,8 @@
  * OpenAI stub: a looping model ends as `loop_detected` without asking; an approval pauses with
  * a hint that works (the thread remembers its graph, so `--resume` alone picks it); --approve /
  * --reject answer approvals for the run; an unknown thread, a mismatching --graph and a thread
- * with nothing to resume are named plainly; a paused run reports every model call made so far.
+ * with nothing to resume are named plainly; a paused run reports every model call made so far;
+ * a hanging model shows its wait every few seconds and fails as a timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
@@ -108,6 +109,21 @@ describe("CLI without a terminal (child processes)", () => {
     expect(stub.chatRequests.length - before).toBe(2);
     expect(shown).toBe(2);
   }, 120_000);
+
+  it("shows a hanging model's wait every few seconds and fails naming the timeout", async () => {
+    const hanging = await startOpenAIStub({ defaultReply: { content: "too late", delayMs: 120_000 } });
+    try {
+      const run = await runCliProcess(["--graph", "agent", "[t7] say hi"], { ...env, OPENAI_BASE_URL: hanging.url, OPENAI_TIMEOUT_MS: "2000", OPENAI_MAX_RETRIES: "1" });
+      expect(run.stderr).toMatch(/… assistant waiting for gpt-4o-mini: attempt 1 of 2, \d s of 2 s/);
+      expect(run.stderr).toMatch(/… assistant: model attempt 1 of 2 failed \(no response within 2 s; retrying in/);
+      expect(run.stderr).toMatch(/… assistant waiting for gpt-4o-mini: attempt 2 of 2/);
+      expect(run.stderr).toMatch(/■ failed — .*Timed out: the model endpoint .* gave no response within 2 s on any of 2 attempt\(s\)/);
+      expect(run.stderr).not.toMatch(/Connection error/);
+      expect(run.code).toBe(1);
+    } finally {
+      await hanging.close();
+    }
+  }, 60_000);
 
   it("in memory (no REDIS_URL) gives no resume hint that cannot work, and says why a resume finds nothing", async () => {
     const memoryEnv = { ...env, REDIS_URL: "" };
