@@ -134,11 +134,15 @@ function standingAnswer(interrupt: PendingInterrupt, options: DriveOptions): unk
   return options.approvals === "approve" ? { decision: "approve" } : { decision: "reject", reason: `Rejected by the run's ${flag} policy.` };
 }
 
-/** Refuses `--resume` on a thread whose last run ended: there is nothing to continue. */
+/**
+ * Refuses `--resume` on a thread whose last run ended (in a terminal state, cancelled included,
+ * or with no step left): there is nothing to continue. A run cut off by a crash has steps left
+ * and no terminal state: it continues.
+ */
 async function ensureSomethingToResume(graph: CompiledRegisteredGraph, config: object, threadId: string): Promise<void> {
   const snapshot = await graph.getState(config as Record<string, unknown>);
-  if (snapshot.next.length > 0) return;
   const values = snapshot.values as FinalValues;
+  if (snapshot.next.length > 0 && !values.status) return;
   const ended = values.status ? ` (it ended: ${values.status}${values.statusReason ? `, ${values.statusReason}` : ""})` : "";
   throw new InvalidInputError(`Thread '${threadId}' has nothing to resume: its last run is not paused${ended}. Send a follow-up instead: npm start -- --thread ${threadId} "your next goal".`);
 }
@@ -168,8 +172,13 @@ async function usageSoFar(graph: CompiledRegisteredGraph, config: object): Promi
 /** Records `cancelled` in the thread's state so the run ends in a named state. */
 async function recordCancellation(graph: CompiledRegisteredGraph, config: object, runIds: string[], out: Output): Promise<RunReport> {
   const reason = "Cancelled from the terminal (Ctrl-C).";
+  const update = { status: "cancelled", statusReason: reason };
   try {
-    await graph.updateState(config as Record<string, unknown>, { status: "cancelled", statusReason: reason });
+    await graph.updateState(config as Record<string, unknown>, update);
+    // Cancelled before any node finished, the update is taken as the graph's input, whose narrow
+    // schema drops `status`: then record it as the node that was about to run.
+    const after = await graph.getState(config as Record<string, unknown>);
+    if ((after.values as FinalValues).status !== "cancelled" && after.next.length > 0) await graph.updateState(config as Record<string, unknown>, update, after.next[0]);
   } catch (error) {
     out.info(`(could not record the cancellation in the thread's state: ${(error as Error).message})`);
   }
