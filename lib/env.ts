@@ -209,6 +209,9 @@ function redisTarget(set: z.infer<typeof variables>): RedisTarget | undefined {
   return undefined;
 }
 
+/** The name of every variable Switchboard reads (deploy files may set no others). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(variables.shape);
+
 /** The schema of Switchboard's environment: the variables, plus what is derived from them once (`redis`). */
 export const envSchema = variables.transform((set) => ({
   ...set,
