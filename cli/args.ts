@@ -20,6 +20,8 @@ export interface CliOptions {
   list: boolean;
   /** Print the recorded trace of this run id, or of every run of this thread, instead of running. */
   trace: string | undefined;
+  /** Print this graph as a Mermaid diagram instead of running. */
+  draw: string | undefined;
   /** How approvals are answered: asked at the terminal, or by a policy the user chose for this run. */
   approvals: ApprovalPolicy;
   limits: RunLimits;
@@ -46,6 +48,7 @@ Options:
 
 When input is not a terminal (a script, CI, a pipe), a loop ends the run as loop_detected and an
 approval reads its answer from the input; with none it pauses (exit 3) and says how to resume.
+  --draw <id>           print a graph as a Mermaid diagram (paste it into Markdown: GitHub renders it)
   --list                list the graphs
   -h, --help            show this help
 
@@ -86,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         "max-duration": { type: "string" },
         list: { type: "boolean", default: false },
         trace: { type: "string" },
+        draw: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -102,6 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     help: values.help,
     list: values.list,
     trace: values.trace,
+    draw: values.draw,
     approvals: values.approve ? "approve" : values.reject ? "reject" : "ask",
     limits: Object.fromEntries(
       Object.entries({
@@ -112,7 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       }).filter(([, value]) => value !== undefined),
     ),
   };
-  if (options.help || options.list) return options;
+  if (options.help || options.list || options.draw !== undefined) return options;
   if (values.approve && values.reject) throw new InvalidInputError("--approve and --reject contradict each other; give one of them (or neither, to be asked).");
   if (options.trace !== undefined) {
     if (!options.trace.trim() || goal || options.resume) throw new InvalidInputError("--trace takes a run id and nothing else, e.g. npm start -- --trace 1f0c…; run ids are printed at the end of each run.");

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "../lib/env.js";
 import { InvalidInputError } from "../lib/errors.js";
@@ -60,6 +61,18 @@ describe("CLI", () => {
     expect(io.lines.join("\n")).not.toContain("npm start -- --thread t-paused --resume");
     expect(io.lines.join("\n")).toContain("set REDIS_URL to resume paused runs later");
   }, 60_000);
+
+  it("--draw prints a graph as Mermaid, and the README's picture of the supervisor graph is that drawing", async () => {
+    nothingConfigured();
+    const io = capture();
+    expect(await main(["--draw", "supervisor"], { out: io.out, asker: scripted([]) })).toBe(0);
+    const drawing = io.answers.join("\n");
+    expect(drawing).toMatch(/^%%\{init:.*\n\s*graph TD;/);
+    expect(drawing).toContain("supervisor -.-> researcher___start__;");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    // Regenerate with: npm start -- --draw supervisor
+    expect(/```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1]).toBe(drawing);
+  });
 
   it("explains bad arguments", async () => {
     expect(() => parseCliArgs([])).toThrow(/Give a goal/);

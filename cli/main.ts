@@ -10,7 +10,7 @@ import { createLogger } from "../lib/logger.js";
 import { isModelConfigured } from "../lib/models.js";
 import { withCheckpointMetadata } from "../memory/index.js";
 import { flushTraces } from "../tracing/index.js";
-import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, openServices } from "../graphs/index.js";
+import { DEFAULT_GRAPH_ID, GRAPHS, getGraph, openServices, type GraphRegistration } from "../graphs/index.js";
 import { parseCliArgs, usage } from "./args.js";
 import { terminalAsker, type Asker } from "./prompts.js";
 import { processOutput, type Output } from "./render.js";
@@ -50,6 +50,10 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     options = parseCliArgs(argv);
     if (options.help || options.list) {
       out.answer(options.help ? usage(GRAPHS, DEFAULT_GRAPH_ID) : GRAPHS.map((g) => `${g.id}\t${g.description}`).join("\n"));
+      return 0;
+    }
+    if (options.draw !== undefined) {
+      out.answer(await drawGraph(getGraph(options.draw)));
       return 0;
     }
     if (options.graph !== undefined) getGraph(options.graph);
@@ -131,6 +135,12 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     // On error paths too: closing flushes what was traced to LangSmith and the trace store.
     await services.close();
   }
+}
+
+/** The graph as a Mermaid flowchart, drawn by LangGraph from the compiled graph (sub-agents expanded one level). */
+async function drawGraph(registration: GraphRegistration): Promise<string> {
+  const compiled = registration.createBuilder().compile() as unknown as { getGraphAsync(options: { xray: number }): Promise<{ drawMermaid(): string }> };
+  return (await compiled.getGraphAsync({ xray: 1 })).drawMermaid().trimEnd();
 }
 
 /** Where to read the traces of this run: one line, for the whole thread when the run had several segments. */
