@@ -4,13 +4,13 @@
  * configure it (see .env.example). SIGTERM/SIGINT stop accepting, let in-flight runs finish (up to
  * SERVER_SHUTDOWN_TIMEOUT_MS) and close connections.
  */
-import { serve } from "@hono/node-server";
 import { parseArgs } from "node:util";
 import ipaddr from "ipaddr.js";
 import { getEnv } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { createApp } from "./app.js";
+import { serveApp } from "./http/listen.js";
 import { isForkedServer, reportListening, serverProcesses, superviseServers } from "./cluster.js";
 import { isDistributed } from "./execution/queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency, logger });
   deps.workers = workers;
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+  const server = serveApp(app, { port, hostname: host }, (info) => {
     logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
     // One machine-readable line on stdout for scripts and tests that start the server on port 0
     // (with SERVER_PROCESSES, the primary prints it once for all processes).
