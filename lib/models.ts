@@ -60,6 +60,11 @@ export interface CreateChatModelOptions {
  * thrown by `fetch` in its own connection error, which would hide who is at fault.
  */
 export class ResilientChatOpenAI extends ChatOpenAI {
+  /** Traces and serialization name the model as LangChain does: the resilience is plumbing, not another model. */
+  override get lc_id(): string[] {
+    return [...this.lc_namespace, "ChatOpenAI"];
+  }
+
   /**
    * ChatOpenAI's own `withConfig` (which `bindTools` uses) builds a plain ChatOpenAI, so a bound
    * model would lose the overrides below and report a timeout as "Connection error.".
