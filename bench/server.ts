@@ -2,7 +2,9 @@
  * npm run bench:server — the same trivial 3-node graph (no model) served by `langgraph dev` and by
  * our server on Redis, under the same load: 200 sequential runs/wait, then 16 concurrent clients
  * for 15 s; plus the graph invoked in-process with RedisSaver as the floor. Prints p50s,
- * throughputs, ratios against the bars, and our server's RSS after the load.
+ * throughputs, ratios against the bars, our server's RSS after the load, and what a run costs on
+ * Redis (commands, scripts and round trips per run, counted on a private redis-server that both
+ * our server and the floor use, so nobody else's traffic is counted).
  * Options: --quick (40 runs, 5 s), --runs N, --seconds S, --skip-dev (no langgraph dev),
  * --processes N|auto (our server's SERVER_PROCESSES, default auto: one per core; 1 = single process).
  */
@@ -10,13 +12,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
 import { trivial } from "../test/fixtures/server/graphs.js";
-import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 import { freePort } from "../test/support/ports.js";
+import { countRedisCost, startPrivateRedis, type RedisCost } from "./redis-counting.js";
 
 const root = new URL("..", import.meta.url).pathname;
 // langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both in the
@@ -40,7 +41,7 @@ const processesIndex = process.argv.indexOf("--processes");
 const PROCESSES = processesIndex >= 0 ? String(process.argv[processesIndex + 1]) : "auto";
 /** The node flags of `npm run serve` (package.json), so the bench measures what users run. */
 const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
-const redisUrl = getEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
+const COUNTED_RUNS = 50;
 
 const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
 
@@ -130,7 +131,7 @@ async function benchLanggraphDev(): Promise<Result> {
   }
 }
 
-async function startOurs(prefix: string): Promise<{ url: string; child: ChildProcess }> {
+async function startOurs(prefix: string, redisUrl: string): Promise<{ url: string; child: ChildProcess }> {
   writeConfig();
   const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
     cwd: root,
@@ -142,7 +143,7 @@ async function startOurs(prefix: string): Promise<{ url: string; child: ChildPro
   return { url, child };
 }
 
-async function floorRunner(prefix: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
+async function floorRunner(prefix: string, redisUrl: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
   const connection = await connectRedis({ url: redisUrl });
   const saver = new RedisSaver(connection, { keyPrefix: prefix });
   const graph = trivial.withConfig({}) as typeof trivial;
@@ -209,24 +210,34 @@ function rssKb(pid: number): number {
 async function main(): Promise<void> {
   const prefix = `bench:server:${randomUUID().slice(0, 8)}:`;
   const dev = process.argv.includes("--skip-dev") ? undefined : await benchLanggraphDev();
-  const server = await startOurs(prefix);
-  const floorTarget = await floorRunner(prefix);
+  const redis = await startPrivateRedis();
   let ours: Result;
   let floor: Result;
   let rssMb: number;
   let serverProcessCount = 1;
+  let costs: { ours: RedisCost; floor: RedisCost };
   try {
-    [ours, floor] = await measureInterleaved(await apiRunner(server.url, CLIENTS, "trivial"), floorTarget.run);
-    const pids = serverPids(server.child.pid!);
-    serverProcessCount = Math.max(1, pids.length - 1);
-    rssMb = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+    const server = await startOurs(prefix, redis.url);
+    const floorTarget = await floorRunner(prefix, redis.url);
+    try {
+      const oursRun = await apiRunner(server.url, CLIENTS, "trivial");
+      [ours, floor] = await measureInterleaved(oursRun, floorTarget.run);
+      const pids = serverPids(server.child.pid!);
+      serverProcessCount = Math.max(1, pids.length - 1);
+      rssMb = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+      progress(`counting Redis commands over ${COUNTED_RUNS} sequential runs each`);
+      costs = {
+        ours: await countRedisCost(redis, async () => void (await sequential(oursRun, COUNTED_RUNS))),
+        floor: await countRedisCost(redis, async () => void (await sequential(floorTarget.run, COUNTED_RUNS))),
+      };
+    } finally {
+      await stop(server.child);
+      await floorTarget.close();
+    }
   } finally {
-    await stop(server.child);
-    await floorTarget.close();
+    await redis.stop();
+    rmSync(redis.dir, { recursive: true, force: true });
   }
-  const cleanup = await connectRedis({ url: redisUrl });
-  await deleteByPrefix(cleanup, prefix);
-  await cleanup.close();
 
   console.log(`\nbench:server — trivial 3-node graph, ${RUNS} sequential runs/wait, ${CLIENTS} clients × ${SECONDS} s\n`);
   console.log("| target | p50 ms | p95 ms | runs/s (16 clients) | errors |");
@@ -234,6 +245,14 @@ async function main(): Promise<void> {
   for (const result of [dev, ours, floor]) if (result) console.log(`| ${result.name} | ${fmt(result.p50, 2)} | ${fmt(result.p95, 2)} | ${fmt(result.throughput)} | ${result.errors} |`);
   console.log(`\nour server: SERVER_PROCESSES=${PROCESSES} (${serverProcessCount} process${serverProcessCount === 1 ? "" : "es"}); the floor is one process`);
   console.log(`our server RSS after the load (all its processes): ${fmt(rssMb)} MB`);
+  console.log(`\nRedis per run (private redis-server, ${COUNTED_RUNS} sequential runs, background polling included):`);
+  console.log("| target | commands | scripts | round trips | top commands |");
+  console.log("|---|---:|---:|---:|---|");
+  for (const [name, cost] of [["switchboard", costs.ours], ["floor", costs.floor]] as const) {
+    const per = (n: number) => fmt(n / COUNTED_RUNS, 2);
+    const top = cost.byCommand.slice(0, 6).map(([command, n]) => `${command} ${per(n)}`).join(", ");
+    console.log(`| ${name} | ${per(cost.commands)} | ${per(cost.scripts)} | ${per(cost.roundTrips)} | ${top} |`);
+  }
   const bars: [string, number, number, boolean][] = [];
   if (dev) {
     bars.push(["p50 ours / langgraph dev (bar ≤ 0.05)", ours.p50 / dev.p50, 0.05, ours.p50 / dev.p50 <= 0.05]);
