@@ -10,13 +10,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
 import { trivial } from "../test/fixtures/server/graphs.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 import { freePort } from "../test/support/ports.js";
+import { rssKb, serverPids, startServer, stop } from "./server-process.js";
 import { countRedisCost, startPrivateRedis, type RedisCost } from "./redis-counting.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -39,8 +40,6 @@ const SECONDS = flag("--seconds") ?? (quick ? 5 : 15);
 const CLIENTS = 16;
 const processesIndex = process.argv.indexOf("--processes");
 const PROCESSES = processesIndex >= 0 ? String(process.argv[processesIndex + 1]) : "auto";
-/** The node flags of `npm run serve` (package.json), so the bench measures what users run. */
-const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
 const COUNTED_RUNS = 50;
 
 const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
@@ -63,34 +62,6 @@ async function measure(name: string, run: RunOnce): Promise<Result> {
   return { name, p50: percentile(times, 50), p95: percentile(times, 95), throughput: load.runsPerSecond, errors: load.errors };
 }
 
-
-function stop(child: ChildProcess, group = false): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || !child.pid) return resolve();
-    const timer = setTimeout(() => (group ? process.kill(-child.pid!, "SIGKILL") : child.kill("SIGKILL")), 5_000);
-    child.once("exit", () => (clearTimeout(timer), resolve()));
-    if (group) process.kill(-child.pid, "SIGTERM");
-    else child.kill("SIGTERM");
-  });
-}
-
-async function waitForUrl(child: ChildProcess, find: (output: string) => string | undefined, what: string): Promise<string> {
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 180 s:\n${output.slice(-2000)}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = find(output);
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${output.slice(-2000)}`)));
-  });
-}
 
 async function pollOk(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 360; i++) {
@@ -133,14 +104,8 @@ async function benchLanggraphDev(): Promise<Result> {
 
 async function startOurs(prefix: string, redisUrl: string): Promise<{ url: string; child: ChildProcess }> {
   writeConfig();
-  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
-    cwd: root,
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false", SERVER_PROCESSES: PROCESSES },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
   progress("starting our server");
-  const url = await waitForUrl(child, (output) => /"listening":"(http:[^"]+)"/.exec(output)?.[1], "our server");
-  return { url, child };
+  return startServer(config, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SERVER_PROCESSES: PROCESSES });
 }
 
 async function floorRunner(prefix: string, redisUrl: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
@@ -187,25 +152,6 @@ async function measureInterleaved(ours: RunOnce, floor: RunOnce): Promise<[Resul
 }
 
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
-
-/** The server's pid and those of its server processes (SERVER_PROCESSES > 1 forks them). */
-function serverPids(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // no children list on this kernel: the primary alone
-  }
-  return [pid, ...children.filter((child) => /server\/main\.ts/.test(readFileSync(`/proc/${child}/cmdline`, "utf8")))];
-}
-
-function rssKb(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
 
 async function main(): Promise<void> {
   const prefix = `bench:server:${randomUUID().slice(0, 8)}:`;
