@@ -10,8 +10,10 @@
  *
  * Fast path: while a run executes in this process its events are also held in memory, so local
  * readers (runs/wait, runs/stream on this replica) follow it without reading Redis back, and the
- * producer never awaits a write per event (XADDs with explicit ids are pipelined; `finish`
- * awaits them). Readers in other processes catch up with XRANGE and follow with blocking XREADs.
+ * producer never awaits a write per event: the events a run appends in one turn of the event
+ * loop go to Redis in one command at the end of that turn (one XADD, or a script adding several),
+ * and `finish` sends the end marker with the stream's expiry in one script and awaits them all.
+ * Readers in other processes catch up with XRANGE and follow with blocking XREADs.
  */
 import type { Logger } from "../../lib/logger.js";
 import { CoarseDeadlines } from "../../lib/deadlines.js";
@@ -56,6 +58,16 @@ if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return seq - 1
 `);
 
+/**
+ * Adds events with their explicit ids, then sets the stream's expiry. KEYS: events. ARGV:
+ * PEXPIRE ms ('' = none), (id, name, JSON)*. One command for a turn's events.
+ */
+const APPEND_EVENTS = new RedisScript("appendRunEvents", `
+for i = 2, #ARGV, 3 do redis.call('XADD', KEYS[1], ARGV[i], 'e', ARGV[i + 1], 'd', ARGV[i + 2]) end
+if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 1
+`);
+
 function toEvent(entry: StreamEntry): RunEvent {
   return { id: eventNumber(entry.id), event: entry.message.e!, data: undefined, raw: entry.message.d ?? "null" };
 }
@@ -71,6 +83,9 @@ function endOf(entry: StreamEntry): RunEventsEnd {
 interface LocalRun {
   buffer: EventBuffer;
   writes: Promise<unknown>[];
+  /** Events appended this turn, not sent yet: (stream id, name, JSON)*. */
+  unsent: string[];
+  flushScheduled: boolean;
 }
 
 type ReadOptions = Parameters<RunEventLog["read"]>[1];
@@ -97,7 +112,7 @@ export class RedisRunEventLog implements RunEventLog {
 
   /** Holds the run's events in memory from now on (called where the run will execute, before readers attach). */
   expectLocal(runId: string): void {
-    if (!this.local.has(runId)) this.local.set(runId, { buffer: new EventBuffer(), writes: [] });
+    if (!this.local.has(runId)) this.local.set(runId, { buffer: new EventBuffer(), writes: [], unsent: [], flushScheduled: false });
   }
 
   async begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void> {
@@ -106,7 +121,7 @@ export class RedisRunEventLog implements RunEventLog {
       // Taken over: number on after the last event any process wrote (one read per takeover).
       const last = await this.follower.last(this.keys.events(runId));
       const next = last && /^0-\d+$/.test(last.id) ? Number(eventNumber(last.id)) + 1 : 0;
-      this.local.set(runId, { buffer: new EventBuffer(next), writes: [] });
+      this.local.set(runId, { buffer: new EventBuffer(next), writes: [], unsent: [], flushScheduled: false });
     } else this.expectLocal(runId);
     if (options.threadId) {
       const trim = { TRIM: { strategy: "MAXLEN" as const, strategyModifier: "~" as const, threshold: THREAD_RUNS_KEPT } };
@@ -125,8 +140,23 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     if (!entry) return this.appendRemote(runId, event, raw, "");
     const pushed = entry.buffer.push(event, data, raw);
-    this.track(runId, this.redis.xAdd(this.keys.events(runId), streamId(Number(pushed.id)), { e: event, d: raw }), event);
+    entry.unsent.push(streamId(Number(pushed.id)), event, raw);
+    if (!entry.flushScheduled) {
+      entry.flushScheduled = true;
+      setImmediate(() => this.flush(runId, entry));
+    }
     return pushed.id;
+  }
+
+  /** Sends the run's unsent events (and the expiry, when the run ends) in one command; one connection keeps them in order. */
+  private flush(runId: string, entry: LocalRun, expireMs = ""): void {
+    entry.flushScheduled = false;
+    const unsent = entry.unsent.splice(0);
+    if (unsent.length === 0 && !expireMs) return;
+    // Always the script, even for one event: a first call that meets NOSCRIPT is retried in the
+    // order the replies came, so a later batch cannot overtake it (a plain XADD could, and Redis
+    // would then refuse the earlier, smaller ids).
+    this.track(runId, runScript(this.redis, APPEND_EVENTS, [this.keys.events(runId)], [expireMs, ...unsent]), "run events");
   }
 
   private async appendRemote(runId: string, event: string, raw: string, expireMs: string): Promise<string> {
@@ -135,15 +165,15 @@ export class RedisRunEventLog implements RunEventLog {
 
   async finish(runId: string, end: RunEventsEnd = {}): Promise<void> {
     const entry = this.local.get(runId);
-    const key = this.keys.events(runId);
     if (!entry) {
       await this.appendRemote(runId, END, JSON.stringify(end), String(this.retainMs));
       return;
     }
     try {
-      // One connection keeps commands in order: the end marker lands after the events without waiting for them.
-      const marker = this.redis.xAdd(key, streamId(entry.buffer.next), { e: END, d: JSON.stringify(end) });
-      await this.deadlines.track(Promise.all([...entry.writes, marker, this.redis.pExpire(key, this.retainMs)]), "run events");
+      // The end marker goes with the turn's last events and the expiry, after the earlier writes on the same connection.
+      entry.unsent.push(streamId(entry.buffer.next), END, JSON.stringify(end));
+      this.flush(runId, entry, String(this.retainMs));
+      await this.deadlines.track(Promise.all(entry.writes), "run events");
     } finally {
       entry.buffer.finish({ end });
       this.local.delete(runId);
@@ -155,6 +185,7 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     if (!entry) return;
     try {
+      this.flush(runId, entry);
       await Promise.all(entry.writes);
     } finally {
       entry.buffer.finish({ handedOff: true });
