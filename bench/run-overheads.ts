@@ -3,7 +3,8 @@
  * the trivial graph and RedisSaver: a per-run copy of the graph (`writingThrough`), the fenced
  * view of the saver (`saver.fenced(lease)`), the checkpoint-metadata proxy, and a connection of
  * the saver's own versus one shared with other traffic. Variants run interleaved in rounds under
- * 16 concurrent clients; each is printed as a ratio to the bare graph measured in the same rounds.
+ * 16 concurrent clients; each is printed as a ratio to the bare graph measured in the same rounds,
+ * by throughput and by this process's CPU time per run (steadier than wall time on a shared machine).
  * Options: --rounds N (default 5), --seconds S per variant and round (default 2).
  */
 import { randomUUID } from "node:crypto";
@@ -50,10 +51,18 @@ async function main(): Promise<void> {
     ["bare graph, saver on its own connection + side command on another", async (client) => void (await Promise.all([invoke(ownBase, client), sideTraffic(shared)]))],
   ];
   const rates = variants.map(() => [] as number[]);
+  const cpu = variants.map(() => ({ micros: 0, runs: 0 }));
   try {
     for (const [, run] of variants) for (let i = 0; i < 20; i += 1) await run(i % CLIENTS);
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [index, [, run]] of variants.entries()) rates[index]!.push((await concurrent(run, CLIENTS, SECONDS)).runsPerSecond);
+      for (const [index, [, run]] of variants.entries()) {
+        const before = process.cpuUsage();
+        const load = await concurrent(run, CLIENTS, SECONDS);
+        const used = process.cpuUsage(before);
+        cpu[index]!.micros += used.user + used.system;
+        cpu[index]!.runs += load.runs;
+        rates[index]!.push(load.runsPerSecond);
+      }
       process.stderr.write(`  … round ${round + 1}/${ROUNDS}\n`);
     }
   } finally {
@@ -64,8 +73,11 @@ async function main(): Promise<void> {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const baseline = median(rates[0]!);
   console.log(`\nrun overheads — trivial graph, RedisSaver, ${CLIENTS} clients, ${ROUNDS} rounds × ${SECONDS} s (median runs/s)\n`);
-  console.log("| variant | runs/s | ratio to bare |\n|---|---:|---:|");
-  variants.forEach(([name], index) => console.log(`| ${name} | ${median(rates[index]!).toFixed(1)} | ${(median(rates[index]!) / baseline).toFixed(3)} |`));
+  const cpuPerRun = cpu.map(({ micros, runs }) => micros / runs / 1000);
+  console.log("| variant | runs/s | ratio to bare | CPU ms/run | CPU ratio to bare |\n|---|---:|---:|---:|---:|");
+  variants.forEach(([name], index) =>
+    console.log(`| ${name} | ${median(rates[index]!).toFixed(1)} | ${(median(rates[index]!) / baseline).toFixed(3)} | ${cpuPerRun[index]!.toFixed(3)} | ${(cpuPerRun[index]! / cpuPerRun[0]!).toFixed(3)} |`),
+  );
 }
 
 /** The fenced view's shape (Object.create over the saver) without a lease that Redis would check. */
