@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 /** The node flags of `npm run serve` (package.json), so a bench measures what users run. */
-export const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
+export const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=16", "--max-old-space-size=384"];
 
 const root = new URL("..", import.meta.url).pathname;
 
