@@ -6,6 +6,8 @@ export default defineConfig({
     globals: true,
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".langgraph_api/**"],
+    // A MaxListenersExceededWarning fails the test it happened in (listener leaks, issue 18).
+    setupFiles: ["./test/support/fail-on-warnings.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests share one Redis; each suite isolates itself with a unique key prefix.

@@ -99,7 +99,7 @@ export async function buildServerRuntime(
   await ensureSystemAssistants(storage, graphs);
 
   const metrics = createServerMetrics({ depth: () => queue.depth() });
-  const costs = registerCostMetrics(metrics.registry);
+  const costs = registerCostMetrics(metrics);
   const tracing = (run: RunRecord) =>
     services.tracing({
       runId: run.run_id,

@@ -3,11 +3,11 @@
  * API and drains on SIGTERM/SIGINT. Loaded by server/main.ts only in a process that serves, so a
  * SERVER_PROCESSES primary, which only supervises, never imports the app.
  */
-import { serve } from "@hono/node-server";
 import type { Env } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { createApp } from "./app.js";
+import { serveApp } from "./http/listen.js";
 import { isForkedServer, reportListening } from "./cluster.js";
 import { isDistributed } from "./execution/queue/index.js";
 import { buildServerRuntime } from "./runtime.js";
@@ -38,7 +38,7 @@ export async function serveProcess(env: Env, logger: Logger, options: ServeOptio
   const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency, logger });
   deps.workers = workers;
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+  const server = serveApp(app, { port, hostname: host }, (info) => {
     logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
     // One machine-readable line on stdout for scripts and tests that start the server on port 0
     // (with SERVER_PROCESSES, the primary prints it once for all processes).

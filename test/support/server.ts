@@ -3,13 +3,14 @@
  * Redis under a unique key prefix (deleted by `close`), any langgraph.json, optional API keys.
  */
 import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { Client } from "@langchain/langgraph-sdk";
 import { parseEnv } from "../../lib/env.js";
 import { silentLogger } from "../../lib/logger.js";
 import { connectRedis } from "../../lib/redis.js";
 import type { GraphDeps } from "../../graphs/index.js";
 import { createApp } from "../../server/app.js";
+import { serveApp } from "../../server/http/listen.js";
 import { queuePrefixFor } from "../../server/execution/queue/index.js";
 import { buildServerRuntime, type ServerRuntime } from "../../server/runtime.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./redis.js";
@@ -39,7 +40,7 @@ export async function startTestServer(options: { redis?: boolean; configPath?: s
   await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 8 });
   const app = createApp(runtime.deps);
   const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+    const started = serveApp(app, { port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -4,18 +4,18 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
-import { jsonObject, queryBoolean, readBody, readQuery } from "../../http/validate.js";
+import { configSchema, jsonObject, uuidString as uuid } from "../../http/schemas.js";
+import { queryBoolean, readBody, readQuery } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
 import { matchesSubset } from "../threads/filter.js";
 import type { AssistantRecord } from "../../records/types.js";
 import { graphSchemas } from "./schemas.js";
 import { getVisibleAssistant, publicAssistant } from "./service.js";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
 const createSchema = z.object({
   assistant_id: uuid.nullish(),
   graph_id: z.string().min(1).max(256),
-  config: jsonObject.nullish(),
+  config: configSchema.nullish(),
   context: jsonObject.nullish(),
   metadata: jsonObject.nullish(),
   if_exists: z.enum(["raise", "do_nothing"]).nullish(),

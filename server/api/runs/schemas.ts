@@ -1,6 +1,6 @@
 /** zod schemas of the runs routes' bodies and queries. */
 import { z } from "zod";
-import { jsonObject } from "../../http/validate.js";
+import { checkpointSchema, commandSchema, configSchema, jsonObject } from "../../http/schemas.js";
 import { STREAM_MODES } from "../../execution/stream-modes.js";
 
 const streamMode = z.enum(STREAM_MODES);
@@ -10,22 +10,12 @@ const nodeList = z.union([z.literal("*"), z.array(z.string().max(256)).max(100)]
 export const runCreateSchema = z.object({
   assistant_id: z.string().min(1).max(256),
   input: z.unknown().optional(),
-  command: z
-    .object({ resume: z.unknown().optional(), update: z.unknown().optional(), goto: z.unknown().optional() })
-    .nullish(),
+  command: commandSchema.nullish(),
   metadata: jsonObject.nullish(),
-  config: z
-    .object({
-      configurable: jsonObject.optional(),
-      tags: z.array(z.string()).optional(),
-      recursion_limit: z.number().int().positive().max(100_000).optional(),
-      metadata: jsonObject.optional(),
-    })
-    .loose()
-    .nullish(),
+  config: configSchema.nullish(),
   context: z.unknown().optional(),
   checkpoint_id: z.string().max(256).nullish(),
-  checkpoint: z.object({ checkpoint_id: z.string().max(256).nullish(), checkpoint_ns: z.string().max(1024).nullish(), checkpoint_map: jsonObject.nullish() }).loose().nullish(),
+  checkpoint: checkpointSchema.nullish(),
   stream_mode: z.union([streamMode, z.array(streamMode).max(STREAM_MODES.length)]).nullish(),
   stream_subgraphs: z.boolean().nullish(),
   stream_resumable: z.boolean().nullish(),

@@ -1,82 +1,78 @@
 /**
  * The store routes (put, get, delete, search, list namespaces) on the server's LangGraph store,
- * confined to the caller's owner subtree, so no owner can read or list another's items.
+ * confined to the caller's owner subtree, so no owner can read or list another's items. Bodies
+ * and queries use the API's shared store schemas; whatever the store itself still refuses
+ * (its InvalidNamespaceError) is the caller's input, mapped once here for every route.
  */
-import type { Item } from "@langchain/langgraph-checkpoint";
+import type { BaseStore, Item } from "@langchain/langgraph-checkpoint";
 import { Hono } from "hono";
-import { z } from "zod";
-import { NotFoundError } from "../../../lib/errors.js";
+import { InvalidInputError, NotFoundError } from "../../../lib/errors.js";
 import { OwnerScopedStore } from "../../../memory/index.js";
 import type { AppDeps } from "../../deps.js";
-import { jsonObject, queryBoolean, readBody, readQuery } from "../../http/validate.js";
+import { storeDeleteBody, storeGetQuery, storeNamespacesBody, storePutBody, storeSearchBody } from "../../http/schemas.js";
+import { readBody, readQuery } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
-
-const label = z.string().min(1).max(256).refine((value) => !value.includes("."), "namespace labels cannot contain '.'");
-const namespace = z.array(label).min(1).max(20);
 
 function apiItem(item: Item): Record<string, unknown> {
   return { namespace: item.namespace, key: item.key, value: item.value, created_at: item.createdAt, updated_at: item.updatedAt, ...("score" in item ? { score: (item as { score?: number }).score } : {}) };
 }
 
+/** The store's own refusals of a namespace or key are the caller's input: 422, not 500. */
+export function storeInputError(error: unknown): unknown {
+  if (error instanceof Error && error.name === "InvalidNamespaceError") return new InvalidInputError(`Invalid store namespace: ${error.message}`, { cause: error, issues: [{ path: "namespace", message: error.message }] });
+  return error;
+}
+
+/** Runs one store call, mapping the store's input errors. */
+async function storeCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw storeInputError(error);
+  }
+}
+
 /** The store routes. */
 export function storeRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  const scoped = (owner: string) => new OwnerScopedStore(deps.store, owner);
+  const scoped = (owner: string): BaseStore => new OwnerScopedStore(deps.store, owner);
 
   app.put("/store/items", async (c) => {
-    const body = await readBody(c, z.object({ namespace, key: z.string().min(1).max(1024), value: jsonObject, index: z.union([z.literal(false), z.array(z.string())]).nullish(), ttl: z.number().positive().nullish() }));
-    await scoped(ownerOf(c)).put(body.namespace, body.key, body.value, body.index ?? undefined);
+    const body = await readBody(c, storePutBody);
+    await storeCall(() => scoped(ownerOf(c)).put(body.namespace, body.key, body.value, body.index ?? undefined));
     return c.body(null, 204);
   });
 
   app.get("/store/items", async (c) => {
-    const query = readQuery(c, z.object({ namespace: z.string().min(1).max(5000), key: z.string().min(1).max(1024), refresh_ttl: queryBoolean.optional() }));
-    const parsed = namespace.safeParse(query.namespace.split("."));
-    const path = parsed.success ? parsed.data : query.namespace.split(".");
-    const item = await scoped(ownerOf(c)).get(path, query.key);
-    if (!item) throw new NotFoundError("store item", `${query.namespace}/${query.key}`);
+    const query = readQuery(c, storeGetQuery);
+    const item = await storeCall(() => scoped(ownerOf(c)).get(query.namespace, query.key));
+    if (!item) throw new NotFoundError("store item", `${query.namespace.join(".")}/${query.key}`);
     return c.json(apiItem(item));
   });
 
   app.delete("/store/items", async (c) => {
-    const body = await readBody(c, z.object({ namespace, key: z.string().min(1).max(1024) }));
-    await scoped(ownerOf(c)).delete(body.namespace, body.key);
+    const body = await readBody(c, storeDeleteBody);
+    await storeCall(() => scoped(ownerOf(c)).delete(body.namespace, body.key));
     return c.body(null, 204);
   });
 
   app.post("/store/items/search", async (c) => {
-    const body = await readBody(
-      c,
-      z.object({
-        namespace_prefix: z.array(label).max(20).nullish(),
-        filter: jsonObject.nullish(),
-        limit: z.number().int().min(1).max(1000).nullish(),
-        offset: z.number().int().min(0).nullish(),
-        query: z.string().max(10_000).nullish(),
-        refresh_ttl: z.boolean().nullish(),
-      }),
-    );
-    const items = await scoped(ownerOf(c)).search(body.namespace_prefix ?? [], {
-      ...(body.filter ? { filter: body.filter } : {}),
-      limit: body.limit ?? 10,
-      offset: body.offset ?? 0,
-      ...(body.query ? { query: body.query } : {}),
-    });
+    const body = await readBody(c, storeSearchBody);
+    const options = { ...(body.filter ? { filter: body.filter } : {}), limit: body.limit ?? 10, offset: body.offset ?? 0, ...(body.query ? { query: body.query } : {}) };
+    const items = await storeCall(() => scoped(ownerOf(c)).search(body.namespace_prefix, options));
     return c.json({ items: items.map(apiItem) });
   });
 
   app.post("/store/namespaces", async (c) => {
-    const body = await readBody(
-      c,
-      z.object({ prefix: z.array(z.string().max(256)).max(20).nullish(), suffix: z.array(z.string().max(256)).max(20).nullish(), max_depth: z.number().int().min(1).max(100).nullish(), limit: z.number().int().min(1).max(1000).nullish(), offset: z.number().int().min(0).nullish() }),
-    );
-    const namespaces = await scoped(ownerOf(c)).listNamespaces({
+    const body = await readBody(c, storeNamespacesBody);
+    const options = {
       ...(body.prefix ? { prefix: body.prefix } : {}),
       ...(body.suffix ? { suffix: body.suffix } : {}),
       ...(body.max_depth ? { maxDepth: body.max_depth } : {}),
       limit: body.limit ?? 100,
       offset: body.offset ?? 0,
-    });
+    };
+    const namespaces = await storeCall(() => scoped(ownerOf(c)).listNamespaces(options));
     return c.json({ namespaces });
   });
 

@@ -4,7 +4,8 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
-import { jsonObject, queryBoolean, readBody, readQuery, uuidParam } from "../../http/validate.js";
+import { checkpointSchema, commandSchema, historyBody, jsonObject, stateUpdateBody, threadPatchBody, uuidString as uuid } from "../../http/schemas.js";
+import { queryBoolean, readBody, readQuery, uuidParam } from "../../http/validate.js";
 import { ownerOf } from "../../middleware/auth.js";
 import { serializeForApi } from "../runs/serialize.js";
 import { matchesSubset } from "./filter.js";
@@ -13,14 +14,12 @@ import { deleteThread, publicThread, requireThread, threadGraphId } from "./serv
 import { threadStreamRoutes } from "./stream.js";
 import type { ThreadRecord } from "../../records/types.js";
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
-const checkpointRef = z.object({ checkpoint_id: z.string().max(256).nullish(), checkpoint_ns: z.string().max(1024).nullish(), checkpoint_map: jsonObject.nullish(), thread_id: z.string().nullish() }).loose();
 
 const createSchema = z.object({
   thread_id: uuid.nullish(),
   metadata: jsonObject.nullish(),
   if_exists: z.enum(["raise", "do_nothing"]).nullish(),
-  supersteps: z.array(z.object({ updates: z.array(z.object({ values: z.unknown().optional(), command: z.unknown().optional(), as_node: z.string() })) })).nullish(),
+  supersteps: z.array(z.object({ updates: z.array(z.object({ values: z.unknown().optional(), command: commandSchema.nullish(), as_node: z.string() })) })).nullish(),
   ttl: z.unknown().optional(),
 });
 const searchSchema = z.object({
@@ -36,8 +35,6 @@ const searchSchema = z.object({
   extract: z.unknown().optional(),
 });
 const pruneSchema = z.object({ thread_ids: z.array(uuid).min(1).max(1000), strategy: z.enum(["delete", "keep_latest"]).default("delete") });
-const updateStateSchema = z.object({ values: z.unknown().optional(), as_node: z.string().max(256).nullish(), checkpoint_id: z.string().max(256).nullish(), checkpoint: checkpointRef.nullish() });
-const historySchema = z.object({ limit: z.number().int().min(1).max(1000).nullish(), before: z.union([z.string(), checkpointRef]).nullish(), metadata: jsonObject.nullish(), checkpoint: checkpointRef.nullish(), select: z.unknown().optional() });
 
 function filterThreads(threads: ThreadRecord[], query: z.infer<typeof searchSchema>): ThreadRecord[] {
   return threads.filter(
@@ -52,6 +49,18 @@ function filterThreads(threads: ThreadRecord[], query: z.infer<typeof searchSche
 function sortThreads(threads: ThreadRecord[], by: string, order: string): ThreadRecord[] {
   const sign = order === "asc" ? 1 : -1;
   return threads.sort((a, b) => sign * String(a[by as keyof ThreadRecord]).localeCompare(String(b[by as keyof ThreadRecord])));
+}
+
+function definedFields(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value != null));
+}
+
+/** History's `before` as the config LangGraph takes (a checkpoint id, a checkpoint, or a config). */
+function beforeConfig(before: z.infer<typeof historyBody>["before"]): { configurable: Record<string, unknown> } | undefined {
+  if (!before) return undefined;
+  if (typeof before === "string") return { configurable: { checkpoint_id: before } };
+  const { thread_id: _ignored, ...checkpoint } = "configurable" in before ? before.configurable : before;
+  return { configurable: definedFields(checkpoint) };
 }
 
 /** The threads routes. */
@@ -103,7 +112,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
 
   app.patch("/threads/:thread_id", async (c) => {
     const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"));
-    const body = await readBody(c, z.object({ metadata: jsonObject.nullish(), ttl: z.unknown().optional() }));
+    const body = await readBody(c, threadPatchBody);
     const patched = { ...thread, metadata: { ...thread.metadata, ...body.metadata }, updated_at: new Date().toISOString() };
     await deps.storage.threads.patch(thread.thread_id, { metadata: patched.metadata, updated_at: patched.updated_at });
     return json(c, publicThread(patched));
@@ -147,7 +156,8 @@ export function threadsRoutes(deps: AppDeps): Hono {
     const graph = graphOf(thread);
     if (!graph) return json(c, emptyThreadState());
     const snapshot = await graph.getState({ configurable: { thread_id: threadId, checkpoint_ns: "", ...checkpoint } }, { subgraphs });
-    if (checkpoint.checkpoint_id && !snapshot.config?.configurable?.checkpoint_id) throw new NotFoundError("checkpoint", String(checkpoint.checkpoint_id));
+    // LangGraph answers an unknown checkpoint with an empty snapshot that echoes the asked config: no creation time tells.
+    if (checkpoint.checkpoint_id && (!snapshot.config?.configurable?.checkpoint_id || !snapshot.createdAt)) throw new NotFoundError("checkpoint", String(checkpoint.checkpoint_id));
     return json(c, threadState(snapshot));
   };
   const subgraphsQuery = z.object({ subgraphs: queryBoolean.optional() });
@@ -156,7 +166,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
 
   app.post("/threads/:thread_id/state/checkpoint", async (c) => {
     const threadId = uuidParam(c, "thread_id");
-    const body = await readBody(c, z.object({ subgraphs: z.boolean().nullish(), checkpoint: checkpointRef.nullish() }));
+    const body = await readBody(c, z.object({ subgraphs: z.boolean().nullish(), checkpoint: checkpointSchema.nullish() }));
     const { thread_id: _ignored, ...checkpoint } = body.checkpoint ?? {};
     return stateAt(c, threadId, Object.fromEntries(Object.entries(checkpoint).filter(([, value]) => value != null)), body.subgraphs ?? false);
   });
@@ -169,7 +179,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
 
   app.post("/threads/:thread_id/state", async (c) => {
     const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"));
-    const body = await readBody(c, updateStateSchema);
+    const body = await readBody(c, stateUpdateBody);
     const graph = graphOf(thread);
     if (!graph) throw new InvalidInputError(`Thread ${thread.thread_id} has no graph yet: run it once, or create it with metadata.graph_id.`);
     if ((await deps.storage.runs.active(thread.thread_id)).length > 0) throw new ConflictError(`Thread ${thread.thread_id} is busy; update its state when its runs have finished.`);
@@ -193,13 +203,14 @@ export function threadsRoutes(deps: AppDeps): Hono {
     return json(c, { checkpoint: next.configurable ?? null, configurable: next.configurable ?? null });
   });
 
-  const history = async (c: Context, threadId: string, options: z.infer<typeof historySchema>) => {
+  const history = async (c: Context, threadId: string, options: z.infer<typeof historyBody>) => {
     const thread = await requireThread(deps, ownerOf(c), threadId);
     const graph = graphOf(thread);
     if (!graph) return json(c, []);
-    const before = typeof options.before === "string" ? { configurable: { checkpoint_id: options.before } } : options.before ? { configurable: options.before } : undefined;
+    const before = beforeConfig(options.before);
     const states: unknown[] = [];
-    const config = { configurable: { thread_id: threadId, checkpoint_ns: "", ...(options.checkpoint ?? {}) } };
+    const { thread_id: _thread, ...checkpoint } = options.checkpoint ?? {};
+    const config = { configurable: { thread_id: threadId, checkpoint_ns: "", ...definedFields(checkpoint) } };
     for await (const snapshot of graph.getStateHistory(config, { limit: options.limit ?? 10, ...(before ? { before } : {}), ...(options.metadata ? { filter: options.metadata } : {}) })) {
       states.push(threadState(snapshot));
     }
@@ -208,7 +219,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
 
   app.route("/", threadStreamRoutes(deps));
 
-  app.post("/threads/:thread_id/history", async (c) => history(c, uuidParam(c, "thread_id"), await readBody(c, historySchema)));
+  app.post("/threads/:thread_id/history", async (c) => history(c, uuidParam(c, "thread_id"), await readBody(c, historyBody)));
   app.get("/threads/:thread_id/history", async (c) => {
     const query = readQuery(c, z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.string().max(256).optional() }));
     return history(c, uuidParam(c, "thread_id"), { limit: query.limit ?? 10, before: query.before ?? null });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { Registry } from "prom-client";
+import { createMetricRegistry } from "../ops/metric-registry.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SwitchboardError, UpstreamUnavailableError } from "../../../lib/errors.js";
 import type { RunTrace, TraceStore } from "../../../tracing/trace.js";
@@ -92,11 +92,11 @@ describe("cost metrics", () => {
   it("counts tokens and USD per run, agent, tool and model into the given registry", async () => {
     const store = new MemoryTraceStore();
     const trace = await tracedAgentRun(store, "thread-m", "alice");
-    const registry = new Registry();
-    const costs = registerCostMetrics(registry);
+    const metrics = createMetricRegistry({ defaultMetrics: false });
+    const { registry } = metrics;
+    const costs = registerCostMetrics(metrics);
     costs.record(trace);
     costs.record(trace);
-    expect(registerCostMetrics(registry)).toBeDefined(); // registering twice reuses the metrics
     const json = await registry.getMetricsAsJSON();
     const value = (name: string, labels: Record<string, string>) =>
       json
@@ -106,6 +106,7 @@ describe("cost metrics", () => {
     expect(value("switchboard_agent_cost_usd_total", { graph_id: "agent", agent: "agent" })).toBeCloseTo(2 * agent.costUsd, 12);
     expect(value("switchboard_agent_tokens_total", { agent: "agent", direction: "input" })).toBe(2 * agent.inputTokens);
     expect(value("switchboard_tool_calls_total", { tool: "lookup", outcome: "ok" })).toBe(2);
+    expect(value("switchboard_tokens_total", { graph_id: "agent", kind: "input" })).toBe(2 * trace.cost.total.inputTokens);
     expect(value("switchboard_tool_cost_usd_total", { tool: "lookup" })).toBeCloseTo(2 * trace.cost.byTool.lookup!.costUsd, 12);
     expect(value("switchboard_model_tokens_total", { model: "gpt-4o", direction: "output" })).toBe(2 * trace.cost.byModel["gpt-4o"]!.outputTokens);
     expect(value("switchboard_run_cost_usd_count", { graph_id: "agent", terminal_state: "completed" })).toBe(2);
