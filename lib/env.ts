@@ -91,6 +91,7 @@ const toolPolicyName = z.enum(["allow", "deny", "require_approval"]);
 const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SWITCHBOARD_SKIP_DOTENV: z.enum(["0", "1"]).default("0"),
 
   REDIS_URL: redisUrl,
   REDIS_CLUSTER_NODES: clusterNodes,
@@ -177,6 +178,7 @@ const variables = z.object({
   SERVER_WEBHOOK_SECRET: optionalString,
   SERVER_WEBHOOK_ATTEMPTS: positiveInt(5),
   SERVER_WEBHOOK_RETRY_MS: positiveInt(1_000),
+  SERVER_REDIS_DEADLINE_MS: positiveInt(3_000),
   SERVER_PROCESSES: z
     .string()
     .trim()
@@ -208,6 +210,7 @@ const variables = z.object({
     }),
   WORKER_CONCURRENCY: positiveInt(8),
   RUN_LEASE_MS: positiveInt(15_000),
+  RUN_MAX_TAKEOVERS: positiveInt(3),
   WORKER_HEALTH_PORT: positiveInt(),
 });
 
@@ -259,6 +262,8 @@ export interface EnvLoadReport {
   read: string[];
   /** Files named but absent (a warning, as `langgraph dev` gives). */
   missing: string[];
+  /** The working directory's `.env`, left unread because SWITCHBOARD_SKIP_DOTENV=1. */
+  skipped: string[];
   /** Variables set from the sources. */
   applied: number;
   /** Their names, so an in-process test server can take them back on close. */
@@ -273,7 +278,7 @@ export interface EnvLoadReport {
  * applies it). Graphs that read `process.env` themselves see the values too. Resets the cache.
  */
 export function loadEnvSources(sources: readonly EnvSource[], target: Record<string, string | undefined> = process.env): EnvLoadReport {
-  const report: EnvLoadReport = { read: [], missing: [], applied: 0, names: [], kept: 0 };
+  const report: EnvLoadReport = { read: [], missing: [], skipped: [], applied: 0, names: [], kept: 0 };
   const seen = new Set<string>();
   for (const source of sources) {
     let values: Record<string, string | undefined>;
@@ -281,6 +286,11 @@ export function loadEnvSources(sources: readonly EnvSource[], target: Record<str
       const path = resolve(source.file);
       if (seen.has(path)) continue;
       seen.add(path);
+      // The test suite sets this so a developer's own ./.env never steers a server or CLI it spawns.
+      if (target.SWITCHBOARD_SKIP_DOTENV === "1" && path === resolve(".env")) {
+        report.skipped.push(path);
+        continue;
+      }
       let text: string;
       try {
         text = readFileSync(path, "utf8");
@@ -321,6 +331,7 @@ export function unloadEnvSources(report: EnvLoadReport, target: Record<string, s
 export function describeEnvLoad(report: EnvLoadReport): string {
   const parts = report.read.length ? [`read ${report.read.join(", ")} (${report.applied} set, ${report.kept} kept from the real environment)`] : ["no env file read"];
   for (const path of report.missing) parts.push(`${path} is named but missing`);
+  for (const path of report.skipped) parts.push(`${path} skipped (SWITCHBOARD_SKIP_DOTENV=1)`);
   return `env: ${parts.join("; ")}`;
 }
 
