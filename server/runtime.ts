@@ -67,6 +67,7 @@ export async function buildServerRuntime(
   const warnings: string[] = [];
   const config = options.config ?? (await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON));
   // First, before anything opens: a component that does not build stops the start with nothing to close.
+  if (config.ui && options.ui !== false) logger.info(`Bundling generative UI from ${config.path}: ${Object.entries(config.ui).map(([id, file]) => `${id} ← ${file}`).join(", ")}`);
   const ui = options.ui === false ? undefined : await buildGraphUi(config);
   if (ui) logger.info(describeGraphUi(ui));
   // Given a parsed config, the caller (main) loaded its env before reading Switchboard's; read here,

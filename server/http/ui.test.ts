@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "../../lib/env.js";
 import { ConfigError } from "../../lib/errors.js";
@@ -41,10 +42,15 @@ describe("generative UI at start", () => {
     }
   });
 
-  it("asks an API key for the component request, not for the bundled files", async () => {
+  it("says what it bundled, asks an API key for the component request, not for the bundled files", async () => {
     const key = "ui-key-0123456789abcdef";
-    const runtime = await buildServerRuntime(env({ SERVER_API_KEYS: `${key}:alice` }), silentLogger(), { configPath: fixture("ui") });
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line).msg) });
+    const runtime = await buildServerRuntime(env({ SERVER_API_KEYS: `${key}:alice` }), logger, { configPath: fixture("ui") });
     try {
+      // Said at start: what is bundled from where, then what came out.
+      expect(lines).toContain(`Bundling generative UI from ${fixture("ui")}: weather ← ./ui.tsx`);
+      expect(lines).toContainEqual(expect.stringMatching(/^Generative UI bundled for weather \(entrypoint\.css \d+ B, entrypoint\.js \d+ B\): served at \/ui\/:graph\.$/));
       const app = createApp(runtime.deps);
       const request = (headers: Record<string, string>) => app.request("/ui/weather", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ name: "weather" }) });
       expect((await request({})).status).toBe(401);
