@@ -29,7 +29,7 @@ describe("generative UI from langgraph.json", () => {
     ]);
   });
 
-  it("serves the bundled script and stylesheet, React and the SDK left to the host page", async () => {
+  it("serves the bundled script and stylesheet, React and the shared packages left to the host page", async () => {
     const script = await fetch(`${target.url}/ui/weather/entrypoint.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get("content-type")).toMatch(/javascript/);
@@ -38,6 +38,9 @@ describe("generative UI from langgraph.json", () => {
     expect(code).toContain("weather-card");
     // Kept external: required from the page at render time, never bundled in.
     expect(code).toMatch(/__require\("react\/jsx-runtime"\)/);
+    // ...and so is zod, listed in ui_config.shared: the bundle stays a few kB.
+    expect(code).toMatch(/__require\("zod"\)/);
+    expect(code.length).toBeLessThan(20_000);
     const css = await fetch(`${target.url}/ui/weather/entrypoint.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toMatch(/text\/css/);
