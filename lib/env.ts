@@ -107,8 +107,8 @@ const variables = z.object({
   OPENAI_EMBEDDINGS_MODEL: optionalString,
   OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
   OPENAI_AGENT_MODELS: jsonVariable(z.record(snakeName, z.string().min(1)), '{"researcher":"gpt-4o"}', {}),
-  OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  OPENAI_MAX_RETRIES: nonNegativeInt(3),
+  OPENAI_TIMEOUT_MS: positiveInt(30_000),
+  OPENAI_MAX_RETRIES: nonNegativeInt(2),
   OPENAI_BREAKER_THRESHOLD: positiveInt(5),
   OPENAI_BREAKER_COOLDOWN_MS: positiveInt(30_000),
 
@@ -223,6 +223,9 @@ function redisTarget(set: z.infer<typeof variables>): RedisTarget | undefined {
   if (set.REDIS_URL) return { url: set.REDIS_URL };
   return undefined;
 }
+
+/** The name of every variable Switchboard reads (deploy files may set no others). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(variables.shape);
 
 /** The schema of Switchboard's environment: the variables, plus what is derived from them once (`redis`). */
 export const envSchema = variables.transform((set) => ({

@@ -6,7 +6,6 @@
  * mode. No HTTP here.
  */
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { currentLanggraphConfig, describeEnvLoad, loadEnvSources, unloadEnvSources, type Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
@@ -18,6 +17,9 @@ import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
 import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
+import { PROJECT_LANGGRAPH_JSON } from "./graphs/config.js";
+
+export { PROJECT_LANGGRAPH_JSON };
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { registerSdkLogger } from "./graphs/sdk-logger.js";
 import { readOwnSchemas } from "./graphs/own-schemas.js";
@@ -44,8 +46,6 @@ import { createMemoryStorage } from "./records/memory.js";
 import { createRedisStorage } from "./records/redis.js";
 import type { RunRecord } from "./records/types.js";
 
-/** The project's own langgraph.json. */
-export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
 
 /** A built runtime: the app's deps plus the handler and what to close. */
 export interface ServerRuntime {

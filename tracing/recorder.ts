@@ -49,7 +49,9 @@ export class TraceRecorder extends BaseTracer {
     private readonly info: RecordedRunInfo,
     private readonly options: TraceRecorderOptions,
   ) {
-    super({ _awaitHandler: false });
+    // Inline, not in core's process-wide background queue: finishing a run then needs no wait
+    // for that queue to drain, which under load holds every run's end until all runs' callbacks ran.
+    super({ _awaitHandler: true });
   }
 
   protected async persistRun(run: Run): Promise<void> {

@@ -23,12 +23,24 @@ export function uniquePrefix(suite: string): string {
   return `test:${suite}:${randomUUID().slice(0, 8)}:`;
 }
 
-/** Deletes every key under a prefix on every node (tests only: uses SCAN). */
-export async function deleteByPrefix(connection: RedisConnection, prefix: string): Promise<void> {
-  const nodes: RedisClientType[] = isCluster(connection)
+async function nodesOf(connection: RedisConnection): Promise<RedisClientType[]> {
+  return isCluster(connection)
     ? ((await Promise.all(connection.masters.map((master) => connection.nodeClient(master)))) as unknown as RedisClientType[])
     : [connection as unknown as RedisClientType];
-  for (const node of nodes) {
+}
+
+/** The keys under a prefix on every node (tests only: uses SCAN). */
+export async function keysUnder(connection: RedisConnection, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const node of await nodesOf(connection)) {
+    for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch.map(String));
+  }
+  return keys;
+}
+
+/** Deletes every key under a prefix on every node (tests only: uses SCAN). */
+export async function deleteByPrefix(connection: RedisConnection, prefix: string): Promise<void> {
+  for (const node of await nodesOf(connection)) {
     const keys: string[] = [];
     for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch.map(String));
     for (const key of keys) await node.unlink(key);
