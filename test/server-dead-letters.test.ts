@@ -4,30 +4,26 @@
  */
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "../lib/env.js";
-import { silentLogger } from "../lib/logger.js";
-import { createApp } from "../server/app.js";
 import { deadLetterRun } from "../server/execution/dead-letter.js";
 import { assistantIdForGraph } from "../server/graphs/registry.js";
 import type { RunRecord } from "../server/records/types.js";
-import { buildServerRuntime, type ServerRuntime } from "../server/runtime.js";
+import type { ServerRuntime } from "../server/runtime.js";
 import { testRedisUrl, uniquePrefix } from "./support/redis.js";
 import { cleanQueuePrefix, eventually } from "./support/scale.js";
-import { FIXTURE_CONFIG } from "./support/server.js";
+import { openAppRuntime, type AppRuntime } from "./support/server.js";
 
 describe("the dead-letter routes", () => {
   const prefix = uniquePrefix("deadletters");
   let runtime: ServerRuntime;
   let app: Hono;
+  let opened: AppRuntime | undefined;
 
   beforeAll(async () => {
-    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix }), silentLogger(), { configPath: FIXTURE_CONFIG });
-    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
-    app = createApp(runtime.deps);
+    opened = await openAppRuntime({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix });
+    ({ runtime, app } = opened);
   }, 60_000);
   afterAll(async () => {
-    await runtime?.deps.queue.close();
-    await runtime?.close();
+    await opened?.close();
     await cleanQueuePrefix(prefix);
   });
 

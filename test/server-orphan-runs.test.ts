@@ -8,16 +8,13 @@
 import { Redis } from "ioredis";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "../lib/env.js";
-import { silentLogger } from "../lib/logger.js";
-import { createApp } from "../server/app.js";
 import type { RunRecord } from "../server/records/types.js";
 import type { RunJob } from "../lib/contracts/execution.js";
 import { assistantIdForGraph } from "../server/graphs/registry.js";
-import { buildServerRuntime, type ServerRuntime } from "../server/runtime.js";
+import type { ServerRuntime } from "../server/runtime.js";
 import { testRedisUrl, uniquePrefix } from "./support/redis.js";
 import { cleanQueuePrefix, eventually } from "./support/scale.js";
-import { FIXTURE_CONFIG } from "./support/server.js";
+import { openAppRuntime, type AppRuntime } from "./support/server.js";
 
 /** The error BullMQ's ioredis connection raises while it is offline, produced by ioredis itself. */
 async function ioredisOfflineError(): Promise<Error> {
@@ -38,28 +35,28 @@ describe("a run whose queue write fails after its record is saved", () => {
   const prefix = uniquePrefix("orphans");
   let runtime: ServerRuntime;
   let app: Hono;
+  let opened: AppRuntime | undefined;
   let failNextEnqueue: Error | undefined;
   let failedJob: RunJob | undefined;
 
   beforeAll(async () => {
-    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix }), silentLogger(), { configPath: FIXTURE_CONFIG });
-    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
-    const queue = runtime.deps.queue;
-    const enqueue = queue.enqueue.bind(queue);
-    queue.enqueue = async (job, options) => {
-      const failure = failNextEnqueue;
-      failNextEnqueue = undefined;
-      if (failure) {
-        failedJob = job;
-        throw failure;
-      }
-      return enqueue(job, options);
-    };
-    app = createApp(runtime.deps);
+    opened = await openAppRuntime({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix }, (runtime) => {
+      const queue = runtime.deps.queue;
+      const enqueue = queue.enqueue.bind(queue);
+      queue.enqueue = async (job, options) => {
+        const failure = failNextEnqueue;
+        failNextEnqueue = undefined;
+        if (failure) {
+          failedJob = job;
+          throw failure;
+        }
+        return enqueue(job, options);
+      };
+    });
+    ({ runtime, app } = opened);
   }, 60_000);
   afterAll(async () => {
-    await runtime?.deps.queue.close();
-    await runtime?.close();
+    await opened?.close();
     await cleanQueuePrefix(prefix);
   });
 

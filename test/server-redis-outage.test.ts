@@ -4,13 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
-import { parseEnv } from "../lib/env.js";
-import { silentLogger } from "../lib/logger.js";
-import { createApp } from "../server/app.js";
-import { buildServerRuntime, type ServerRuntime } from "../server/runtime.js";
+import type { ServerRuntime } from "../server/runtime.js";
 import { startPrivateRedis, startRedisServer, type RedisProcess } from "./support/redis.js";
 import { eventually } from "./support/scale.js";
-import { FIXTURE_CONFIG } from "./support/server.js";
+import { openAppRuntime, type AppRuntime } from "./support/server.js";
 
 const PORT = 32_101;
 
@@ -18,16 +15,15 @@ describe("server during a Redis outage", () => {
   let redis: RedisProcess;
   let runtime: ServerRuntime;
   let app: Hono;
+  let opened: AppRuntime | undefined;
 
   beforeAll(async () => {
     redis = await startRedisServer(PORT);
-    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "outage:" }), silentLogger(), { configPath: FIXTURE_CONFIG });
-    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
-    app = createApp(runtime.deps);
+    opened = await openAppRuntime({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "outage:" });
+    ({ runtime, app } = opened);
   }, 60_000);
   afterAll(async () => {
-    await runtime?.deps.queue.close();
-    await runtime?.close();
+    await opened?.close();
     await redis?.stop();
   });
 
@@ -61,17 +57,16 @@ describe("server while Redis hangs (SIGSTOP)", () => {
   let redis: RedisProcess;
   let runtime: ServerRuntime;
   let app: Hono;
+  let opened: AppRuntime | undefined;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "hang:", SERVER_REDIS_DEADLINE_MS: String(DEADLINE_MS) }), silentLogger(), { configPath: FIXTURE_CONFIG });
-    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
-    app = createApp(runtime.deps);
+    opened = await openAppRuntime({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "hang:", SERVER_REDIS_DEADLINE_MS: String(DEADLINE_MS) });
+    ({ runtime, app } = opened);
   }, 60_000);
   afterAll(async () => {
     redis?.resume();
-    await runtime?.deps.queue.close();
-    await runtime?.close();
+    await opened?.close();
     await redis?.stop();
   });
 
@@ -113,17 +108,16 @@ describe("a run in flight when Redis restarts", () => {
   let redis: RedisProcess;
   let runtime: ServerRuntime;
   let app: Hono;
+  let opened: AppRuntime | undefined;
 
   beforeAll(async () => {
     redis = await startPrivateRedis(PERSISTENT);
     // A lease far longer than this test: only a prompt resume by the process holding the run can finish it in time.
-    runtime = await buildServerRuntime(parseEnv({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "resume:", RUN_LEASE_MS: "120000" }), silentLogger(), { configPath: FIXTURE_CONFIG });
-    await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
-    app = createApp(runtime.deps);
+    opened = await openAppRuntime({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "resume:", RUN_LEASE_MS: "120000" });
+    ({ runtime, app } = opened);
   }, 60_000);
   afterAll(async () => {
-    await runtime?.deps.queue.close();
-    await runtime?.close();
+    await opened?.close();
     await redis?.stop();
   });
 

@@ -5,11 +5,11 @@
  * and `npm start -- --trace <run id>` in a new process prints the same steps (`--trace <thread
  * id>` prints both runs, in order).
  */
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
+import { runCliProcess as runCli } from "./support/cli-process.js";
 import { byRole } from "./support/graph-checks.js";
 import { startLangSmithStub, type LangSmithStub } from "./support/langsmith-stub.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
@@ -19,16 +19,6 @@ import { expectCompleteTrace, foldedLangSmithSteps, langsmithTrace } from "./sup
 const BEARER = "Bearer planted0bearer0token0123456789";
 const PAYLOAD_KEY = "planted-payload-api-key-4d2c";
 const OPENAI_KEY = "sk-planted-openai-key-9a8b7c";
-
-function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  child.stdin.end(stdin);
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
 
 describe("CLI tracing (child processes)", () => {
   let langsmith: LangSmithStub;

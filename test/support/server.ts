@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type { ServerType } from "@hono/node-server";
 import { Client } from "@langchain/langgraph-sdk";
+import type { Hono } from "hono";
 import { parseEnv } from "../../lib/env.js";
 import { silentLogger } from "../../lib/logger.js";
 import { connectRedis } from "../../lib/redis.js";
@@ -61,4 +62,24 @@ export async function startTestServer(options: { redis?: boolean; configPath?: s
       }
     },
   };
+}
+
+/** A runtime with two run workers and its app, for `app.request()` tests on the fixture graphs. */
+export interface AppRuntime {
+  runtime: ServerRuntime;
+  app: Hono;
+  /** Stops the workers and closes the runtime (the caller cleans its own keys). */
+  close(): Promise<void>;
+}
+
+/** Opens an {@link AppRuntime}; `prepare` may wrap the runtime's parts before the app is built. */
+export async function openAppRuntime(env: Record<string, string>, prepare?: (runtime: ServerRuntime) => void): Promise<AppRuntime> {
+  const runtime = await buildServerRuntime(parseEnv(env), silentLogger(), { configPath: FIXTURE_CONFIG });
+  await runtime.deps.queue.startWorker(runtime.handler, { concurrency: 2 });
+  prepare?.(runtime);
+  const close = async () => {
+    await runtime.deps.queue.close();
+    await runtime.close();
+  };
+  return { runtime, app: createApp(runtime.deps), close };
 }
