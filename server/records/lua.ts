@@ -6,11 +6,16 @@
 import { RedisScript } from "../../lib/redis-scripts.js";
 
 /**
- * KEYS: thread, active, runs, run. ARGV: run id, run doc, strategy, if_not_exists, owner, now (ISO),
- * created (ms), new thread doc, graph id, assistant id.
- * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread.
+ * KEYS: thread, active, runs, run, once marker. ARGV: run id, run doc, strategy, if_not_exists, owner,
+ * now (ISO), created (ms), new thread doc, graph id, assistant id, once marker TTL in seconds ('' = not once).
+ * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread; or
+ * {'exists', status ('' = gone), first active run ('' = none)} when a run created once is asked again.
+ * The marker is written with the run, in the same step: a retry can never create it twice.
  */
 export const CREATE_RUN = new RedisScript("createRun", `
+if ARGV[11] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then
+  return {'exists', redis.call('HGET', KEYS[4], 'status') or '', redis.call('LINDEX', KEYS[2], 0) or ''}
+end
 local owner = redis.call('HGET', KEYS[1], 'owner')
 local outcome = 'created'
 if not owner then
@@ -28,6 +33,7 @@ end
 redis.call('HSET', KEYS[4], 'doc', ARGV[2], 'status', 'pending', 'updated_at', ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[7], ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[1])
+if ARGV[11] ~= '' then redis.call('SET', KEYS[5], '1', 'EX', ARGV[11]) end
 redis.call('HSET', KEYS[1], 'status', 'busy', 'updated_at', ARGV[6], 'graph_id', ARGV[9], 'assistant_id', ARGV[10])
 table.insert(active, 1, outcome)
 return active

@@ -21,6 +21,8 @@ export function createMemoryStorage(): Storage {
   const versions = new Map<string, AssistantRecord[]>();
   const threads = new Map<string, ThreadSlot>();
   const slot = (threadId: string) => threads.get(threadId);
+  // Runs created once (cron ticks' runs), kept after the run is deleted; one process, so no expiry needed beyond its life.
+  const createdOnce = new Set<string>();
 
   return {
     durable: false,
@@ -75,6 +77,11 @@ export function createMemoryStorage(): Storage {
     },
     runs: {
       async create(run, options): Promise<CreateRunOutcome> {
+        const onceKey = `${run.thread_id}:${run.run_id}`;
+        if (options.once && createdOnce.has(onceKey)) {
+          const entry = slot(run.thread_id);
+          return { kind: "exists", status: entry?.runs.get(run.run_id)?.status, head: entry?.active[0] === run.run_id };
+        }
         let entry = slot(run.thread_id);
         let threadCreated = false;
         if (entry && entry.thread.owner !== run.owner) return { kind: "no_thread" };
@@ -88,6 +95,7 @@ export function createMemoryStorage(): Storage {
         if (inflight.length > 0 && run.multitask_strategy === "reject") return { kind: "busy", inflight };
         entry.runs.set(run.run_id, clone(run));
         entry.active.push(run.run_id);
+        if (options.once) createdOnce.add(onceKey);
         Object.assign(entry.thread, { status: "busy", updated_at: run.created_at, graph_id: run.kwargs.graph_id, assistant_id: run.assistant_id });
         return { kind: "created", threadCreated, inflight };
       },

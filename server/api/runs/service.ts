@@ -15,10 +15,24 @@ type Configurable = Record<string, unknown>;
 
 /** Creates a run (thread-bound, or stateless when `threadId` is null) and hands it to the queue when it may start. */
 export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody): Promise<RunRecord> {
+  return (await createRunWith(deps, owner, threadId, body, {})).run;
+}
+
+/**
+ * Creates the run with id `runId` at most once, however often it is retried (a cron tick's run):
+ * true when this call created it. A retry after a creator that stored the run but died before
+ * queueing it queues it (the queue holds one job per run id, and a run that is no longer pending
+ * is not executed again).
+ */
+export async function createRunOnce(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, runId: string): Promise<boolean> {
+  return !(await createRunWith(deps, owner, threadId, body, { runId })).existed;
+}
+
+async function createRunWith(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { runId?: string }): Promise<{ run: RunRecord; existed: boolean }> {
   if (deps.draining?.()) throw new UpstreamUnavailableError("server", "createRun", "The server is shutting down; retry on another replica.", { retryAfterSeconds: 2 });
   const assistant = await getVisibleAssistant(deps, owner, body.assistant_id, "run");
   deps.graphs.get(assistant.graph_id);
-  const runId = uuid7();
+  const runId = options.runId ?? uuid7();
   const stateless = threadId === null;
   const temporary = stateless && (body.on_completion ?? "delete") === "delete";
   const effectiveThread = threadId ?? runId;
@@ -74,7 +88,11 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     interrupts: {},
     owner,
   };
-  const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread });
+  const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread, ...(options.runId ? { once: true } : {}) });
+  if (outcome.kind === "exists") {
+    if (outcome.status === "pending" && outcome.head) await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {});
+    return { run, existed: true };
+  }
   if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread, { message: `Thread with ID ${effectiveThread} not found` });
   if (outcome.kind === "busy") {
     throw new ConflictError(`Thread is already running a task. Wait for it to finish or choose a different multitask strategy (interrupt, rollback or enqueue). Thread ${effectiveThread} is busy with run ${outcome.inflight[0]}.`);
@@ -90,7 +108,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
   } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
     for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
   }
-  return run;
+  return { run, existed: false };
 }
 
 /** Cancels a run: a waiting one is dropped at once, a running one is aborted by its worker. */
