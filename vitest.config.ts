@@ -8,6 +8,8 @@ export default defineConfig({
     exclude: ["node_modules/**", ".langgraph_api/**"],
     // A MaxListenersExceededWarning fails the test it happened in (listener leaks, issue 18).
     setupFiles: ["./test/support/fail-on-warnings.ts"],
+    // A developer's own ./.env must not steer the servers and CLIs the tests start (children inherit this).
+    env: { SWITCHBOARD_SKIP_DOTENV: "1" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests share one Redis; each suite isolates itself with a unique key prefix.

@@ -4,7 +4,9 @@
  * model configured. It is a scripted model and every caller says so; it reasons about nothing.
  *
  * It recognises its role from what it is given: a routing function (a `next` enum), a planning
- * function (a `tasks` array), a summarization request, or a specialist with tools.
+ * function (a `tasks` array), a summarization request, or a specialist with tools. Canned, but
+ * its story follows the goal: research searches the knowledge base with the goal's words,
+ * analysis computes only with numbers the goal gives, and the note quotes what was found.
  */
 import { isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import { messageText } from "../lib/tokens.js";
@@ -30,21 +32,26 @@ export function demoBrain(context: ScriptContext): ScriptedReply {
   const request = messages.slice(1).map(messageText).join("\n");
   if (request.includes("Sub-task results:")) return `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findingsOf(request) || "(no results)"}`;
   const results = messages.filter((message) => message.getType() === "tool");
-  // http_fetch cannot reach anything offline; the demo does not pretend it can.
-  const usable = tools.filter((tool) => tool.name !== structured && tool.name !== "http_fetch");
+  // http_fetch cannot reach anything offline, and there is nothing to compute without numbers: the demo does not pretend.
+  const numbers = numbersIn(goal).length > 0;
+  const usable = tools.filter((tool) => tool.name !== structured && tool.name !== "http_fetch" && (numbers || !COMPUTING.has(tool.name)));
   if (results.length === 0 && usable.length > 0) {
     const tool = pickDemoTool(usable, goal);
-    return { content: "", toolCalls: [{ name: tool.name, args: demoArgs(tool.name, tool.parameters, goal) }] };
+    return { content: "", toolCalls: [{ name: tool.name, args: demoArgs(tool.name, tool.parameters, goal, foundSoFar(firstHuman(messages))) }] };
   }
+  if (results.length === 0 && tools.some((tool) => COMPUTING.has(tool.name))) return `${DEMO_PREFIX} The goal gives no numbers, so there is nothing to compute.`;
   const last = results.at(-1);
   const basis = last ? ` Using ${last.name ?? "a tool"}, I found: ${clip(messageText(last), 240)}` : "";
   return `${DEMO_PREFIX} Done: ${clip(goal, 160).replace(/\.+$/, "")}.${basis}`;
 }
 
+const COMPUTING = new Set(["calculator", "run_javascript"]);
+
 function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): Record<string, unknown> {
   const options = ((nextSchema.enum ?? []) as string[]).filter((option) => option !== "finish");
-  const log = messages.slice(1).map(messageText).join("\n");
-  const done = new Set(options.filter((option) => log.includes(`[${option}]`)));
+  // Only this run's work log counts: past runs and earlier turns may name specialists too.
+  const log = workSoFar(messages.slice(1).map(messageText).join("\n"));
+  const done = new Set(options.filter((option) => log.includes(`- [${option}] (`)));
   // Operators act on the world: the demo only involves one when the goal asks for it.
   const wanted = options.filter((option) => option !== "operator" || /webhook|notify|send|post/i.test(goal));
   const next = wanted.find((option) => !done.has(option));
@@ -52,7 +59,26 @@ function route(nextSchema: JsonSchema, messages: BaseMessage[], goal: string): R
     const findings = findingsOf(log);
     return { next: "finish", task: "", answer: `${DEMO_PREFIX} Answer to "${clip(goal, 160)}":\n${findings || "(no specialist results)"}` };
   }
-  return { next, task: `${clip(goal, 300)} — do the ${next}'s part and report what you found.`, answer: "" };
+  const found = findingsOf(log);
+  return { next, task: `${clip(goal, 300)}${BRIEF_SUFFIX(next)}${found ? `\n${FOUND_HEADING}\n${found}` : ""}`, answer: "" };
+}
+
+const BRIEF_SUFFIX = (agent: string) => ` — do the ${agent}'s part and report what you found.`;
+const FOUND_HEADING = "Found so far:";
+
+/** The "Work so far" section of a supervisor's request (the whole text when it has none). */
+function workSoFar(request: string): string {
+  const at = request.indexOf("Work so far:\n");
+  if (at < 0) return request;
+  const section = request.slice(at + "Work so far:\n".length);
+  const end = section.indexOf("\n\n");
+  return end < 0 ? section : section.slice(0, end);
+}
+
+/** What the brief says earlier specialists found (empty when nothing). */
+function foundSoFar(brief: string): string {
+  const at = brief.indexOf(`\n${FOUND_HEADING}\n`);
+  return at < 0 ? "" : brief.slice(at + FOUND_HEADING.length + 2).trim();
 }
 
 /** The work-log lines of a supervisor's or planner's request, one short line per result. */
@@ -90,16 +116,21 @@ function pickDemoTool<T extends { name: string }>(tools: T[], goal: string): T {
   return tools.find((t) => t.name === "search_knowledge") ?? tools.find((t) => t.name === "web_search") ?? tools[0]!;
 }
 
-function demoArgs(tool: string, schema: Record<string, unknown>, goal: string): Record<string, unknown> {
+function demoArgs(tool: string, schema: Record<string, unknown>, goal: string, found: string): Record<string, unknown> {
   switch (tool) {
-    case "calculator":
-      return { expression: numbersIn(goal).slice(0, 2).join(" / ") || "21 * 2" };
+    case "calculator": {
+      const numbers = numbersIn(goal);
+      return { expression: numbers.length > 1 ? numbers.slice(0, 2).join(" / ") : numbers[0]! };
+    }
     case "run_javascript":
-      return { code: `[${numbersIn(goal).join(",") || "1,2,3"}].reduce((a, b) => a + b, 0)` };
+      return { code: `[${numbersIn(goal).join(",")}].reduce((a, b) => a + b, 0)` };
     case "write_file":
-      return { path: "report.md", content: `# Report\n\n${goal}\n` };
+      return { path: "note.md", content: `# Note\n\nGoal: ${goal}\n\n## What was found\n\n${found ? found.split("\n").map((line) => `> ${line}`).join("\n") : "(nothing was found before this note)"}\n` };
     case "send_webhook":
       return { url: "https://hooks.example.com/switchboard", payload: { text: clip(goal, 200) } };
+    case "search_knowledge":
+    case "web_search":
+      return { ...(sampleFromSchema(schema, { text: clip(goal, 120) }) as Record<string, unknown>), query: clip(goal, 200) };
     case "http_fetch":
       return { url: "https://example.com/" };
     default:
@@ -111,10 +142,12 @@ function numbersIn(text: string): string[] {
   return text.match(/\d+(?:\.\d+)?/g) ?? [];
 }
 
-/** The goal line of a supervisor's or planner's request, or the whole text of a task brief. */
+/** The goal line of a supervisor's or planner's request, or the goal part of a task brief. */
 function goalOf(text: string): string {
   const match = /^Goal: (.*?)(?:\n\n|$)/s.exec(text);
-  return match ? match[1]!.trim() : text;
+  if (match) return match[1]!.trim();
+  const brief = / — do the \w+'s part and report what you found\./.exec(text);
+  return brief ? text.slice(0, brief.index).trim() : text;
 }
 
 function firstHuman(messages: BaseMessage[]): string {

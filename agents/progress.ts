@@ -3,6 +3,7 @@
  * works. Nodes write them through LangGraph's stream writer; with no consumer they cost nothing.
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { ModelWaitEvent } from "../lib/contracts/run.js";
 import type { RailEvent, TerminalState } from "./rails/budgets.js";
 
 /** One progress event. */
@@ -13,7 +14,8 @@ export type ProgressEvent =
   | { type: "tool_result"; agent: string; tool: string; ok: boolean; preview: string }
   | { type: "rail"; event: RailEvent }
   | { type: "agent_end"; agent: string; status: TerminalState; reason: string | null }
-  | { type: "plan"; agent: string; tasks: { id: string; agent: string; task: string; dependsOn: string[] }[] };
+  | { type: "plan"; agent: string; tasks: { id: string; agent: string; task: string; dependsOn: string[] }[] }
+  | ModelWaitEvent;
 
 /** Writes a progress event to the run's `custom` stream (a no-op when nobody listens). */
 export function emitProgress(config: LangGraphRunnableConfig | undefined, event: ProgressEvent): void {

@@ -43,6 +43,21 @@ export async function runChat(saver: BaseCheckpointSaver, threadId: string, step
   await graph.invoke({ messages: [] }, { configurable: { thread_id: threadId }, recursionLimit: steps + 10, durability: "sync" });
 }
 
+/**
+ * Median ms of 200 awaited PINGs, each after a pause like a super-step's work, so Redis and the
+ * socket are as awake as between checkpoint writes: the one round trip a sync step cannot avoid.
+ */
+export async function redisRoundTrip(ping: () => Promise<unknown>, samples = 200): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    await ping();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
 /** Median of numbers. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

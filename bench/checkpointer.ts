@@ -4,7 +4,9 @@
  *   (a) ms per super-step, one node looping 500 super-steps, durability "sync";
  *   (b) bytes stored after 100 and 200 steps appending a 1 KiB message, and the growth exponent;
  *   (c) getTuple latency on threads with 10, 1000 and 5000 checkpoints;
- *   (d) 50 threads x 50 steps concurrently: steps per second.
+ *   (d) 50 threads x 50 steps concurrently: steps per second;
+ * plus a Redis round trip (a PING awaited on the saver's connection, measured between the (a)
+ * rounds), the bar "Memory + 1.5 round trips" for (a), and (a) with durability "async".
  * Options: --quick (smaller sizes, for a smoke run), --pg <connection string>.
  */
 import { randomUUID } from "node:crypto";
@@ -13,7 +15,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { concurrentThroughput, getTupleLatencies, median, runChat, runCounter } from "./checkpointer-workloads.js";
+import { concurrentThroughput, getTupleLatencies, median, redisRoundTrip, runChat, runCounter } from "./checkpointer-workloads.js";
 import { storedBytes, type SaverUnderTest } from "./checkpointer-storage.js";
 
 const quick = process.argv.includes("--quick");
@@ -31,7 +33,7 @@ function progress(message: string): void {
   process.stderr.write(`  … ${message}\n`);
 }
 
-async function openSavers(): Promise<SaverUnderTest[]> {
+async function openSavers(): Promise<{ savers: SaverUnderTest[]; ping: () => Promise<unknown> }> {
   const runId = randomUUID().slice(0, 8);
   const schema = `bench_${runId}`;
   const postgres = PostgresSaver.fromConnString(pgUrl, { schema });
@@ -39,7 +41,7 @@ async function openSavers(): Promise<SaverUnderTest[]> {
   const connection = await connectRedis({ url: getEnv().REDIS_URL ?? "redis://127.0.0.1:6379" });
   const prefix = `bench:${runId}:`;
   const redis = new RedisSaver(connection, { keyPrefix: prefix });
-  return [
+  const savers: SaverUnderTest[] = [
     { name: "MemorySaver", saver: new MemorySaver(), kind: "memory", close: async () => {} },
     { name: "PostgresSaver", saver: postgres, kind: "postgres", schema, close: async () => {
       await (postgres as unknown as { pool: { query(sql: string): Promise<unknown> } }).pool.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -52,24 +54,40 @@ async function openSavers(): Promise<SaverUnderTest[]> {
       await redis.end();
     } },
   ];
+  return { savers, ping: () => connection.ping() };
 }
 
 async function main(): Promise<void> {
-  const savers = await openSavers();
+  const { savers, ping } = await openSavers();
   const rows: Record<string, Record<string, number>> = Object.fromEntries(savers.map((s) => [s.name, {}]));
+  let rtt = Number.NaN;
   const row = (s: SaverUnderTest) => rows[s.name]!;
   try {
     // (a) and (d) alternate savers round by round, so load from other processes hits all alike.
     for (const s of savers) await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
     const perStep = new Map<string, number[]>();
+    const roundTrips: number[] = [await redisRoundTrip(ping)];
     for (let r = 0; r < sizes.rounds; r += 1) {
       for (const s of savers) {
         progress(`(a) ${s.name}: ${sizes.loop} super-steps, round ${r + 1}/${sizes.rounds}`);
         const ms = (await runCounter(s.saver, `loop-${randomUUID()}`, sizes.loop)) / sizes.loop;
         perStep.set(s.name, [...(perStep.get(s.name) ?? []), ms]);
       }
+      roundTrips.push(await redisRoundTrip(ping));
     }
     for (const s of savers) row(s).msPerStep = median(perStep.get(s.name)!);
+    roundTrips.push(await redisRoundTrip(ping));
+
+    const asyncPerStep = new Map<string, number[]>();
+    for (let r = 0; r < sizes.rounds; r += 1) {
+      for (const s of savers) {
+        if (s.kind === "postgres") continue;
+        progress(`(a) ${s.name}: ${sizes.loop} super-steps, durability async, round ${r + 1}/${sizes.rounds}`);
+        const ms = (await runCounter(s.saver, `async-${randomUUID()}`, sizes.loop, "async")) / sizes.loop;
+        asyncPerStep.set(s.name, [...(asyncPerStep.get(s.name) ?? []), ms]);
+      }
+    }
+    for (const s of savers) if (s.kind !== "postgres") row(s).msPerStepAsync = median(asyncPerStep.get(s.name)!);
 
     for (const s of savers) {
       progress(`(b) ${s.name}: bytes after ${sizes.chat.join(" and ")} chat steps`);
@@ -104,24 +122,33 @@ async function main(): Promise<void> {
       }
     }
     for (const s of savers) row(s).stepsPerSec = median(rates.get(s.name)!);
+    rtt = median(roundTrips);
   } finally {
     for (const s of savers) await s.close();
   }
-  report(rows);
+  report(rows, rtt);
 }
 
-function report(rows: Record<string, Record<string, number>>): void {
+function report(rows: Record<string, Record<string, number>>, rtt: number): void {
   const names = Object.keys(rows);
   const metrics = Object.keys(rows[names[0]!]!);
   const fmt = (metric: string, value: number) =>
-    metric.startsWith("bytes") ? `${(value / 1e6).toFixed(2)} MB` : metric === "growth" ? value.toFixed(2) : metric.startsWith("getTuple") || metric === "msPerStep" ? `${value.toFixed(3)} ms` : value.toFixed(0);
+    metric.startsWith("bytes") ? `${(value / 1e6).toFixed(2)} MB` : metric === "growth" ? value.toFixed(2) : metric.startsWith("getTuple") || metric.startsWith("msPerStep") ? `${value.toFixed(3)} ms` : value.toFixed(0);
   console.log(`\n| metric | ${names.join(" | ")} |\n| --- | ${names.map(() => "---").join(" | ")} |`);
-  for (const metric of metrics) console.log(`| ${metric} | ${names.map((n) => fmt(metric, rows[n]![metric]!)).join(" | ")} |`);
+  for (const metric of metrics) console.log(`| ${metric} | ${names.map((n) => (rows[n]![metric] === undefined ? "—" : fmt(metric, rows[n]![metric]!))).join(" | ")} |`);
   const m = rows.MemorySaver!, p = rows.PostgresSaver!, r = rows.RedisSaver!;
   const [small, large] = sizes.chat;
   const [fewest, , most] = sizes.tuples;
+  const budget = m.msPerStep! + 1.5 * rtt;
+  console.log(`\nRedis round trip (PING awaited on the saver's connection, median of ${sizes.rounds + 2} samples of 200): ${rtt.toFixed(3)} ms`);
+  console.log(
+    `(a) Memory + 1.5 round trips = ${m.msPerStep!.toFixed(3)} + 1.5 × ${rtt.toFixed(3)} = ${budget.toFixed(3)} ms; Redis ${r.msPerStep!.toFixed(3)} ms/step: ` +
+      `${r.msPerStep! <= budget ? "PASS" : "FAIL"} (${((r.msPerStep! - m.msPerStep!) / rtt).toFixed(2)} round trips above Memory)`,
+  );
   const lines = [
     [`(a) Redis ms/step ÷ Memory`, r.msPerStep! / m.msPerStep!, "≤ 1.30"],
+    [`(a) Redis ms/step ÷ (Memory + 1.5 round trips)`, r.msPerStep! / budget, "≤ 1.00"],
+    [`(a) async: Memory ms/step ÷ Redis (throughput ratio)`, m.msPerStepAsync! / r.msPerStepAsync!, "≥ 0.95"],
     [`(a) Postgres ms/step ÷ Redis`, p.msPerStep! / r.msPerStep!, "≥ 3.00"],
     [`(b) Redis growth exponent log2(bytes@${large}/bytes@${small})`, r.growth!, "≤ 1.20"],
     [`(b) Redis bytes@${large} ÷ Postgres`, r[`bytes@${large}`]! / p[`bytes@${large}`]!, "≤ 0.10"],

@@ -2,21 +2,23 @@
  * npm run bench:server — the same trivial 3-node graph (no model) served by `langgraph dev` and by
  * our server on Redis, under the same load: 200 sequential runs/wait, then 16 concurrent clients
  * for 15 s; plus the graph invoked in-process with RedisSaver as the floor. Prints p50s,
- * throughputs, ratios against the bars, and our server's RSS after the load.
+ * throughputs, ratios against the bars, our server's RSS after the load, and what a run costs on
+ * Redis (commands, scripts and round trips per run, counted on a private redis-server that both
+ * our server and the floor use, so nobody else's traffic is counted).
  * Options: --quick (40 runs, 5 s), --runs N, --seconds S, --skip-dev (no langgraph dev),
  * --processes N|auto (our server's SERVER_PROCESSES, default auto: one per core; 1 = single process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
 import { trivial } from "../test/fixtures/server/graphs.js";
-import { deleteByPrefix } from "../test/support/redis.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 import { freePort } from "../test/support/ports.js";
+import { rssKb, serverPids, startServer, stop } from "./server-process.js";
+import { countRedisCost, startPrivateRedis, type RedisCost } from "./redis-counting.js";
 
 const root = new URL("..", import.meta.url).pathname;
 // langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both in the
@@ -38,9 +40,7 @@ const SECONDS = flag("--seconds") ?? (quick ? 5 : 15);
 const CLIENTS = 16;
 const processesIndex = process.argv.indexOf("--processes");
 const PROCESSES = processesIndex >= 0 ? String(process.argv[processesIndex + 1]) : "auto";
-/** The node flags of `npm run serve` (package.json), so the bench measures what users run. */
-const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=32"];
-const redisUrl = getEnv().REDIS_URL ?? "redis://127.0.0.1:6379";
+const COUNTED_RUNS = 50;
 
 const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
 
@@ -62,34 +62,6 @@ async function measure(name: string, run: RunOnce): Promise<Result> {
   return { name, p50: percentile(times, 50), p95: percentile(times, 95), throughput: load.runsPerSecond, errors: load.errors };
 }
 
-
-function stop(child: ChildProcess, group = false): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || !child.pid) return resolve();
-    const timer = setTimeout(() => (group ? process.kill(-child.pid!, "SIGKILL") : child.kill("SIGKILL")), 5_000);
-    child.once("exit", () => (clearTimeout(timer), resolve()));
-    if (group) process.kill(-child.pid, "SIGTERM");
-    else child.kill("SIGTERM");
-  });
-}
-
-async function waitForUrl(child: ChildProcess, find: (output: string) => string | undefined, what: string): Promise<string> {
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within 180 s:\n${output.slice(-2000)}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = find(output);
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${output.slice(-2000)}`)));
-  });
-}
 
 async function pollOk(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 360; i++) {
@@ -130,19 +102,13 @@ async function benchLanggraphDev(): Promise<Result> {
   }
 }
 
-async function startOurs(prefix: string): Promise<{ url: string; child: ChildProcess }> {
+async function startOurs(prefix: string, redisUrl: string): Promise<{ url: string; child: ChildProcess }> {
   writeConfig();
-  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, `${root}server/main.ts`, "--config", config, "--port", "0"], {
-    cwd: root,
-    env: { ...process.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false", SERVER_PROCESSES: PROCESSES },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
   progress("starting our server");
-  const url = await waitForUrl(child, (output) => /"listening":"(http:[^"]+)"/.exec(output)?.[1], "our server");
-  return { url, child };
+  return startServer(config, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SERVER_PROCESSES: PROCESSES });
 }
 
-async function floorRunner(prefix: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
+async function floorRunner(prefix: string, redisUrl: string): Promise<{ run: RunOnce; close(): Promise<void> }> {
   const connection = await connectRedis({ url: redisUrl });
   const saver = new RedisSaver(connection, { keyPrefix: prefix });
   const graph = trivial.withConfig({}) as typeof trivial;
@@ -187,46 +153,37 @@ async function measureInterleaved(ours: RunOnce, floor: RunOnce): Promise<[Resul
 
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
-/** The server's pid and those of its server processes (SERVER_PROCESSES > 1 forks them). */
-function serverPids(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // no children list on this kernel: the primary alone
-  }
-  return [pid, ...children.filter((child) => /server\/main\.ts/.test(readFileSync(`/proc/${child}/cmdline`, "utf8")))];
-}
-
-function rssKb(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 async function main(): Promise<void> {
   const prefix = `bench:server:${randomUUID().slice(0, 8)}:`;
   const dev = process.argv.includes("--skip-dev") ? undefined : await benchLanggraphDev();
-  const server = await startOurs(prefix);
-  const floorTarget = await floorRunner(prefix);
+  const redis = await startPrivateRedis();
   let ours: Result;
   let floor: Result;
   let rssMb: number;
   let serverProcessCount = 1;
+  let costs: { ours: RedisCost; floor: RedisCost };
   try {
-    [ours, floor] = await measureInterleaved(await apiRunner(server.url, CLIENTS, "trivial"), floorTarget.run);
-    const pids = serverPids(server.child.pid!);
-    serverProcessCount = Math.max(1, pids.length - 1);
-    rssMb = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+    const server = await startOurs(prefix, redis.url);
+    const floorTarget = await floorRunner(prefix, redis.url);
+    try {
+      const oursRun = await apiRunner(server.url, CLIENTS, "trivial");
+      [ours, floor] = await measureInterleaved(oursRun, floorTarget.run);
+      const pids = serverPids(server.child.pid!);
+      serverProcessCount = Math.max(1, pids.length - 1);
+      rssMb = pids.reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+      progress(`counting Redis commands over ${COUNTED_RUNS} sequential runs each`);
+      costs = {
+        ours: await countRedisCost(redis, async () => void (await sequential(oursRun, COUNTED_RUNS))),
+        floor: await countRedisCost(redis, async () => void (await sequential(floorTarget.run, COUNTED_RUNS))),
+      };
+    } finally {
+      await stop(server.child);
+      await floorTarget.close();
+    }
   } finally {
-    await stop(server.child);
-    await floorTarget.close();
+    await redis.stop();
+    rmSync(redis.dir, { recursive: true, force: true });
   }
-  const cleanup = await connectRedis({ url: redisUrl });
-  await deleteByPrefix(cleanup, prefix);
-  await cleanup.close();
 
   console.log(`\nbench:server — trivial 3-node graph, ${RUNS} sequential runs/wait, ${CLIENTS} clients × ${SECONDS} s\n`);
   console.log("| target | p50 ms | p95 ms | runs/s (16 clients) | errors |");
@@ -234,6 +191,14 @@ async function main(): Promise<void> {
   for (const result of [dev, ours, floor]) if (result) console.log(`| ${result.name} | ${fmt(result.p50, 2)} | ${fmt(result.p95, 2)} | ${fmt(result.throughput)} | ${result.errors} |`);
   console.log(`\nour server: SERVER_PROCESSES=${PROCESSES} (${serverProcessCount} process${serverProcessCount === 1 ? "" : "es"}); the floor is one process`);
   console.log(`our server RSS after the load (all its processes): ${fmt(rssMb)} MB`);
+  console.log(`\nRedis per run (private redis-server, ${COUNTED_RUNS} sequential runs, background polling included):`);
+  console.log("| target | commands | scripts | round trips | top commands |");
+  console.log("|---|---:|---:|---:|---|");
+  for (const [name, cost] of [["switchboard", costs.ours], ["floor", costs.floor]] as const) {
+    const per = (n: number) => fmt(n / COUNTED_RUNS, 2);
+    const top = cost.byCommand.slice(0, 6).map(([command, n]) => `${command} ${per(n)}`).join(", ");
+    console.log(`| ${name} | ${per(cost.commands)} | ${per(cost.scripts)} | ${per(cost.roundTrips)} | ${top} |`);
+  }
   const bars: [string, number, number, boolean][] = [];
   if (dev) {
     bars.push(["p50 ours / langgraph dev (bar ≤ 0.05)", ours.p50 / dev.p50, 0.05, ours.p50 / dev.p50 <= 0.05]);

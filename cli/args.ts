@@ -6,16 +6,24 @@ import { parseArgs } from "node:util";
 import { InvalidInputError } from "../lib/errors.js";
 import type { RunLimits } from "../agents/index.js";
 
+/** Who answers a run's approval requests: the human (`ask`), or a standing answer given with --approve / --reject. */
+export type ApprovalPolicy = "ask" | "approve" | "reject";
+
 /** What the user asked for. */
 export interface CliOptions {
   goal: string | undefined;
-  graph: string;
+  /** The graph asked for; undefined = the thread's own graph, or the default for a new thread. */
+  graph: string | undefined;
   thread: string | undefined;
   resume: boolean;
   help: boolean;
   list: boolean;
-  /** Print the recorded trace of this run id instead of running. */
+  /** Print the recorded trace of this run id, or of every run of this thread, instead of running. */
   trace: string | undefined;
+  /** Print this graph as a Mermaid diagram instead of running. */
+  draw: string | undefined;
+  /** How approvals are answered: asked at the terminal, or by a policy the user chose for this run. */
+  approvals: ApprovalPolicy;
   limits: RunLimits;
 }
 
@@ -26,14 +34,21 @@ export function usage(graphs: readonly { id: string; description: string }[], de
 Runs a goal through a Switchboard graph, streaming progress and asking you to approve side effects.
 
 Options:
-  --graph <id>          graph to run (default ${defaultGraph}): ${graphs.map((g) => g.id).join(", ")}
+  --graph <id>          graph to run (default ${defaultGraph}; a known thread keeps its own): ${graphs.map((g) => g.id).join(", ")}
   --thread <id>         thread to run on (default: a new one); a thread keeps the conversation
   --resume              continue the run paused on --thread (approvals, loop questions, a crash)
+  --approve             approve every side effect that needs approval in this run (policies that deny still deny)
+  --reject              reject every side effect that needs approval in this run (for scripts and CI)
   --max-tokens <n>      token budget of the run
   --max-cost <usd>      cost budget of the run, in US dollars (prices in lib/prices.ts)
   --max-tool-calls <n>  tool-call budget of the run
   --max-duration <s>    wall-clock limit of the run, in seconds (sub-agents share it; paused time counts)
   --trace <run id>      print the recorded trace of a run (steps, prompts, tools, tokens, cost)
+  --trace <thread id>   print the traces of every run of a thread, in order
+
+When input is not a terminal (a script, CI, a pipe), a loop ends the run as loop_detected and an
+approval reads its answer from the input; with none it pauses (exit 3) and says how to resume.
+  --draw <id>           print a graph as a Mermaid diagram (paste it into Markdown: GitHub renders it)
   --list                list the graphs
   -h, --help            show this help
 
@@ -56,7 +71,7 @@ function secondsToMs(seconds: number | undefined): number | undefined {
 }
 
 /** Parses `argv` (without node and script); throws InvalidInputError with what to change. */
-export function parseCliArgs(argv: readonly string[], defaultGraph: string): CliOptions {
+export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -66,12 +81,15 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
         graph: { type: "string" },
         thread: { type: "string" },
         resume: { type: "boolean", default: false },
+        approve: { type: "boolean", default: false },
+        reject: { type: "boolean", default: false },
         "max-tokens": { type: "string" },
         "max-cost": { type: "string" },
         "max-tool-calls": { type: "string" },
         "max-duration": { type: "string" },
         list: { type: "boolean", default: false },
         trace: { type: "string" },
+        draw: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -82,12 +100,14 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
   const goal = positionals.join(" ").trim() || undefined;
   const options: CliOptions = {
     goal,
-    graph: values.graph ?? defaultGraph,
+    graph: values.graph,
     thread: values.thread,
     resume: values.resume,
     help: values.help,
     list: values.list,
     trace: values.trace,
+    draw: values.draw,
+    approvals: values.approve ? "approve" : values.reject ? "reject" : "ask",
     limits: Object.fromEntries(
       Object.entries({
         maxTokens: positiveNumber("max-tokens", values["max-tokens"], true),
@@ -97,7 +117,8 @@ export function parseCliArgs(argv: readonly string[], defaultGraph: string): Cli
       }).filter(([, value]) => value !== undefined),
     ),
   };
-  if (options.help || options.list) return options;
+  if (options.help || options.list || options.draw !== undefined) return options;
+  if (values.approve && values.reject) throw new InvalidInputError("--approve and --reject contradict each other; give one of them (or neither, to be asked).");
   if (options.trace !== undefined) {
     if (!options.trace.trim() || goal || options.resume) throw new InvalidInputError("--trace takes a run id and nothing else, e.g. npm start -- --trace 1f0c…; run ids are printed at the end of each run.");
     return options;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "../lib/env.js";
 import { InvalidInputError } from "../lib/errors.js";
@@ -52,23 +53,38 @@ describe("CLI", () => {
     expect(code).toBe(2);
   }, 60_000);
 
-  it("leaves the run paused when nobody answers, and says how to resume", async () => {
+  it("leaves the run paused when nobody answers; in memory it gives no resume hint that cannot work", async () => {
     nothingConfigured();
     const io = capture();
     const code = await main(["--graph", "agent", "--thread", "t-paused", "notify the team by webhook"], { out: io.out, asker: scripted([]) });
     expect(code).toBe(3);
-    expect(io.lines.join("\n")).toContain("npm start -- --thread t-paused --resume");
+    expect(io.lines.join("\n")).not.toContain("npm start -- --thread t-paused --resume");
+    expect(io.lines.join("\n")).toContain("set REDIS_URL to resume paused runs later");
   }, 60_000);
 
+  it("--draw prints a graph as Mermaid, and the README's picture of the supervisor graph is that drawing", async () => {
+    nothingConfigured();
+    const io = capture();
+    expect(await main(["--draw", "supervisor"], { out: io.out, asker: scripted([]) })).toBe(0);
+    const drawing = io.answers.join("\n");
+    expect(drawing).toMatch(/^%%\{init:.*\n\s*graph TD;/);
+    expect(drawing).toContain("supervisor -.-> researcher___start__;");
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    // Regenerate with: npm start -- --draw supervisor
+    expect(/```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1]).toBe(drawing);
+  });
+
   it("explains bad arguments", async () => {
-    expect(() => parseCliArgs([], "supervisor")).toThrow(/Give a goal/);
-    expect(() => parseCliArgs(["--resume"], "supervisor")).toThrow(/--resume needs --thread/);
-    expect(() => parseCliArgs(["--max-tokens", "lots", "x"], "supervisor")).toThrow(InvalidInputError);
-    expect(() => parseCliArgs(["--bogus", "x"], "supervisor")).toThrow(/--help/);
-    expect(parseCliArgs(["--max-cost", "0.5", "--graph", "planner", "go"], "supervisor")).toMatchObject({ goal: "go", graph: "planner", limits: { maxCostUsd: 0.5 } });
-    expect(parseCliArgs(["--max-duration", "90", "go"], "supervisor").limits).toEqual({ maxDurationMs: 90_000 });
-    expect(parseCliArgs(["--max-duration", "0.25", "go"], "supervisor").limits).toEqual({ maxDurationMs: 250 });
-    expect(() => parseCliArgs(["--max-duration", "soon", "go"], "supervisor")).toThrow(/--max-duration must be a positive number/);
+    expect(() => parseCliArgs([])).toThrow(/Give a goal/);
+    expect(() => parseCliArgs(["--resume"])).toThrow(/--resume needs --thread/);
+    expect(() => parseCliArgs(["--max-tokens", "lots", "x"])).toThrow(InvalidInputError);
+    expect(() => parseCliArgs(["--bogus", "x"])).toThrow(/--help/);
+    expect(() => parseCliArgs(["--approve", "--reject", "x"])).toThrow(/contradict/);
+    expect(parseCliArgs(["x"])).toMatchObject({ graph: undefined, approvals: "ask" });
+    expect(parseCliArgs(["--max-cost", "0.5", "--graph", "planner", "go"])).toMatchObject({ goal: "go", graph: "planner", limits: { maxCostUsd: 0.5 } });
+    expect(parseCliArgs(["--max-duration", "90", "go"]).limits).toEqual({ maxDurationMs: 90_000 });
+    expect(parseCliArgs(["--max-duration", "0.25", "go"]).limits).toEqual({ maxDurationMs: 250 });
+    expect(() => parseCliArgs(["--max-duration", "soon", "go"])).toThrow(/--max-duration must be a positive number/);
     const io = capture();
     expect(await main(["--graph", "nope", "x"], { out: io.out, asker: scripted([]) })).toBe(64);
     expect(io.lines.join("\n")).toMatch(/graph 'nope' was not found. Registered graphs: supervisor/);

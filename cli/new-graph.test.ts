@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, symlinkSync, mkdirSync, copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -28,19 +29,21 @@ function sandboxRoot(): string {
 describe("npm run new:graph", () => {
   it("scaffolds a runnable graph and registers it where the CLI, the server and langgraph.json look", async () => {
     const dir = sandboxRoot();
-    const result = await scaffoldGraph(dir, "triage_team");
+    // Not an id from the README (triage_team): a user who followed it has that folder, and tests never depend on the tree.
+    const id = `scaffold_test_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
+    const result = await scaffoldGraph(dir, id);
     expect(result.files.map((f) => f.split("/").pop())).toEqual(["state.ts", "nodes.ts", "routes.ts", "graph.ts", "graph.test.ts"]);
 
     const registry = await import(pathToFileURL(join(dir, "graphs", "index.ts")).href);
-    expect(registry.GRAPHS.map((g: { id: string }) => g.id)).toContain("triage_team");
+    expect(registry.GRAPHS.map((g: { id: string }) => g.id)).toContain(id);
     // langgraph.json stays in step with the registry (the registry test checks the same).
     expect(JSON.parse(readFileSync(join(dir, "langgraph.json"), "utf8"))).toEqual(registry.langgraphConfig());
 
-    const module = await import(pathToFileURL(join(dir, "graphs", "triage_team", "graph.ts")).href);
-    expect(module.graph.name).toBe("triage_team");
+    const module = await import(pathToFileURL(join(dir, "graphs", id, "graph.ts")).href);
+    expect(module.graph.name).toBe(id);
     const models = staticModels({ researcher: new ScriptedChatModel({ replies: ["fact"] }), writer: new ScriptedChatModel({ replies: ["report"] }) });
     const subagents = ["researcher", "writer"].map((name) => createSpecialist({ name, description: name, prompt: name, tools: [], maxIterations: 2 }, { models }));
-    const out = await registry.getGraph("triage_team").createBuilder({ models, subagents }).compile().invoke({ messages: [new HumanMessage("triage this")] });
+    const out = await registry.getGraph(id).createBuilder({ models, subagents }).compile().invoke({ messages: [new HumanMessage("triage this")] });
     expect(out).toMatchObject({ status: "completed", result: "report" });
   });
 

@@ -41,6 +41,10 @@ export function formatProgress(event: ProgressEvent, depth: number): string | un
       return `${pad}  ${event.agent} ◂ ${event.tool} ${event.ok ? "ok" : "error"}: ${clip(event.preview, 120)}`;
     case "rail":
       return `${pad}  ⚠ ${event.event.kind} (${event.event.agent}${event.event.tool ? `, ${event.event.tool}` : ""}): ${clip(event.event.detail, 160)}`;
+    case "model_wait":
+      return event.retry
+        ? `${pad}  … ${event.agent}: model attempt ${event.attempt} of ${event.attempts} failed (${clip(event.retry, 140)})`
+        : `${pad}  … ${event.agent} waiting for ${event.model}: attempt ${event.attempt} of ${event.attempts}, ${Math.round(event.waitedMs / 1000)} s of ${Math.round(event.limitMs / 1000)} s`;
     case "agent_end":
       return `${pad}${event.status === "completed" ? "✓" : "■"} ${event.agent}: ${event.status}${event.status === "completed" ? "" : ` (${clip(event.reason ?? "", 140)})`}`;
   }

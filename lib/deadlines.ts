@@ -50,13 +50,16 @@ export class CoarseDeadlines {
 
   private settle(entry: Pending): void {
     this.pending.delete(entry);
+  }
+
+  // The timer stops at the first sweep that finds nothing pending, not as each call settles:
+  // a saver settles a call per super-step, and re-arming an interval each time costs more than the sweep.
+  private sweep(): void {
     if (this.pending.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
+      return;
     }
-  }
-
-  private sweep(): void {
     const now = Date.now();
     for (const entry of this.pending) {
       if (now - entry.startedAt < this.timeoutMs) continue;

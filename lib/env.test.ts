@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeEnvLoad, loadEnvSources, parseEnv } from "./env.js";
 import { ConfigError } from "./errors.js";
@@ -54,7 +54,7 @@ describe("loadEnvSources", () => {
     const target: Record<string, string | undefined> = { LOG_LEVEL: "warn" };
     const report = loadEnvSources([{ file }], target);
     expect(target).toEqual({ LOG_LEVEL: "warn", REDIS_KEY_PREFIX: "from-file:", QUOTED: "a b" });
-    expect(report).toEqual({ read: [file], missing: [], applied: 2, names: expect.arrayContaining(["REDIS_KEY_PREFIX", "QUOTED"]), kept: 1 });
+    expect(report).toEqual({ read: [file], missing: [], skipped: [], applied: 2, names: expect.arrayContaining(["REDIS_KEY_PREFIX", "QUOTED"]), kept: 1 });
     expect(describeEnvLoad(report)).toContain(`read ${file}`);
     expect(parseEnv(target).REDIS_KEY_PREFIX).toBe("from-file:");
   });
@@ -74,5 +74,17 @@ describe("loadEnvSources", () => {
     expect(report.missing).toEqual([absent]);
     expect(describeEnvLoad(report)).toContain(`${absent} is named but missing`);
     expect(() => loadEnvSources([{ file: absent, required: true }], {})).toThrow(ConfigError);
+  });
+
+  it("leaves the working directory's .env unread with SWITCHBOARD_SKIP_DOTENV=1, other env files still load", () => {
+    const cwdEnv = resolve(".env");
+    const other = join(dir, "project.env");
+    writeFileSync(other, "C=project\n");
+    const target: Record<string, string | undefined> = { SWITCHBOARD_SKIP_DOTENV: "1" };
+    const report = loadEnvSources([{ file: other }, { file: ".env" }], target);
+    expect(report.skipped).toEqual([cwdEnv]);
+    expect(report.read).toEqual([other]);
+    expect(target.C).toBe("project");
+    expect(describeEnvLoad(report)).toContain(`${cwdEnv} skipped (SWITCHBOARD_SKIP_DOTENV=1)`);
   });
 });

@@ -91,6 +91,7 @@ const toolPolicyName = z.enum(["allow", "deny", "require_approval"]);
 const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SWITCHBOARD_SKIP_DOTENV: z.enum(["0", "1"]).default("0"),
 
   REDIS_URL: redisUrl,
   REDIS_CLUSTER_NODES: clusterNodes,
@@ -106,8 +107,8 @@ const variables = z.object({
   OPENAI_EMBEDDINGS_MODEL: optionalString,
   OPENAI_EMBEDDINGS_DIMENSIONS: positiveInt(),
   OPENAI_AGENT_MODELS: jsonVariable(z.record(snakeName, z.string().min(1)), '{"researcher":"gpt-4o"}', {}),
-  OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  OPENAI_MAX_RETRIES: nonNegativeInt(3),
+  OPENAI_TIMEOUT_MS: positiveInt(30_000),
+  OPENAI_MAX_RETRIES: nonNegativeInt(2),
   OPENAI_BREAKER_THRESHOLD: positiveInt(5),
   OPENAI_BREAKER_COOLDOWN_MS: positiveInt(30_000),
 
@@ -177,6 +178,7 @@ const variables = z.object({
   SERVER_WEBHOOK_SECRET: optionalString,
   SERVER_WEBHOOK_ATTEMPTS: positiveInt(5),
   SERVER_WEBHOOK_RETRY_MS: positiveInt(1_000),
+  SERVER_REDIS_DEADLINE_MS: positiveInt(3_000),
   SERVER_PROCESSES: z
     .string()
     .trim()
@@ -208,6 +210,7 @@ const variables = z.object({
     }),
   WORKER_CONCURRENCY: positiveInt(8),
   RUN_LEASE_MS: positiveInt(15_000),
+  RUN_MAX_TAKEOVERS: positiveInt(3),
   WORKER_HEALTH_PORT: positiveInt(),
 });
 
@@ -220,6 +223,9 @@ function redisTarget(set: z.infer<typeof variables>): RedisTarget | undefined {
   if (set.REDIS_URL) return { url: set.REDIS_URL };
   return undefined;
 }
+
+/** The name of every variable Switchboard reads (deploy files may set no others). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(variables.shape);
 
 /** The schema of Switchboard's environment: the variables, plus what is derived from them once (`redis`). */
 export const envSchema = variables.transform((set) => ({
@@ -259,6 +265,8 @@ export interface EnvLoadReport {
   read: string[];
   /** Files named but absent (a warning, as `langgraph dev` gives). */
   missing: string[];
+  /** The working directory's `.env`, left unread because SWITCHBOARD_SKIP_DOTENV=1. */
+  skipped: string[];
   /** Variables set from the sources. */
   applied: number;
   /** Their names, so an in-process test server can take them back on close. */
@@ -273,7 +281,7 @@ export interface EnvLoadReport {
  * applies it). Graphs that read `process.env` themselves see the values too. Resets the cache.
  */
 export function loadEnvSources(sources: readonly EnvSource[], target: Record<string, string | undefined> = process.env): EnvLoadReport {
-  const report: EnvLoadReport = { read: [], missing: [], applied: 0, names: [], kept: 0 };
+  const report: EnvLoadReport = { read: [], missing: [], skipped: [], applied: 0, names: [], kept: 0 };
   const seen = new Set<string>();
   for (const source of sources) {
     let values: Record<string, string | undefined>;
@@ -281,6 +289,11 @@ export function loadEnvSources(sources: readonly EnvSource[], target: Record<str
       const path = resolve(source.file);
       if (seen.has(path)) continue;
       seen.add(path);
+      // The test suite sets this so a developer's own ./.env never steers a server or CLI it spawns.
+      if (target.SWITCHBOARD_SKIP_DOTENV === "1" && path === resolve(".env")) {
+        report.skipped.push(path);
+        continue;
+      }
       let text: string;
       try {
         text = readFileSync(path, "utf8");
@@ -321,6 +334,7 @@ export function unloadEnvSources(report: EnvLoadReport, target: Record<string, s
 export function describeEnvLoad(report: EnvLoadReport): string {
   const parts = report.read.length ? [`read ${report.read.join(", ")} (${report.applied} set, ${report.kept} kept from the real environment)`] : ["no env file read"];
   for (const path of report.missing) parts.push(`${path} is named but missing`);
+  for (const path of report.skipped) parts.push(`${path} skipped (SWITCHBOARD_SKIP_DOTENV=1)`);
   return `env: ${parts.join("; ")}`;
 }
 

@@ -6,10 +6,12 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { ChatOpenAI, type ChatOpenAIFields } from "@langchain/openai";
+import type { ModelWaitEvent } from "./contracts/run.js";
 import type { Env } from "./env.js";
 import { ConfigError, UpstreamUnavailableError } from "./errors.js";
-import { createResilientFetch, type ResilienceDeps, type ResilienceOptions } from "./resilient-fetch.js";
+import { createResilientFetch, restoreWording, type ResilienceDeps, type ResilienceOptions } from "./resilient-fetch.js";
 
 export { CircuitBreakerRegistry, defaultBreakerRegistry, type ResilienceDeps, type ResilienceOptions } from "./resilient-fetch.js";
 
@@ -58,6 +60,21 @@ export interface CreateChatModelOptions {
  * thrown by `fetch` in its own connection error, which would hide who is at fault.
  */
 export class ResilientChatOpenAI extends ChatOpenAI {
+  /** Traces and serialization name the model as LangChain does: the resilience is plumbing, not another model. */
+  override get lc_id(): string[] {
+    return [...this.lc_namespace, "ChatOpenAI"];
+  }
+
+  /**
+   * ChatOpenAI's own `withConfig` (which `bindTools` uses) builds a plain ChatOpenAI, so a bound
+   * model would lose the overrides below and report a timeout as "Connection error.".
+   */
+  override withConfig(config: Partial<this["ParsedCallOptions"]>): ReturnType<ChatOpenAI["withConfig"]> {
+    const model = new ResilientChatOpenAI(this.fields);
+    model.defaultOptions = { ...this.defaultOptions, ...config };
+    return model as unknown as ReturnType<ChatOpenAI["withConfig"]>;
+  }
+
   override async _generate(messages: BaseMessage[], options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     try {
       return await super._generate(messages, options, runManager);
@@ -77,14 +94,40 @@ export class ResilientChatOpenAI extends ChatOpenAI {
       throw surfaceUpstreamError(error);
     }
   }
+
+  override async *_streamChatModelEvents(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): ReturnType<ChatOpenAI["_streamChatModelEvents"]> {
+    try {
+      yield* super._streamChatModelEvents(messages, options, runManager);
+    } catch (error) {
+      throw surfaceUpstreamError(error);
+    }
+  }
 }
 
 /** Returns the `UpstreamUnavailableError` inside an error's cause chain, or the error itself. */
 export function surfaceUpstreamError(error: unknown): unknown {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    if (current instanceof UpstreamUnavailableError) return current;
+    if (current instanceof UpstreamUnavailableError) return restoreWording(current);
   }
   return error;
+}
+
+/**
+ * Writes a model-wait event to the stream of the run whose node made the call (LangGraph keeps
+ * the run's config, with its stream writer, in async-local storage): the CLI shows it as a line,
+ * the server sends it as a `custom` event. Outside a run it goes nowhere.
+ */
+export function reportWaitToRun(agent: string, model: string): NonNullable<ResilienceDeps["onWait"]> {
+  return (wait) => {
+    const config = AsyncLocalStorageProviderSingleton.getRunnableConfig() as { writer?: unknown; configurable?: { writer?: unknown } } | undefined;
+    const writer = config?.writer ?? config?.configurable?.writer;
+    const event: ModelWaitEvent = { type: "model_wait", agent, model, ...wait };
+    if (typeof writer === "function") (writer as (chunk: unknown) => void)(event);
+  };
 }
 
 /** Builds the chat model for an agent; throws ConfigError when no endpoint is configured. */
@@ -115,6 +158,6 @@ export function createChatModel(options: CreateChatModelOptions): ResilientChatO
     maxRetries: 0,
     // The SDK's own limit must outlast all our attempts and waits; ours is per attempt.
     timeout: (resilience.maxRetries + 1) * (resilience.timeoutMs + maxDelayMs) + 1_000,
-    configuration: { baseURL: endpoint, fetch: createResilientFetch({ endpoint, model }, resilience, options.deps) },
+    configuration: { baseURL: endpoint, fetch: createResilientFetch({ endpoint, model }, resilience, { onWait: reportWaitToRun(options.agent ?? "model", model), ...options.deps }) },
   });
 }

@@ -112,3 +112,35 @@ export function isCluster(connection: RedisConnection): connection is RedisClust
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):([^@/]*)@/, "//$1:***@");
 }
+
+// node-redis (ClientClosedError, …), ioredis (MaxRetriesPerRequestError, ClusterAllFailedError) and our own deadlines.
+const UNAVAILABLE_ERROR_NAMES = new Set([
+  "ClientClosedError",
+  "ClientOfflineError",
+  "SocketClosedUnexpectedlyError",
+  "ConnectionTimeoutError",
+  "ReconnectStrategyError",
+  "SocketTimeoutError",
+  "MaxRetriesPerRequestError",
+  "ClusterAllFailedError",
+  "DeadlineExceededError",
+]);
+// Messages of clients that throw plain Errors: node-redis, ioredis ("Stream isn't writeable and
+// enableOfflineQueue options is false", "Connection is closed."), BullMQ's "Connection is closed".
+const UNAVAILABLE_MESSAGE = /The client is (closed|offline)|Socket closed unexpectedly|Connection timeout|offline queue|enableOfflineQueue|Stream isn't writeable|Connection is closed|max retries per request|None of startup nodes is available|Failed to refresh slots cache|ECONNREFUSED|ECONNRESET/i;
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTCONN"]);
+
+/**
+ * Whether an error means Redis is unreachable or not answering (any client: node-redis, BullMQ's
+ * ioredis, a deadline), as opposed to a bad command: the caller should be told 503 and retry.
+ */
+export function isRedisUnavailableError(error: unknown): boolean {
+  for (let current = error as { name?: string; code?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+    if (current instanceof UpstreamUnavailableError) return true;
+    if (current.name && UNAVAILABLE_ERROR_NAMES.has(current.name)) return true;
+    if (UNAVAILABLE_ERROR_NAMES.has((current as object).constructor?.name ?? "")) return true;
+    if (typeof current.code === "string" && UNAVAILABLE_CODES.has(current.code)) return true;
+    if (typeof current.message === "string" && UNAVAILABLE_MESSAGE.test(current.message)) return true;
+  }
+  return false;
+}

@@ -8,6 +8,7 @@
  * not retried: the caller has already consumed part of it.
  */
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from "cockatiel";
+import type { ModelWaitEvent } from "./contracts/run.js";
 import { UpstreamUnavailableError } from "./errors.js";
 import { setTimeout as sleepFor } from "node:timers/promises";
 
@@ -25,6 +26,8 @@ export interface ResilienceOptions {
   breakerThreshold: number;
   /** How long an open breaker fails fast before letting one trial call through. */
   breakerCooldownMs: number;
+  /** How often a waiting attempt is reported (default: every 5 s, or half the per-attempt limit when shorter). */
+  progressEveryMs?: number;
 }
 
 /** Injected effects, so tests need no real waiting and no randomness. */
@@ -37,6 +40,8 @@ export interface ResilienceDeps {
   breakers?: CircuitBreakerRegistry;
   /** The underlying fetch (default globalThis.fetch). */
   fetch?: typeof fetch;
+  /** Told every few seconds while an attempt waits, and when one fails and is retried (default: nobody). */
+  onWait?: (wait: Omit<ModelWaitEvent, "type" | "agent" | "model">) => void;
 }
 
 /** An attempt that failed in a way worth retrying. */
@@ -45,10 +50,23 @@ class AttemptFailure extends Error {
     message: string,
     readonly countsAsOutage: boolean,
     readonly retryAfterMs: number | undefined,
+    readonly timedOut = false,
   ) {
     super(message);
   }
 }
+
+/** The wording `sdkSafe` hid from the SDK, restored once the error is past it (`restoreWording`). */
+const hiddenWording = new WeakMap<Error, string>();
+
+/** Gives an error from this fetch back the message it had before it went through the SDK. */
+export function restoreWording<T>(error: T): T {
+  const original = error instanceof Error ? hiddenWording.get(error) : undefined;
+  if (original !== undefined) (error as Error).message = original;
+  return error;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 interface BreakerEntry {
   policy: CircuitBreakerPolicy;
@@ -137,8 +155,11 @@ export function displayEndpoint(endpoint: string): string {
  * `APIConnectionTimeoutError`, dropping the error and its cause; our errors must survive
  * to the caller (see `surfaceUpstreamError`), so their text avoids that pattern.
  */
-function sdkSafe(message: string): string {
-  return message.replace(/time(d)? ?out/gi, "time limit");
+function sdkSafe(error: UpstreamUnavailableError): UpstreamUnavailableError {
+  const safe = error.message.replace(/time(d)? ?out/gi, "time limit");
+  if (safe !== error.message) hiddenWording.set(error, error.message);
+  error.message = safe;
+  return error;
 }
 
 /** Builds the resilient fetch for one endpoint + model. */
@@ -155,9 +176,14 @@ export function createResilientFetch(
   const breaker = (deps.breakers ?? defaultBreakerRegistry()).get(breakerKey, options.breakerThreshold, options.breakerCooldownMs);
   const where = `model endpoint ${displayEndpoint(target.endpoint)} (model ${target.model})`;
 
-  const attempt = async (input: Parameters<typeof fetch>[0], init: RequestInit | undefined, streaming: boolean): Promise<Response> => {
+  const attempts = options.maxRetries + 1;
+  const everyMs = options.progressEveryMs ?? Math.max(250, Math.min(5_000, Math.floor(options.timeoutMs / 2)));
+
+  const attempt = async (input: Parameters<typeof fetch>[0], init: RequestInit | undefined, streaming: boolean, number: number): Promise<Response> => {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new Error("attempt timed out")), options.timeoutMs);
+    const startedAt = Date.now();
+    const ticker = deps.onWait ? setInterval(() => deps.onWait!({ attempt: number, attempts, waitedMs: Date.now() - startedAt, limitMs: options.timeoutMs }), everyMs) : undefined;
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
     try {
       const response = await baseFetch(input, { ...init, signal });
@@ -172,20 +198,22 @@ export function createResilientFetch(
     } catch (error) {
       if (init?.signal?.aborted) throw error;
       if (error instanceof AttemptFailure) throw error;
-      if (timeout.signal.aborted) throw new AttemptFailure(`no response within ${options.timeoutMs} ms`, true, undefined);
+      if (timeout.signal.aborted) throw new AttemptFailure(`no response within ${seconds(options.timeoutMs)}`, true, undefined, true);
       const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
       throw new AttemptFailure(`connection failed: ${reason}`, true, undefined);
     } finally {
       clearTimeout(timer);
+      clearInterval(ticker);
     }
   };
 
   return async function resilientFetch(input, init) {
     const streaming = typeof init?.body === "string" && /"stream"\s*:\s*true/.test(init.body);
     const operation = `${init?.method ?? "GET"} ${new URL(String(input instanceof Request ? input.url : input)).pathname}`;
+    let timeouts = 0;
     for (let retry = 0; ; retry += 1) {
       try {
-        return await breaker.policy.execute(() => attempt(input, init, streaming));
+        return await breaker.policy.execute(() => attempt(input, init, streaming, retry + 1));
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
           const retryAt = breaker.openedAt + breaker.cooldownMs;
@@ -200,14 +228,15 @@ export function createResilientFetch(
         if (!(error instanceof AttemptFailure)) throw error;
         const wait = backoffDelay(retry, delays, random, error.retryAfterMs);
         const retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
+        if (error.timedOut) timeouts += 1;
         if (retry >= options.maxRetries || (error.retryAfterMs ?? 0) > delays.maxDelayMs) {
-          throw new UpstreamUnavailableError(
-            where,
-            operation,
-            sdkSafe(`The ${where} failed after ${retry + 1} attempt(s); last: ${error.message}. Check the endpoint, or allow more retries or a longer per-attempt limit.`),
-            { retryAfterSeconds },
-          );
+          const message =
+            timeouts === retry + 1
+              ? `Timed out: the ${where} gave no response within ${seconds(options.timeoutMs)} on any of ${retry + 1} attempt(s). Check that it runs and is not overloaded, or raise OPENAI_TIMEOUT_MS (a slow local model may need 120000).`
+              : `The ${where} failed after ${retry + 1} attempt(s); last: ${error.timedOut ? "timed out, " : ""}${error.message}. Check the endpoint, or allow more retries or a longer per-attempt limit.`;
+          throw sdkSafe(new UpstreamUnavailableError(where, operation, message, { retryAfterSeconds }));
         }
+        deps.onWait?.({ attempt: retry + 1, attempts, waitedMs: 0, limitMs: options.timeoutMs, retry: `${error.message}; retrying in ${seconds(wait)}` });
         await sleep(wait, init?.signal ?? undefined);
       }
     }

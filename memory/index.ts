@@ -15,3 +15,4 @@ export { parseSkillMarkdown } from "./procedural/skill.js";
 export { KnowledgeBase } from "./semantic/knowledge-base.js";
 export { ingestPaths, type IngestEvent } from "./semantic/ingest.js";
 export { compactContext } from "./context.js";
+export { withCheckpointMetadata } from "./checkpoint-metadata.js";

@@ -15,8 +15,10 @@ import { customAuthentication } from "./middleware/custom-auth.js";
 import type { AuthLookups } from "./middleware/auth-events.js";
 import { resolveAssistantId } from "./api/assistants/service.js";
 import { requestId } from "./middleware/request-id.js";
+import { redisDeadline } from "./middleware/redis-deadline.js";
 import { opsRoutes } from "./api/ops/routes.js";
 import { runsRoutes } from "./api/runs/routes.js";
+import { deadLetterRoutes } from "./api/dead-letters/routes.js";
 import { storeRoutes } from "./api/store/routes.js";
 import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): Hono {
       },
     }),
   );
+  app.use(redisDeadline(deps.redisWatchdog));
   app.use(deps.customAuth ? customAuthentication(deps.customAuth, authLookups(deps)) : authenticate(deps.apiKeys));
   // The project's app goes first, as on `langgraph dev`: its routes win and its middleware wraps ours.
   const http = deps.http;
@@ -60,6 +63,8 @@ export function createApp(deps: AppDeps): Hono {
   if (!http?.disable_assistants) app.route("/", assistantsRoutes(deps));
   if (!http?.disable_threads) app.route("/", threadsRoutes(deps));
   if (!http?.disable_runs) app.route("/", cronsRoutes(deps));
+  // Before the runs routes: /runs/dead_letters/… must not be read as a run id.
+  if (!http?.disable_runs) app.route("/", deadLetterRoutes(deps));
   if (!http?.disable_runs) app.route("/", runsRoutes(deps));
   if (!http?.disable_store) app.route("/", storeRoutes(deps));
   if (deps.traceStore) {

@@ -3,6 +3,7 @@
  */
 import type { BaseCheckpointSaver, BaseStore } from "@langchain/langgraph";
 import type { Logger } from "../lib/logger.js";
+import type { RedisWatchdog } from "../lib/redis-watchdog.js";
 import type { GraphRegistry } from "./graphs/registry.js";
 import type { ApiKeys } from "./middleware/auth.js";
 import type { CorsPolicy } from "./middleware/cors.js";
@@ -44,6 +45,8 @@ export interface AppDeps {
   traceStore?: TraceStore;
   /** Whether the server is shutting down (new runs are refused with 503). */
   draining?: () => boolean;
+  /** Whether Redis answers; requests fail fast with 503 while it does not (absent: embedded mode). */
+  redisWatchdog?: RedisWatchdog;
   /** This process's run workers, for /health and /ready (none: API only). */
   workers?: WorkerState;
 }

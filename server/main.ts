@@ -3,20 +3,17 @@
  * a langgraph.json over the LangGraph API. PORT, HOST, REDIS_URL and the SERVER_* variables
  * configure it (see .env.example). SIGTERM/SIGINT stop accepting, let in-flight runs finish (up to
  * SERVER_SHUTDOWN_TIMEOUT_MS) and close connections.
+ *
+ * With SERVER_PROCESSES above 1 this process only supervises (server/cluster.ts): it imports the
+ * app (server/serve.ts) only when it serves itself, so the primary stays small.
  */
 import { parseArgs } from "node:util";
 import ipaddr from "ipaddr.js";
 import { describeEnvLoad, getEnv, loadEnvSources } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { createApp } from "./app.js";
-import { serveApp } from "./http/listen.js";
-import { isForkedServer, reportListening, serverProcesses, superviseServers } from "./cluster.js";
-import { isDistributed } from "./execution/queue/index.js";
-import { readLanggraphConfig } from "./graphs/config.js";
-import { buildServerRuntime, PROJECT_LANGGRAPH_JSON } from "./runtime.js";
-import { stopSignals } from "./shutdown.js";
-import { startRunWorkers } from "./execution/consumers/start.js";
+import { isForkedServer, serverProcesses, superviseServers } from "./cluster.js";
+import { PROJECT_LANGGRAPH_JSON, readLanggraphConfig } from "./graphs/config.js";
 
 function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
@@ -47,40 +44,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  const runtime = await buildServerRuntime(env, logger, { config, loopback: isLoopback(host) });
-  if (!env.SERVER_API_KEYS && !config.authPath) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");
-  for (const warning of runtime.warnings) logger.warn(warning);
-  const { deps } = runtime;
-  const signals = stopSignals(logger);
-  deps.draining = signals.stopping;
-  // In-process workers unless WORKERS=0 (then `npm run worker` processes take the runs from Redis).
-  const concurrency = env.WORKERS ?? env.SERVER_RUN_CONCURRENCY;
-  if (concurrency === 0 && !isDistributed(deps.queue)) {
-    throw new ConfigError("WORKERS=0 needs Redis (REDIS_URL or REDIS_CLUSTER_NODES) so that `npm run worker` processes can take the runs.", { setting: "WORKERS" });
-  }
-  const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency, logger });
-  deps.workers = workers;
-  const app = createApp(deps);
-  const server = serveApp(app, { port, hostname: host }, (info) => {
-    logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
-    // One machine-readable line on stdout for scripts and tests that start the server on port 0
-    // (with SERVER_PROCESSES, the primary prints it once for all processes).
-    if (isForkedServer()) reportListening(`http://${host}:${info.port}`);
-    else process.stdout.write(`${JSON.stringify({ listening: `http://${host}:${info.port}` })}\n`);
-  });
-
-  server.on("error", (error: NodeJS.ErrnoException) => {
-    // e.g. EADDRINUSE: say which address, instead of an unhandled 'error' event stack.
-    process.stderr.write(`switchboard server: cannot listen on ${host}:${port}: ${error.code ?? error.message}\n`);
-    void workers.close().finally(() => runtime.close().finally(() => process.exit(1)));
-  });
-
-  signals.onStop(async (signal) => {
-    logger.info({ signal }, "shutting down: no new runs, finishing in-flight runs");
-    server.close();
-    await workers.close({ drain: true, timeoutMs: env.SERVER_SHUTDOWN_TIMEOUT_MS });
-    await runtime.close();
-  });
+  // Only a process that serves loads the app (server/serve.ts); a supervising primary stays small.
+  const { serveProcess } = await import("./serve.js");
+  await serveProcess(env, logger, { host, port, config, loopback: isLoopback(host) });
 }
 
 main().catch((error: unknown) => {

@@ -6,10 +6,10 @@
  * mode. No HTTP here.
  */
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { currentLanggraphConfig, describeEnvLoad, loadEnvSources, unloadEnvSources, type Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import type { RedisConnection } from "../lib/redis.js";
+import { RedisWatchdog } from "../lib/redis-watchdog.js";
 import type { GraphDeps } from "../graphs/index.js";
 // Not through graphs/index.ts, which loads every graph: serving another project's langgraph.json must not.
 import { openServices } from "../graphs/services.js";
@@ -17,6 +17,9 @@ import { ensureSystemAssistants } from "./api/assistants/service.js";
 import type { AppDeps } from "./deps.js";
 import { nodeVersionWarning, type LanggraphConfig } from "./graphs/config.js";
 import { loadGraphs, readLanggraphConfig } from "./graphs/load.js";
+import { PROJECT_LANGGRAPH_JSON } from "./graphs/config.js";
+
+export { PROJECT_LANGGRAPH_JSON };
 import { GraphRegistry, type ServableGraph } from "./graphs/registry.js";
 import { registerSdkLogger } from "./graphs/sdk-logger.js";
 import { readOwnSchemas } from "./graphs/own-schemas.js";
@@ -35,14 +38,13 @@ import { TimerCronScheduler, type CronScheduler } from "./execution/cron-schedul
 import { fireCron } from "./api/crons/service.js";
 import { deliverWebhook, webhookPayload, type RunEnd, type WebhookOptions } from "./execution/webhooks.js";
 import { publicRun } from "./api/runs/routes.js";
+import { deadLetterRun } from "./execution/dead-letter.js";
 import { InProcessRunQueue } from "./execution/in-process-queue.js";
 import type { RunHandler, RunJob } from "../lib/contracts/execution.js";
 import { createMemoryStorage } from "./records/memory.js";
 import { createRedisStorage } from "./records/redis.js";
 import type { RunRecord } from "./records/types.js";
 
-/** The project's own langgraph.json. */
-export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../langgraph.json", import.meta.url));
 
 /** A built runtime: the app's deps plus the handler and what to close. */
 export interface ServerRuntime {
@@ -78,23 +80,23 @@ export async function buildServerRuntime(
     warnings.push("No REDIS_URL: running in the embedded in-memory mode; threads, runs and checkpoints will not survive a restart.");
   }
   const storage = redis ? createRedisStorage(redis, env.REDIS_KEY_PREFIX) : createMemoryStorage();
+  // Requests fail fast while Redis is silent (hung or down) instead of waiting for the command timeout.
+  const redisWatchdog = redis ? new RedisWatchdog(() => storage.ping(), { deadlineMs: env.SERVER_REDIS_DEADLINE_MS }).start() : undefined;
+  if (redisWatchdog) closers.unshift(async () => redisWatchdog.stop());
   const retainMs = env.SERVER_EVENTS_RETAIN_SECONDS * 1000;
   const redisEvents = redis ? new RedisRunEventLog(redis, { keyPrefix: env.REDIS_KEY_PREFIX, retainMs, logger }) : undefined;
   if (redisEvents) closers.unshift(() => redisEvents.close());
   const events = redisEvents ?? new InMemoryRunEventLog(retainMs);
   // With Redis, runs go through the shared queue so any worker process can execute them (server/execution/queue/).
-  // A run the queue gives up on (it kept crashing its workers) ends as an error instead of staying "running".
-  const abandon = async (job: RunJob, reason: string) => {
-    await events.append(job.runId, "error", { error: "RunAbandoned", message: `The run was given up after repeated worker failures: ${reason}` }).catch(() => undefined);
-    const next = await storage.runs.finish(job.threadId ?? job.runId, job.runId, { status: "error", threadStatus: "error" });
-    await events.finish(job.runId, { status: "error" });
-    if (next) await queue.enqueue({ runId: next, threadId: job.threadId, owner: job.owner });
-  };
+  // A run the queue gives up on (it kept crashing its workers, or kept failing) is dead-lettered, not left "running".
+  const deadLetter = (job: RunJob, info: { reason: string; takeovers: number }): Promise<void> =>
+    deadLetterRun({ storage, events, queue, logger, counted: (graphId) => metrics.counters.runsDeadLettered.inc({ graph_id: graphId ?? "unknown" }) }, job, info);
+  const abandon = (job: RunJob, reason: string): Promise<void> => deadLetter(job, { reason: `The run was dead-lettered after repeated failures of its worker's infrastructure: ${reason}`, takeovers: 0 });
   // Records created by this process and run here: the handler skips reading them back.
   const freshRuns = new Map<string, RunRecord>();
   const runsHere = (job: RunJob) => redisEvents?.expectLocal(job.runId);
   const queue =
-    (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
+    (redis ? createRedisRunQueue(env, { logger, onAbandoned: abandon, onDeadLetter: deadLetter, onLocalRun: runsHere, onQueued: (job) => freshRuns.delete(job.runId), onRequeued: async (job) => redisEvents?.handOff(job.runId) }) : undefined) ??
     new InProcessRunQueue({ onEnqueue: runsHere });
 
   // The project's own graphs are compiled from the registry with this process's services;
@@ -123,7 +125,7 @@ export async function buildServerRuntime(
   for (const failure of loaded.failures) warnings.push(`Graph '${failure.id}' failed to load and is not served: ${failure.error}`);
   await ensureSystemAssistants(storage, graphs, assistantDefaults);
 
-  const metrics = createServerMetrics({ depth: () => queue.depth() });
+  const metrics = createServerMetrics({ depth: () => queue.depth(), deadLetters: () => storage.deadLetters.count() });
   const costs = registerCostMetrics(metrics);
   const tracing = (run: RunRecord) =>
     services.tracing({
@@ -161,6 +163,7 @@ export async function buildServerRuntime(
     freshRuns,
     traceStore,
     crons,
+    ...(redisWatchdog ? { redisWatchdog } : {}),
   };
   await crons.start((cronId, tick) => fireCron(deps, cronId, tick));
   closers.unshift(async () => stopTtlSweeper());

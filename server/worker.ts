@@ -6,12 +6,11 @@
  * SERVER_SHUTDOWN_TIMEOUT_MS, then they are handed back to other workers. WORKER_HEALTH_PORT
  * serves /health and /ready.
  */
-import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
 import { describeEnvLoad, getEnv, loadEnvSources } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { checkReadiness } from "./api/ops/health.js";
+import { checkReadiness, serveWorkerHealth } from "./api/ops/health.js";
 import { isDistributed } from "./execution/queue/index.js";
 import { readLanggraphConfig } from "./graphs/config.js";
 import { buildServerRuntime, PROJECT_LANGGRAPH_JSON } from "./runtime.js";
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });
   const workers = await startRunWorkers({ env, redis: runtime.redis, queue: deps.queue, handler: runtime.handler, checkpointer: deps.saver, concurrency: env.WORKER_CONCURRENCY, logger });
   const signals = stopSignals(logger);
-  const health = env.WORKER_HEALTH_PORT ? await serveHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: signals.stopping })) : undefined;
+  const health = env.WORKER_HEALTH_PORT ? await serveWorkerHealth(env.WORKER_HEALTH_PORT, () => checkReadiness({ ping: () => deps.storage.ping(), queue: deps.queue, workers, draining: signals.stopping })) : undefined;
   logger.info({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, graphs: deps.graphs.ids() }, "switchboard worker ready");
   // One machine-readable line on stdout for scripts and tests.
   process.stdout.write(`${JSON.stringify({ worker: deps.queue.workerId, concurrency: env.WORKER_CONCURRENCY, ...(health ? { health: `http://127.0.0.1:${env.WORKER_HEALTH_PORT}` } : {}) })}\n`);
@@ -46,16 +45,6 @@ async function main(): Promise<void> {
     health?.close();
     await runtime.close();
   });
-}
-
-async function serveHealth(port: number, ready: () => Promise<{ ready: boolean }>): Promise<Server> {
-  const server = createServer((request, response) => {
-    if (request.url === "/health") return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, pid: process.pid }));
-    if (request.url !== "/ready") return void response.writeHead(404).end();
-    void ready().then((report) => response.writeHead(report.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(report)));
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return server;
 }
 
 main().catch((error: unknown) => {

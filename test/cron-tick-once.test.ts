@@ -1,8 +1,8 @@
 /**
  * A cron tick creates its run at most once however often it is fired (two processes, a BullMQ
- * retry of a tick whose process died), and a tick whose process stored the run but died before
- * queueing it is completed by the retry: the tick's run id is the same on every firing and is
- * created once (even after a new-thread run was deleted). Fires the tick directly, in Redis and
+ * retry of a tick whose process died): the tick's run id is the same on every firing and is
+ * created once (even after a new-thread run was deleted). A tick whose run could not be queued is
+ * created by the retry; one whose process stored the run and died is queued by the retry. Fires the tick directly, in Redis and
  * embedded mode; the crons' schedules lie far ahead so no timer fires them meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,18 +52,39 @@ for (const mode of ["redis", "embedded"] as const) {
       await client.crons.delete(cron.cron_id);
     });
 
-    it("completes a tick whose firing stored the run but died before queueing it, on the retry", async () => {
+    it("lets the retry of a tick whose run could not be queued create it (the undo forgets the tick's marker)", async () => {
       const thread = await client.threads.create();
       const cron = await client.crons.createForThread(thread.thread_id, "keeper", { schedule: NEW_YEAR, input: {} });
       const tick = `repeat:${cron.cron_id}:1700000060000`;
       const { queue } = server.runtime.deps;
       const enqueue = queue.enqueue.bind(queue);
-      // The first firing loses the hand-off to the queue, as a process killed right after storing the run would.
       queue.enqueue = async () => {
         queue.enqueue = enqueue;
         throw new UpstreamUnavailableError("redis", "enqueue", "the queue is away (test)");
       };
+      // An outage is thrown so the scheduler retries the tick; the stored run was undone.
       await expect(fireCron(server.runtime.deps, cron.cron_id, tick)).rejects.toThrow(UpstreamUnavailableError);
+      expect(await tickRuns(thread.thread_id, tick)).toEqual([]);
+      await fireCron(server.runtime.deps, cron.cron_id, tick);
+      await client.runs.join(thread.thread_id, tickRunId(cron.cron_id, tick));
+      expect((await tickRuns(thread.thread_id, tick)).map((run) => [run.run_id, run.status])).toEqual([[tickRunId(cron.cron_id, tick), "success"]]);
+      await client.crons.delete(cron.cron_id);
+    });
+
+    // Only the Redis queue can tell that no process holds a run; in the embedded mode no process can die and keep serving.
+    it.skipIf(mode === "embedded")("queues, on the retry, a tick's run its process stored but died before queueing and undoing", async () => {
+      const thread = await client.threads.create();
+      const cron = await client.crons.createForThread(thread.thread_id, "keeper", { schedule: NEW_YEAR, input: {} });
+      const tick = `repeat:${cron.cron_id}:1700000090000`;
+      const { queue, storage } = server.runtime.deps;
+      const [enqueue, discard] = [queue.enqueue.bind(queue), storage.runs.discard.bind(storage.runs)];
+      // The process "dies" after storing the run: it neither queues it nor undoes it.
+      queue.enqueue = async () => {
+        throw new UpstreamUnavailableError("redis", "enqueue", "the process died (test)");
+      };
+      storage.runs.discard = async () => "missing";
+      await expect(fireCron(server.runtime.deps, cron.cron_id, tick)).rejects.toThrow(UpstreamUnavailableError);
+      [queue.enqueue, storage.runs.discard] = [enqueue, discard];
       expect((await tickRuns(thread.thread_id, tick)).map((run) => run.status)).toEqual(["pending"]);
       await fireCron(server.runtime.deps, cron.cron_id, tick);
       await client.runs.join(thread.thread_id, tickRunId(cron.cron_id, tick));

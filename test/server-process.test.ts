@@ -4,7 +4,7 @@
  * same Redis then shows the finished run (state survives the process).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,6 +16,11 @@ import { queuePrefixesFor } from "../server/execution/queue/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const prefix = uniquePrefix("serve");
+
+/** Resident memory of a process in MB (Linux /proc). */
+function residentMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+}
 
 function serve(env: Record<string, string>, config = FIXTURE_CONFIG): { child: ChildProcess; output: () => string; url: Promise<string>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", `${root}server/main.ts`, "--config", config, "--port", "0"], {
@@ -90,7 +95,11 @@ describe("npm run serve", () => {
     // Both processes served (each logs its own start-up), the primary printed one listening line.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(server.output().match(/"listening"/g)).toHaveLength(1);
-    expect(new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*switchboard server listening/g)].map((match) => match[1])).size).toBe(2);
+    const pids = [...new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*switchboard server listening/g)].map((match) => Number(match[1])))];
+    expect(pids).toHaveLength(2);
+    // The primary only supervises: it never imports the app, so it holds a fraction of a server process's memory.
+    const primary = residentMb(server.child.pid!);
+    for (const pid of pids) expect(primary).toBeLessThan(residentMb(pid) / 2);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
   }, 90_000);

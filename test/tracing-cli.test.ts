@@ -2,7 +2,8 @@
  * Tracing from the CLI, in child processes: a supervisor goal with an approved webhook call
  * runs against the OpenAI stub with LANGSMITH_TRACING=true; the moment the process exits, the
  * local LangSmith endpoint holds both complete trees (first run and resume), no planted secret,
- * and `npm start -- --trace <run id>` in a new process prints the same steps.
+ * and `npm start -- --trace <run id>` in a new process prints the same steps (`--trace <thread
+ * id>` prints both runs, in order).
  */
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -96,7 +97,10 @@ describe("CLI tracing (child processes)", () => {
     expect(run.stderr).toMatch(/■ completed/);
     expect(run.code).toBe(0);
     expect(hooked).toHaveLength(1);
-    const runIds = [...run.stderr.matchAll(/Trace: npm start -- --trace ([0-9a-f-]{36})/g)].map((match) => match[1]!);
+    // Several segments: one Trace line for the whole thread, naming its runs in order.
+    const traceLine = /Trace: npm start -- --trace (\S+) {3}\(the thread's runs in order: ([^;]+);/.exec(run.stderr);
+    expect(traceLine?.[1]).toBe(`${prefix}t1`);
+    const runIds = traceLine![2]!.trim().split(" ");
     expect(runIds).toHaveLength(2); // the first run (paused for approval) and the resume
 
     // Checked right after exit, without waiting: the CLI flushed before it exited.
@@ -140,6 +144,12 @@ describe("CLI tracing (child processes)", () => {
         }),
       );
     }
+
+    // The whole thread: every run's tree, oldest first, under a header naming it.
+    const whole = await runCli(["--trace", `${prefix}t1`], env);
+    expect(whole.code).toBe(0);
+    const headers = [...whole.stdout.matchAll(/^── run (\d) of 2 on thread \S+: (\S+)$/gm)].map((match) => [match[1], match[2]]);
+    expect(headers).toEqual([["1", runIds[0]], ["2", runIds[1]]]);
   }, 120_000);
 
   it("sends through the older /runs/batch endpoint when multipart is not offered", async () => {

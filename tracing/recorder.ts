@@ -23,7 +23,11 @@ export interface TraceRecorderOptions extends StepOptions {
   /** Largest serialized trace; past it the oldest prompts are dropped (the steps stay). */
   maxBytes: number;
   logger: Logger;
+  /** Waits between background attempts to save a trace the store refused (default: 0.5 s growing to 60 s, about 4 minutes). */
+  retryDelaysMs?: readonly number[];
 }
+
+const SAVE_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 60_000, 60_000];
 
 /** The terminal state a run's root shows: its `status`, else how it ended. */
 export function terminalStateOf(outputs: Record<string, unknown> | undefined, error: string | undefined): string {
@@ -39,12 +43,15 @@ export class TraceRecorder extends BaseTracer {
   /** The recorded trace, once the root run has ended. */
   trace: RunTrace | null = null;
   private saving: Promise<void> = Promise.resolve();
+  private retrying: Promise<void> | undefined;
 
   constructor(
     private readonly info: RecordedRunInfo,
     private readonly options: TraceRecorderOptions,
   ) {
-    super({ _awaitHandler: false });
+    // Inline, not in core's process-wide background queue: finishing a run then needs no wait
+    // for that queue to drain, which under load holds every run's end until all runs' callbacks ran.
+    super({ _awaitHandler: true });
   }
 
   protected async persistRun(run: Run): Promise<void> {
@@ -83,9 +90,25 @@ export class TraceRecorder extends BaseTracer {
     try {
       await this.options.store.save(trace);
     } catch (error) {
-      // A lost local trace never fails the run; it is said once in the log.
-      this.options.logger.warn({ err: error, runId: trace.runId }, "could not save the local trace");
+      // A trace that could not be saved (Redis away) never fails the run: it is kept and saved in the background.
+      this.options.logger.warn({ err: error, runId: trace.runId }, "could not save the local trace; retrying in the background");
+      this.retrying ??= this.retrySave().finally(() => (this.retrying = undefined));
     }
+  }
+
+  /** Saves the latest trace (a later terminal state included) until the store takes it, for a few minutes. */
+  private async retrySave(): Promise<void> {
+    for (const delayMs of this.options.retryDelaysMs ?? SAVE_RETRY_DELAYS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        await this.options.store.save(this.trace!);
+        this.options.logger.info({ runId: this.info.runId }, "saved the local trace on a retry");
+        return;
+      } catch {
+        // Still away: the next delay.
+      }
+    }
+    this.options.logger.error({ runId: this.info.runId }, "gave up saving the local trace");
   }
 }
 

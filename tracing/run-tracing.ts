@@ -118,7 +118,8 @@ export function createRunTracing(options: RunTracingOptions): RunTracing {
     finish(terminalState = null) {
       finished ??= (async () => {
         try {
-          await awaitAllCallbacks();
+          // The recorder runs inline; only the LangSmith tracer works in core's background queue.
+          if (langsmith) await awaitAllCallbacks();
           const trace = await recorder.finish(terminalState);
           if (trace) await options.onFinish?.(trace);
           return trace;

@@ -7,11 +7,13 @@
  *   trace:{runId}          JSON of the run's trace                      expires after the retention
  *   trace-thread:{threadId} sorted set of run ids by start time (ms)    expiry refreshed on each save
  * The two keys of a save live in different slots on a cluster, so they are written by two
- * commands; a thread index may briefly name an expired run, which `get` answers with null.
+ * commands (the index's add, trim and expiry in one script), pipelined in one round trip; a
+ * thread index may briefly name an expired run, which `get` answers with null.
  */
 import { LRUCache } from "lru-cache";
 import { UpstreamUnavailableError } from "../lib/errors.js";
 import type { RedisConnection } from "../lib/redis.js";
+import { RedisScript, runScript } from "../lib/redis-scripts.js";
 import type { RunTrace, TraceStore } from "./trace.js";
 
 /** Retention and bounds of a trace store. */
@@ -24,6 +26,14 @@ export interface TraceStoreOptions {
 
 const DEFAULT_RETENTION_HOURS = 168;
 const DEFAULT_RUNS_PER_THREAD = 1_000;
+
+/** Indexes a run in its thread: KEYS = the index; ARGV = start ms, run id, runs kept, expiry ms. One command instead of three per traced run. */
+const INDEX_RUN = new RedisScript("indexTracedRun", `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
 
 /** Traces in Redis, each expiring after the retention period. */
 export class RedisTraceStore implements TraceStore {
@@ -53,13 +63,9 @@ export class RedisTraceStore implements TraceStore {
     await this.guard("save the trace of run", trace.runId, async () => {
       const writes: Promise<unknown>[] = [this.redis.set(this.traceKey(trace.runId), JSON.stringify(trace), { PX: this.retentionMs })];
       if (trace.threadId) {
-        // Issued together: one pipelined round trip; commands on one key run in order.
-        const index = this.threadKey(trace.threadId);
-        writes.push(
-          this.redis.zAdd(index, { score: Date.parse(trace.startedAt) || Date.now(), value: trace.runId }),
-          this.redis.zRemRangeByRank(index, 0, -this.maxRunsPerThread - 1),
-          this.redis.pExpire(index, this.retentionMs),
-        );
+        // Issued with the SET: one pipelined round trip.
+        const started = String(Date.parse(trace.startedAt) || Date.now());
+        writes.push(runScript(this.redis, INDEX_RUN, [this.threadKey(trace.threadId)], [started, trace.runId, String(this.maxRunsPerThread), String(this.retentionMs)]));
       }
       await Promise.all(writes);
     });

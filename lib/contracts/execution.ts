@@ -58,6 +58,12 @@ export interface RunQueue {
   startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void>;
   /** Delivers a cancellation to whichever process runs (or will run) `runId`. */
   cancel(runId: string, action: CancelAction): Promise<void>;
+  /**
+   * Queues a run the queue has lost (stored pending, but no job and no process has it); true when
+   * it did; with `resume`, the run continues from its last checkpoint (a retried dead letter).
+   * Absent where runs cannot be lost between storage and queue (the in-process queue).
+   */
+  recover?(job: RunJob, options?: { resume?: boolean }): Promise<boolean>;
   /** Jobs waiting for a worker (for `/metrics` and readiness). */
   depth(): Promise<number>;
   /** Stops consuming; with `drain`, waits for in-flight runs up to `timeoutMs`, then hands the rest back. */

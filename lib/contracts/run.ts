@@ -34,6 +34,26 @@ export interface Usage {
   toolCalls: number;
 }
 
+/**
+ * A model call still waiting for its endpoint, reported every few seconds (and when an attempt
+ * fails and is retried), so a slow or hanging model is never minutes of silence. Travels as a
+ * progress event on the run's `custom` stream (the CLI's lines, the server's `custom` events).
+ */
+export interface ModelWaitEvent {
+  type: "model_wait";
+  /** The agent (or supervisor) whose call waits. */
+  agent: string;
+  model: string;
+  /** 1-based attempt, of `attempts` in all (1 + OPENAI_MAX_RETRIES). */
+  attempt: number;
+  attempts: number;
+  /** How long this attempt has waited so far, and its limit (OPENAI_TIMEOUT_MS). */
+  waitedMs: number;
+  limitMs: number;
+  /** Set when the attempt failed and another follows, e.g. "no response within 30 s; retrying in 1 s". */
+  retry?: string;
+}
+
 /** Something the rails (or the tool executor) did or noticed: a trip, an intervention, an approval. */
 export interface RailEvent {
   /** e.g. `budget_exceeded`, `loop_warning`, `context_compacted`, `tool_budget_exhausted`, `guardrail_denied`. */

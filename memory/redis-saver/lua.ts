@@ -84,6 +84,17 @@ local function refreshTtl(ttl)
     end
   end
 end
+local function storeWrites(from)
+  for i = from, #ARGV, 3 do
+    local field = ARGV[i]
+    if ARGV[i + 2] == '1' then
+      redis.call('HSET', KEYS[5], field, ARGV[i + 1])
+      redis.call('ZADD', KEYS[6], 0, field)
+    elseif redis.call('HSETNX', KEYS[5], field, ARGV[i + 1]) == 1 then
+      redis.call('ZADD', KEYS[6], 0, field)
+    end
+  end
+end
 local function assertFence(token)
   if token == '' then return nil end
   local lease = redis.call('GET', KEYS[9])

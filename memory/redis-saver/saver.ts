@@ -3,8 +3,10 @@
  * Valkey, Redis Cluster; no modules). Same construction API as the official
  * `@langchain/langgraph-checkpoint-redis`, so switching is one import.
  *
- * Each write is one atomic script on the thread's slot; reading the latest checkpoint is one
- * O(log n) round trip; list channels are stored once per element (see list-sharing.ts).
+ * Each write is one atomic script on the thread's slot, and a super-step's pending writes ride
+ * in its checkpoint's script (write-batch.ts), so a sync step waits on one round trip; reading
+ * the latest checkpoint is one O(log n) round trip; list channels are stored once per element
+ * (see list-sharing.ts).
  * The layout is documented in keys.ts.
  *
  * Assumes, as LangGraph does, that state values are not mutated in place once written:
@@ -45,6 +47,7 @@ import { readDeltaHistory } from "./delta-history.js";
 import { listTuples } from "./list.js";
 import { toSaverError } from "./saver-errors.js";
 import { ThreadLeases } from "./leases.js";
+import { WriteBatch, type ClaimedWrites } from "./write-batch.js";
 
 /** TTL settings, as in the official package: minutes after the thread's last write. */
 export interface TTLConfig {
@@ -84,6 +87,8 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
   private readonly registered = new Set<string>();
   private readonly logger: Logger | undefined;
   private readonly deadlines: CoarseDeadlines;
+  /** putWrites calls waiting for the put of the same super-step (shared with the fenced views). */
+  private readonly writes: WriteBatch;
   /** The fencing token this saver's writes carry ('' = unfenced); set only on views made by `fenced()`. */
   private fenceToken = "";
 
@@ -102,6 +107,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
     this.lists = new ListStateCache(options.listCacheSize);
     this.logger = options.logger;
     this.leases = new ThreadLeases(connection, this.keys);
+    this.writes = new WriteBatch((threadId, fenceToken, args) => this.sendWrites(threadId, fenceToken, args));
   }
 
   /**
@@ -198,6 +204,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
     const keys = this.keys.thread(threadId);
+    let riding: ClaimedWrites | undefined;
     try {
       const register = this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
@@ -215,7 +222,9 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
           recall: (channels) => this.recallLists(keys, ns, parentId, channels),
           ...(noSharing ? { noSharing } : {}),
         });
-        const reply = (await runScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], [this.fenceToken, ...prepared.args], this.deadlines)) as Buffer[];
+        riding ??= await this.writes.claim(threadId, this.fenceToken);
+        const args = riding ? [this.fenceToken, ...prepared.args, ...riding.args] : [this.fenceToken, ...prepared.args];
+        const reply = (await runScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], args, this.deadlines)) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -228,9 +237,12 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
         this.lists.delete(threadId, ns, stale.channel);
         (noSharing ??= new Set()).add(stale.channel);
       }
+      riding?.settle();
       await register;
     } catch (error) {
-      throw toSaverError("put", threadId, error);
+      const failure = toSaverError("put", threadId, error);
+      riding?.settle(failure);
+      throw failure;
     }
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: id } };
   }
@@ -247,11 +259,15 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
     assertStorableId("task id", taskId);
     if (writes.length === 0) return;
     try {
-      const args = await preparePutWrites(this.serde, ns, id, writes, taskId, taskPath, this.ttlMs);
-      await runScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [this.fenceToken, ...args], this.deadlines);
+      await this.writes.add(threadId, this.fenceToken, preparePutWrites(this.serde, ns, id, writes, taskId, taskPath));
     } catch (error) {
       throw toSaverError("putWrites", threadId, error);
     }
+  }
+
+  /** Stores pending writes no put carried (PUT_WRITES), possibly of several calls on the thread. */
+  private async sendWrites(threadId: string, fenceToken: string, args: (string | Buffer)[]): Promise<void> {
+    await runScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceToken, String(this.ttlMs), ...args], this.deadlines);
   }
 
   /** Deletes every checkpoint and write of a thread, in all namespaces. */

@@ -8,10 +8,12 @@ import { RedisScript } from "../../lib/redis-scripts.js";
 
 /**
  * PUT: KEYS = the thread's eight keys + its lease key; ARGV = fence token ('' = unfenced), ns, id, parent, checkpoint, metadata, versions, ttlMs, nBlobs, (channel, version,
- * value)*, nLists, (channel, version, baseSeg, lcp, cumAtLcp, length, nNew, element*)*.
+ * value)*, nLists, (channel, version, baseSeg, lcp, cumAtLcp, length, nNew, element*)*, then
+ * pending writes as in PUT_WRITES, (field, record, overwrite)*: the writes LangGraph made in the
+ * same super-step ride along, so a sync step waits on one round trip instead of two.
  * Validates key types and every list operation before writing anything, so no failure
- * leaves half a checkpoint; a stale base (another writer appended first) aborts with
- * {'stale', n} and the caller retries without sharing.
+ * leaves half a checkpoint (nor its writes); a stale base (another writer appended first)
+ * aborts with {'stale', n} and the caller retries without sharing.
  */
 export const PUT_SCRIPT = `${LUA_HELPERS}
 local fenceError = assertFence(table.remove(ARGV, 1))
@@ -20,14 +22,22 @@ local ns, id, parent = ARGV[1], ARGV[2], ARGV[3]
 local nBlobs = tonumber(ARGV[8])
 local pos = 9 + nBlobs * 3
 local nLists = tonumber(ARGV[pos])
-local typeError = assertKeyTypes(nLists > 0 and { 1, 2, 3, 4, 7, 8 } or { 1, 2, 3, 4 })
-if typeError then return redis.error_reply(typeError) end
 pos = pos + 1
 local ops = {}
 for l = 1, nLists do
   local op = { ch = ARGV[pos], ver = ARGV[pos + 1], base = ARGV[pos + 2], lcp = tonumber(ARGV[pos + 3]),
     cum = ARGV[pos + 4], len = tonumber(ARGV[pos + 5]), n = tonumber(ARGV[pos + 6]), at = pos + 7 }
   pos = op.at + op.n
+  ops[l] = op
+end
+local writesAt = pos
+local checked = { 1, 2, 3, 4 }
+if nLists > 0 then checked[#checked + 1] = 7; checked[#checked + 1] = 8 end
+if writesAt <= #ARGV then checked[#checked + 1] = 5; checked[#checked + 1] = 6 end
+local typeError = assertKeyTypes(checked)
+if typeError then return redis.error_reply(typeError) end
+for l = 1, nLists do
+  local op = ops[l]
   if op.base ~= '' then
     local meta = redis.call('HGET', KEYS[7], op.base)
     if not meta then return { 'stale', l } end
@@ -35,8 +45,8 @@ for l = 1, nLists do
     if op.lcp > op.segLen then return { 'stale', l } end
     if op.lcp > 0 and cumAt(KEYS[7], KEYS[8], op.base, op.lcp - 1) ~= op.cum then return { 'stale', l } end
   end
-  ops[l] = op
 end
+storeWrites(writesAt)
 local blobArgs = {}
 for b = 0, nBlobs - 1 do
   local at = 9 + b * 3
@@ -82,26 +92,18 @@ return result
 `;
 
 /**
- * PUT_WRITES: KEYS = the thread's eight keys + its lease key; ARGV = fence token, ns, id, ttlMs, (task\\0idx, record, overwrite)*. Regular writes are
- * kept on first store (idempotent per task and index); special writes (errors, interrupts)
- * overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
+ * PUT_WRITES: KEYS = the thread's eight keys + its lease key; ARGV = fence token, ttlMs,
+ * (ns\\0id\\0task\\0idx, record, overwrite)*, possibly of several tasks and checkpoints of the
+ * thread. Regular writes are kept on first store (idempotent per task and index); special
+ * writes (errors, interrupts) overwrite, as LangGraph's WRITES_IDX_MAP contract asks.
  */
 export const PUT_WRITES_SCRIPT = `${LUA_HELPERS}
 local fenceError = assertFence(table.remove(ARGV, 1))
 if fenceError then return redis.error_reply(fenceError) end
 local typeError = assertKeyTypes({ 5, 6 })
 if typeError then return redis.error_reply(typeError) end
-local prefix = ARGV[1] .. SEP .. ARGV[2] .. SEP
-for i = 4, #ARGV, 3 do
-  local field = prefix .. ARGV[i]
-  if ARGV[i + 2] == '1' then
-    redis.call('HSET', KEYS[5], field, ARGV[i + 1])
-    redis.call('ZADD', KEYS[6], 0, field)
-  elseif redis.call('HSETNX', KEYS[5], field, ARGV[i + 1]) == 1 then
-    redis.call('ZADD', KEYS[6], 0, field)
-  end
-end
-refreshTtl(tonumber(ARGV[3]))
+storeWrites(2)
+refreshTtl(tonumber(ARGV[1]))
 return 1
 `;
 

@@ -86,7 +86,10 @@ async function recallForgotten(input: PutInput, channels: string[]): Promise<Map
   return forgotten.length ? input.recall(forgotten) : new Map();
 }
 
-/** Serializes pending writes for the PUT_WRITES script. */
+/**
+ * Serializes pending writes as the write triples of the PUT and PUT_WRITES scripts:
+ * (ns\0checkpoint\0task\0idx, record, overwrite)*.
+ */
 export async function preparePutWrites(
   serde: SerializerProtocol,
   ns: string,
@@ -94,14 +97,14 @@ export async function preparePutWrites(
   writes: PendingWrite[],
   taskId: string,
   taskPath: string,
-  ttlMs: number,
 ): Promise<(string | Buffer)[]> {
-  const args: (string | Buffer)[] = [ns, checkpointId, String(ttlMs)];
+  const args: (string | Buffer)[] = [];
+  const prefix = `${ns}${SEP}${checkpointId}${SEP}${taskId}${SEP}`;
   for (let index = 0; index < writes.length; index += 1) {
     const [channel, value] = writes[index]!;
     const special = WRITES_IDX_MAP[channel];
     const idx = special ?? index;
-    args.push(`${taskId}${SEP}${idx}`, packWrite(channel, taskPath, await dump(serde, value)), special === undefined ? "0" : "1");
+    args.push(`${prefix}${idx}`, packWrite(channel, taskPath, await dump(serde, value)), special === undefined ? "0" : "1");
   }
   return args;
 }

@@ -19,6 +19,7 @@ import type { RedisConnection } from "../../lib/redis.js";
 import { RedisScript, runScript } from "../../lib/redis-scripts.js";
 import { ServerKeys } from "../records/keys.js";
 import { EventBuffer } from "./event-buffer.js";
+import { EventBacklog } from "./event-backlog.js";
 import type { EventCursor, RunEvent, RunEventLog, RunEventsEnd, ThreadRunEntry, ThreadRunsFrom } from "../../lib/contracts/execution.js";
 import { serializeForApi } from "../api/runs/serialize.js";
 import { RedisStreamFollower, type StreamEntry } from "./redis-stream-follower.js";
@@ -84,6 +85,7 @@ export class RedisRunEventLog implements RunEventLog {
   private readonly follower: RedisStreamFollower;
   private readonly retainMs: number;
   private readonly logger: Logger | undefined;
+  private readonly backlog: EventBacklog;
 
   constructor(connection: RedisConnection, options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number }) {
     // No per-command timer on the hot path (XADD per event); `finish` bounds the wait once.
@@ -92,6 +94,10 @@ export class RedisRunEventLog implements RunEventLog {
     this.follower = new RedisStreamFollower(connection, this.redis, this.deadlines);
     this.retainMs = options.retainMs ?? 10 * 60_000;
     this.logger = options.logger;
+    this.backlog = new EventBacklog(this.redis, {
+      ...(options.logger ? { logger: options.logger } : {}),
+      appendGap: (runId, missed) => this.appendRemote(runId, "gap", JSON.stringify({ missed_event_ids: missed, message: "These events of the run could not be stored; read the thread's state for what they carried." }), ""),
+    });
     this.keys = new ServerKeys(options.keyPrefix);
   }
 
@@ -102,6 +108,11 @@ export class RedisRunEventLog implements RunEventLog {
 
   async begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void> {
     const held = this.local.get(runId);
+    // Resuming a run whose earlier events still wait here: write them first, or the numbering would pass them by.
+    if (options.resumed && this.backlog.has(runId)) {
+      await this.backlog.flush();
+      if (this.backlog.has(runId)) throw new Error(`run ${runId}: earlier events still wait for Redis; the run resumes once they are written`);
+    }
     if (options.resumed && (!held || held.buffer.events.length === 0)) {
       // Taken over: number on after the last event any process wrote (one read per takeover).
       const last = await this.follower.last(this.keys.events(runId));
@@ -125,8 +136,15 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     if (!entry) return this.appendRemote(runId, event, raw, "");
     const pushed = entry.buffer.push(event, data, raw);
-    this.track(runId, this.redis.xAdd(this.keys.events(runId), streamId(Number(pushed.id)), { e: event, d: raw }), event);
+    this.write(runId, entry, streamId(Number(pushed.id)), { e: event, d: raw });
     return pushed.id;
+  }
+
+  /** Writes one event; a write Redis does not take waits in the backlog (in order) instead of being lost. */
+  private write(runId: string, entry: LocalRun, id: string, fields: Record<string, string>): void {
+    const key = this.keys.events(runId);
+    if (this.backlog.has(runId)) return this.backlog.add(runId, key, id, fields);
+    entry.writes.push(this.redis.xAdd(key, id, fields).then(undefined, () => this.backlog.add(runId, key, id, fields)));
   }
 
   private async appendRemote(runId: string, event: string, raw: string, expireMs: string): Promise<string> {
@@ -141,6 +159,9 @@ export class RedisRunEventLog implements RunEventLog {
       return;
     }
     try {
+      // Events Redis did not take are written first, in order, once it answers; until then the run's end waits too.
+      if (this.backlog.has(runId)) await this.deadlines.track(Promise.all(entry.writes).then(() => this.backlog.flush()), "run events");
+      if (this.backlog.has(runId)) throw new Error(`run ${runId}: ${this.backlog.size} events still wait for Redis`);
       // One connection keeps commands in order: the end marker lands after the events without waiting for them.
       const marker = this.redis.xAdd(key, streamId(entry.buffer.next), { e: END, d: JSON.stringify(end) });
       await this.deadlines.track(Promise.all([...entry.writes, marker, this.redis.pExpire(key, this.retainMs)]), "run events");
@@ -219,8 +240,10 @@ export class RedisRunEventLog implements RunEventLog {
     return last?.message.r ? { position: last.id, runId: last.message.r } : undefined;
   }
 
-  /** Closes the blocking-read connections. */
+  /** Writes what the backlog can, then closes the blocking-read connections. */
   async close(): Promise<void> {
+    await this.backlog.flush();
+    this.backlog.stop();
     await this.follower.close();
   }
 }

@@ -16,9 +16,11 @@ import { RunDeferredError } from "./queue/deferral.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
 import { RunStreamMapper } from "./stream-modes.js";
 import { inlineStreamCallbacks } from "./inline-callbacks.js";
-import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, withCheckpointMetadata, type Outcome } from "./run-outcome.js";
+import { withCheckpointMetadata } from "../../memory/index.js";
+import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, type Outcome } from "./run-outcome.js";
 import { usageBetween, type RunUsage } from "./usage.js";
 import type { RunEnd } from "./webhooks.js";
+import { untilRedisAnswers } from "./retry.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
 export interface RunObserver {
@@ -185,7 +187,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
   deps.onRunEnd?.({ run, status: outcome.status, startedAt, values, ...(failure ? { error: failure } : {}) });
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
-  if (next) await deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner });
+  if (next) await untilRedisAnswers(() => deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner }), logger, "queueing the thread's next run", { runId: next, threadId });
   return outcome.status;
 }
 

@@ -8,7 +8,6 @@
  * (the state names which). A run cancelled through the API records `cancelled` in that state.
  * Every checkpoint a run writes carries the run's metadata, so history can be filtered by it.
  */
-import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { LeaseLostError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { RunJobContext, RunStatus } from "../../lib/contracts/execution.js";
@@ -91,18 +90,4 @@ export function runCheckpointMetadata(run: RunRecord, attempt: number): Record<s
     ([key, value]) => !key.startsWith("__") && !key.startsWith("checkpoint_") && ["string", "number", "boolean"].includes(typeof value),
   );
   return { ...Object.fromEntries(scalars), ...config.metadata, run_id: run.run_id, thread_id: run.thread_id, run_attempt: attempt + 1 };
-}
-
-/** `saver` writing `metadata` into every checkpoint (under the loop's own: source, step, parents win). */
-export function withCheckpointMetadata(saver: BaseCheckpointSaver, metadata: Record<string, unknown>): BaseCheckpointSaver {
-  return new Proxy(saver, {
-    get(target, property) {
-      if (property === "put") {
-        return (config: Parameters<BaseCheckpointSaver["put"]>[0], checkpoint: Parameters<BaseCheckpointSaver["put"]>[1], loop: Parameters<BaseCheckpointSaver["put"]>[2], versions: Parameters<BaseCheckpointSaver["put"]>[3]) =>
-          target.put(config, checkpoint, { ...metadata, ...loop }, versions);
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

@@ -7,8 +7,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { EnvSource } from "../../lib/env.js";
+
+/** The project's own langgraph.json. */
+export const PROJECT_LANGGRAPH_JSON = fileURLToPath(new URL("../../langgraph.json", import.meta.url));
 import { ConfigError } from "../../lib/errors.js";
 
 const importString = z.string().regex(/^[^:]+(:[A-Za-z_$][\w$]*)?$/, "must be 'path/to/file.ts:export'");

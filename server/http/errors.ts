@@ -7,20 +7,10 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { SwitchboardError, UpstreamUnavailableError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
+import { isRedisUnavailableError } from "../../lib/redis.js";
 
-const REDIS_ERROR_NAMES = new Set(["ClientClosedError", "ClientOfflineError", "SocketClosedUnexpectedlyError", "ConnectionTimeoutError", "ReconnectStrategyError", "SocketTimeoutError"]);
-
-/** Whether an error means Redis is unreachable (not a bad command). */
-export function isRedisUnavailable(error: unknown): boolean {
-  for (let current = error as { name?: string; code?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
-    if (current instanceof UpstreamUnavailableError) return true;
-    if (current.name && REDIS_ERROR_NAMES.has(current.name)) return true;
-    if (REDIS_ERROR_NAMES.has((current as object).constructor?.name ?? "")) return true;
-    if (current.code === "ECONNREFUSED" || current.code === "ECONNRESET" || current.code === "ETIMEDOUT") return true;
-    if (typeof current.message === "string" && /The client is (closed|offline)|Socket closed unexpectedly|Connection timeout|offline queue|ECONNREFUSED/i.test(current.message)) return true;
-  }
-  return false;
-}
+/** Whether an error means Redis is unreachable (not a bad command); see lib/redis.ts. */
+export const isRedisUnavailable = isRedisUnavailableError;
 
 const STATUS_CODES: Record<number, string> = { 400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_input", 503: "unavailable" };
 
@@ -32,7 +22,8 @@ export function errorResponse(error: unknown): { status: number; body: { error: 
   }
   if (isRedisUnavailable(error)) {
     const retryAfter = error instanceof UpstreamUnavailableError ? Math.max(1, Math.ceil(error.retryAfterSeconds)) : 2;
-    return { status: 503, body: { error: "upstream_unavailable", message: "Redis is unreachable; the server reconnects by itself. Retry shortly." }, retryAfter, unexpected: false };
+    const message = error instanceof UpstreamUnavailableError && error.upstream !== "redis" ? error.message : "Redis is unreachable or not answering; the server reconnects by itself. Retry shortly.";
+    return { status: 503, body: { error: "upstream_unavailable", message }, retryAfter, unexpected: false };
   }
   if (error instanceof HTTPException) {
     const status = error.status;

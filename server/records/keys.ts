@@ -15,6 +15,7 @@
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
  *   <p>srv:crons, srv:cron:<id>…  crons (layout in crons.ts)
  *   <p>srv:thread-expiry          ZSET  ids of threads with a TTL by when they may be due (claimed by ZREM)
+ *   <p>srv:deadletters            HASH  run id → dead-letter entry JSON (dead-letters.ts)
  *   <p>srv:assistants             ZSET  assistant ids by creation time
  *   <p>srv:assistant:<id>         STRING assistant JSON
  *   <p>srv:assistant:<id>:versions LIST assistant JSON per version, newest first
@@ -77,6 +78,11 @@ export class ServerKeys {
   /** The owner's thread index. */
   ownerThreads(owner: string): string {
     return `${this.base}owner:${ownerLabel(owner)}:threads`;
+  }
+
+  /** The dead-letter list. */
+  deadLetters(): string {
+    return `${this.base}deadletters`;
   }
 
   /** The assistant index. */

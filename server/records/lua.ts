@@ -17,6 +17,8 @@ if ARGV[11] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then
   return {'exists', redis.call('HGET', KEYS[4], 'status') or '', redis.call('LINDEX', KEYS[2], 0) or ''}
 end
 local owner = redis.call('HGET', KEYS[1], 'owner')
+-- The thread's status before this run ('' = the run creates the thread), so a discard can restore it.
+local prior = redis.call('HGET', KEYS[1], 'status') or ''
 local outcome = 'created'
 if not owner then
   if ARGV[4] ~= 'create' then return {'no_thread'} end
@@ -30,7 +32,7 @@ if #active > 0 and ARGV[3] == 'reject' then
   table.insert(active, 1, 'busy')
   return active
 end
-redis.call('HSET', KEYS[4], 'doc', ARGV[2], 'status', 'pending', 'updated_at', ARGV[6])
+redis.call('HSET', KEYS[4], 'doc', ARGV[2], 'status', 'pending', 'updated_at', ARGV[6], 'prior', prior)
 redis.call('ZADD', KEYS[3], ARGV[7], ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 if ARGV[11] ~= '' then redis.call('SET', KEYS[5], '1', 'EX', ARGV[11]) end
@@ -89,4 +91,47 @@ if redis.call('HGET', KEYS[1], 'status') == 'pending' then
   redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1], 'started_at', ARGV[1])
 end
 return 1
+`);
+
+/**
+ * KEYS: thread, active, run, runs, once marker. ARGV: run id, now. Undoes a run that was created
+ * but could not be queued: while it is still pending it leaves the thread's active list and is
+ * erased (with its once marker, so a retried cron tick creates it again), and a
+ * thread with no active run left gets back the status it had (a thread the run created, and that
+ * has no other run, is erased). Returns discarded | started (a worker has it: it cannot be undone)
+ * | missing.
+ */
+export const DISCARD_RUN = new RedisScript("discardRun", `
+local status = redis.call('HGET', KEYS[3], 'status')
+if not status then return 'missing' end
+if status ~= 'pending' then return 'started' end
+local prior = redis.call('HGET', KEYS[3], 'prior') or ''
+redis.call('LREM', KEYS[2], 0, ARGV[1])
+redis.call('DEL', KEYS[3], KEYS[5])
+redis.call('ZREM', KEYS[4], ARGV[1])
+if redis.call('LLEN', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  if prior == '' and redis.call('ZCARD', KEYS[4]) == 0 then
+    redis.call('DEL', KEYS[1])
+  else
+    if prior == '' or prior == 'busy' then prior = 'idle' end
+    redis.call('HSET', KEYS[1], 'status', prior, 'updated_at', ARGV[2])
+  end
+end
+return 'discarded'
+`);
+
+/**
+ * KEYS: thread, active, run. ARGV: run id, now. An `error` run goes back to pending at the end of
+ * its thread's active runs (a dead letter retried). Returns head | queued | missing | not_failed.
+ */
+export const REQUEUE_RUN = new RedisScript("requeueRun", `
+local status = redis.call('HGET', KEYS[3], 'status')
+if not status then return 'missing' end
+if status ~= 'error' then return 'not_failed' end
+redis.call('HSET', KEYS[3], 'status', 'pending', 'updated_at', ARGV[2])
+redis.call('HDEL', KEYS[3], 'cancel')
+redis.call('RPUSH', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'status', 'busy', 'updated_at', ARGV[2]) end
+if redis.call('LINDEX', KEYS[2], 0) == ARGV[1] then return 'head' end
+return 'queued'
 `);

@@ -3,9 +3,10 @@
  * same semantics as the Redis backend; atomicity comes free because no method awaits midway.
  */
 import type { CancelAction } from "../../lib/contracts/execution.js";
-import type { AssistantRecord, CreateRunOutcome, FinishRun, RunRecord, Storage, ThreadRecord } from "./types.js";
+import type { AssistantRecord, CreateRunOutcome, FinishRun, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 import { createMemoryDueSet } from "./due-set.js";
 import { createMemoryCronStorage } from "./crons.js";
+import { memoryDeadLetters } from "./dead-letters.js";
 
 interface ThreadSlot {
   thread: ThreadRecord;
@@ -21,7 +22,9 @@ export function createMemoryStorage(): Storage {
   const versions = new Map<string, AssistantRecord[]>();
   const threads = new Map<string, ThreadSlot>();
   const slot = (threadId: string) => threads.get(threadId);
-  // Runs created once (cron ticks' runs), kept after the run is deleted; one process, so no expiry needed beyond its life.
+  // A pending run's thread status before it (undefined: the run created the thread), for discard().
+  const priorStatus = new Map<string, ThreadStatus | undefined>();
+  // Runs created once (cron ticks' runs), remembered after the run is deleted (a discard forgets one).
   const createdOnce = new Set<string>();
 
   return {
@@ -94,6 +97,7 @@ export function createMemoryStorage(): Storage {
         const inflight = [...entry.active];
         if (inflight.length > 0 && run.multitask_strategy === "reject") return { kind: "busy", inflight };
         entry.runs.set(run.run_id, clone(run));
+        priorStatus.set(run.run_id, threadCreated ? undefined : entry.thread.status);
         entry.active.push(run.run_id);
         if (options.once) createdOnce.add(onceKey);
         Object.assign(entry.thread, { status: "busy", updated_at: run.created_at, graph_id: run.kwargs.graph_id, assistant_id: run.assistant_id });
@@ -105,6 +109,7 @@ export function createMemoryStorage(): Storage {
       },
       list: async (threadId) => [...(slot(threadId)?.runs.values() ?? [])].reverse().map(clone),
       async markRunning(threadId, runId, startedAt) {
+        priorStatus.delete(runId);
         const run = slot(threadId)?.runs.get(runId);
         if (run && run.status === "pending") Object.assign(run, { status: "running", updated_at: startedAt, started_at: startedAt });
       },
@@ -112,6 +117,7 @@ export function createMemoryStorage(): Storage {
         const entry = slot(threadId);
         if (!entry) return null;
         entry.active = entry.active.filter((id) => id !== runId);
+        priorStatus.delete(runId);
         const run = entry.runs.get(runId);
         if (finish.deleteRun) entry.runs.delete(runId);
         else if (run) Object.assign(run, { status: finish.status, updated_at: new Date().toISOString() });
@@ -136,10 +142,36 @@ export function createMemoryStorage(): Storage {
         else Object.assign(run, { status: "interrupted", updated_at: new Date().toISOString() });
         return "removed";
       },
+      async discard(threadId, runId) {
+        const entry = slot(threadId);
+        const run = entry?.runs.get(runId);
+        if (!entry || !run) return "missing";
+        if (run.status !== "pending") return "started";
+        const prior = priorStatus.get(runId);
+        priorStatus.delete(runId);
+        createdOnce.delete(`${threadId}:${runId}`);
+        entry.runs.delete(runId);
+        entry.active = entry.active.filter((id) => id !== runId);
+        if (entry.active.length === 0 && prior === undefined && entry.runs.size === 0) threads.delete(threadId);
+        else if (entry.active.length === 0) entry.thread.status = prior === undefined || prior === "busy" ? "idle" : prior;
+        return "discarded";
+      },
       async delete(threadId, runId) {
         slot(threadId)?.runs.delete(runId);
       },
       active: async (threadId) => [...(slot(threadId)?.active ?? [])],
+      async requeue(threadId, runId) {
+        const entry = slot(threadId);
+        const run = entry?.runs.get(runId);
+        if (!entry || !run) return "missing";
+        if (run.status !== "error") return "not_failed";
+        Object.assign(run, { status: "pending", updated_at: new Date().toISOString() });
+        delete run.cancel;
+        entry.active.push(runId);
+        entry.thread.status = "busy";
+        return entry.active[0] === runId ? "head" : "queued";
+      },
     },
+    deadLetters: memoryDeadLetters(),
   };
 }

@@ -10,7 +10,8 @@ import { ServerKeys } from "./keys.js";
 import { createRedisDueSet } from "./due-set.js";
 import { createRedisCronStorage } from "./crons.js";
 import { runScript } from "../../lib/redis-scripts.js";
-import { CANCEL_RUN, CREATE_RUN, FINISH_RUN, MARK_RUNNING } from "./lua.js";
+import { CANCEL_RUN, CREATE_RUN, DISCARD_RUN, FINISH_RUN, MARK_RUNNING, REQUEUE_RUN } from "./lua.js";
+import { redisDeadLetters } from "./dead-letters.js";
 import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecord, ThreadStatus } from "./types.js";
 
 type Hash = Record<string, string>;
@@ -81,6 +82,7 @@ export function createRedisStorage(connection: RedisConnection, keyPrefix: strin
     runs: bounded(storage.runs, deadlines, "runs"),
     threadExpiry: bounded(storage.threadExpiry, deadlines, "threadExpiry"),
     crons: bounded(storage.crons, deadlines, "crons"),
+    deadLetters: bounded(storage.deadLetters, deadlines, "deadLetters"),
   };
 }
 
@@ -231,12 +233,20 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
       async cancel(threadId, runId, action) {
         return String(await runScript(redis, CANCEL_RUN, runKeys(threadId, runId), [runId, action, now()])) as "missing" | "done" | "head" | "removed";
       },
+      async discard(threadId, runId) {
+        return String(await runScript(redis, DISCARD_RUN, [...runKeys(threadId, runId), keys.createdOnce(threadId, runId)], [runId, now()])) as "discarded" | "started" | "missing";
+      },
       async delete(threadId, runId) {
         await Promise.all([redis.del(keys.run(threadId, runId)), redis.zRem(keys.runs(threadId), runId)]);
       },
       async active(threadId) {
         return (await redis.lRange(keys.active(threadId), 0, -1)) as string[];
       },
+      async requeue(threadId, runId) {
+        const keysOf = [keys.thread(threadId), keys.active(threadId), keys.run(threadId, runId)];
+        return String(await runScript(redis, REQUEUE_RUN, keysOf, [runId, now()])) as "head" | "queued" | "missing" | "not_failed";
+      },
     },
+    deadLetters: redisDeadLetters(redis, keys.deadLetters()),
   };
 }

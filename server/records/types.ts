@@ -5,6 +5,7 @@
  */
 import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
 import type { DueSet } from "./due-set.js";
+import type { DeadLetterStorage } from "./dead-letters.js";
 
 /** Thread status, as the LangGraph API names it. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -153,10 +154,21 @@ export interface RunStorage {
   finish(threadId: string, runId: string, finish: FinishRun): Promise<string | null>;
   /** A run still waiting behind another is dropped at once; the first one is flagged (`head`) for its worker. */
   cancel(threadId: string, runId: string, action: CancelAction): Promise<"missing" | "done" | "head" | "removed">;
+  /**
+   * Undoes a run that was stored but could not be queued (the caller was told so): a still
+   * pending run is erased and its thread gets back the status it had; `started` when a worker
+   * already has it.
+   */
+  discard(threadId: string, runId: string): Promise<"discarded" | "started" | "missing">;
   /** Deletes an ended run. */
   delete(threadId: string, runId: string): Promise<void>;
   /** Ids of active runs (first = executing). */
   active(threadId: string): Promise<string[]>;
+  /**
+   * Puts an ended (`error`) run back at the end of its thread's active runs, pending: `head` when
+   * it is first (queue it now), `queued` behind others, `missing`, or `not_failed`.
+   */
+  requeue(threadId: string, runId: string): Promise<"head" | "queued" | "missing" | "not_failed">;
 }
 
 /** A cron: a run created on a schedule, on its thread or on a new thread each time. */
@@ -200,6 +212,8 @@ export interface Storage {
   crons: CronStorage;
   /** Threads with a TTL, due when they may have been idle long enough (server/api/threads/ttl.ts). */
   threadExpiry: DueSet;
+  /** Runs given up after too many takeovers or failures. */
+  deadLetters: DeadLetterStorage;
   /** Whether state survives a restart. */
   durable: boolean;
   /** Round trip to the backend (readiness). */

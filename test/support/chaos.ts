@@ -7,8 +7,9 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../../lib/redis.js";
 import { SaverKeys } from "../../memory/redis-saver/keys.js";
-import { testRedisUrl, uniquePrefix } from "./redis.js";
+import { keysUnder, testRedisUrl, uniquePrefix } from "./redis.js";
 import { scaleGoal, startScaleStub, startSwitchboard, startWebhookReceiver, type SwitchboardProcess } from "./scale-harness.js";
+import { queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
 import { cleanQueuePrefix } from "./scale.js";
 
 /** Settings of a chaos run. */
@@ -44,6 +45,8 @@ export interface ChaosReport {
   /** Finished runs whose webhook never arrived. */
   missingSideEffects: number;
   seconds: number;
+  /** Keys left under the run's prefixes after clean-up (must be 0: tests clean what they write). */
+  keysLeft: number;
 }
 
 const TERMINAL = new Set(["success", "error", "interrupted", "timeout"]);
@@ -68,7 +71,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     WORKSPACE_DIR: "./workspace/chaos",
   };
   const processes: SwitchboardProcess[] = [];
+  // Replacement workers start in the background; clean-up waits for them so none outlives the run.
+  const starting = new Set<Promise<void>>();
+  let closing = false;
   const started = Date.now();
+  let report: ChaosReport;
   try {
     const api = await startSwitchboard("serve", { ...env, WORKERS: "0" });
     processes.push(api);
@@ -130,15 +137,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const replace = (): Promise<void> =>
         startSwitchboard("worker", env).then(
           (replacement) => {
-            workers.push(replacement);
             processes.push(replacement);
+            if (closing) return replacement.stop("SIGKILL");
+            workers.push(replacement);
           },
           (error: unknown) => {
+            if (closing) return;
             log(`a replacement worker failed to start (${(error as Error).message.split("\n")[0]}); starting another`);
             return replace();
           },
         );
-      void replace();
+      const replacing = replace();
+      starting.add(replacing);
+      void replacing.finally(() => starting.delete(replacing));
       await refresh();
       log(`kill ${kills}: worker ${victim.child.pid} holding ${held} run(s); ${runs.length} submitted, ${runs.length - unfinished().length} ended`);
       await pause(options.killEveryMs ?? 1_000);
@@ -150,7 +161,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await refresh();
     }
     const finished = runs.filter((run) => run.status === "success");
-    const report: ChaosReport = {
+    report = {
       runs: runs.length,
       finished: finished.length,
       failed: runs.filter((run) => TERMINAL.has(run.status) && run.status !== "success").length,
@@ -161,18 +172,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       repeatedIdempotencyKeys: [...receiver.byKey.values()].filter((count) => count > 1).length,
       missingSideEffects: finished.filter((run) => !receiver.byJob.has(run.job)).length,
       seconds: Math.round((Date.now() - started) / 100) / 10,
+      keysLeft: 0,
     };
     if (report.failed > 0 || report.lost > 0) {
       log(`not finished: ${runs.filter((run) => run.status !== "success").map((run) => `${run.runId}=${run.status}`).join(", ")}`);
     }
-    return report;
   } finally {
+    closing = true;
+    await Promise.all(starting);
     await Promise.all(processes.map((process) => process.stop("SIGKILL")));
     await stub.close();
     await receiver.close();
     await cleanQueuePrefix(prefix);
     await redis.close();
   }
+  report.keysLeft = await keysLeftUnder(prefix);
+  return report;
+}
+
+/** How many keys are still under a chaos run's prefixes (its own and its queue's). */
+export async function keysLeftUnder(prefix: string): Promise<number> {
+  const redis = await connectRedis({ url: testRedisUrl() });
+  let count = 0;
+  try {
+    for (const under of [prefix, queuePrefixFor(prefix)]) count += (await keysUnder(redis, under)).length;
+  } finally {
+    await redis.close();
+  }
+  return count;
 }
 
 /** How many of these threads' leases each worker pid holds now (lease values are `<token>:<run>@<host>:<pid>:<id>`). */

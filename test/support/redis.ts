@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createNetServer } from "node:net";
 import { randomUUID } from "node:crypto";
 import { createClient, type RedisClientType } from "redis";
 import { getEnv } from "../../lib/env.js";
@@ -22,12 +23,24 @@ export function uniquePrefix(suite: string): string {
   return `test:${suite}:${randomUUID().slice(0, 8)}:`;
 }
 
-/** Deletes every key under a prefix on every node (tests only: uses SCAN). */
-export async function deleteByPrefix(connection: RedisConnection, prefix: string): Promise<void> {
-  const nodes: RedisClientType[] = isCluster(connection)
+async function nodesOf(connection: RedisConnection): Promise<RedisClientType[]> {
+  return isCluster(connection)
     ? ((await Promise.all(connection.masters.map((master) => connection.nodeClient(master)))) as unknown as RedisClientType[])
     : [connection as unknown as RedisClientType];
-  for (const node of nodes) {
+}
+
+/** The keys under a prefix on every node (tests only: uses SCAN). */
+export async function keysUnder(connection: RedisConnection, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const node of await nodesOf(connection)) {
+    for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch.map(String));
+  }
+  return keys;
+}
+
+/** Deletes every key under a prefix on every node (tests only: uses SCAN). */
+export async function deleteByPrefix(connection: RedisConnection, prefix: string): Promise<void> {
+  for (const node of await nodesOf(connection)) {
     const keys: string[] = [];
     for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch.map(String));
     for (const key of keys) await node.unlink(key);
@@ -43,6 +56,10 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Kills the server without letting it save (SIGKILL). */
   kill(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
 }
 
 /**
@@ -56,8 +73,33 @@ export async function startRedisServer(port: number, args: string[] = [], dir?: 
     stdio: "ignore",
   });
   await waitForPing(port, child);
-  const stopWith = (signal: NodeJS.Signals) => () => stopChild(child, signal);
-  return { port, url: `redis://127.0.0.1:${port}`, dir: workDir, stop: stopWith("SIGTERM"), kill: stopWith("SIGKILL") };
+  // A paused server handles SIGTERM only once thawed.
+  const stopWith = (signal: NodeJS.Signals) => () => (child.kill("SIGCONT"), stopChild(child, signal));
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    dir: workDir,
+    stop: stopWith("SIGTERM"),
+    kill: stopWith("SIGKILL"),
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
+  };
+}
+
+/** Starts redis-server on a random free port below 32768 (see startRedisServer), trying a few. */
+export async function startPrivateRedis(args: string[] = []): Promise<RedisProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    // A port another test's Redis holds would answer our PING: take only a port nobody listens on.
+    if (!(await portIsFree(port))) continue;
+    try {
+      return await startRedisServer(port, args);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
 
 /** A private 3-master Redis Cluster. */
@@ -139,5 +181,13 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill(signal);
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }

@@ -116,7 +116,7 @@ export async function startSwitchboard(kind: "serve" | "worker", env: Record<str
   const entry = kind === "serve" ? "server/main.ts" : "server/worker.ts";
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...(kind === "serve" ? ["--port", "0"] : []), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "warn", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "warn", SWITCHBOARD_SKIP_DOTENV: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -3,6 +3,7 @@
  * process runs; `/ready` answers 200 only when Redis (storage and queue) answers and the process
  * can do its job, else 503 with what is wrong. The worker process serves the same report.
  */
+import { createServer, type Server } from "node:http";
 import { Hono } from "hono";
 import type { AppDeps } from "../../deps.js";
 import type { RunQueue } from "../../../lib/contracts/execution.js";
@@ -68,7 +69,26 @@ export function healthRoutes(deps: AppDeps): Hono {
       ...(deps.workers ? { workers: deps.workers } : {}),
       ...(deps.draining ? { draining: deps.draining } : {}),
     });
-    return c.json(report, report.ready ? 200 : 503, report.ready ? {} : { "Retry-After": "5" });
+    return c.json(report, report.ready ? 200 : 503, readinessHeaders(report));
   });
   return app;
+}
+
+/** Seconds a client should wait before asking a process that is not ready again. */
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+/** The headers of a readiness answer: a 503 says when to ask again. */
+export function readinessHeaders(report: Pick<Readiness, "ready">): Record<string, string> {
+  return report.ready ? {} : { "Retry-After": String(NOT_READY_RETRY_AFTER_SECONDS) };
+}
+
+/** A worker process's `/health` and `/ready` on plain node:http (the worker has no Hono app). */
+export async function serveWorkerHealth(port: number, ready: () => Promise<Readiness>, host = "127.0.0.1"): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === "/health") return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, pid: process.pid }));
+    if (request.url !== "/ready") return void response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not_found", message: "Only /health and /ready are served here." }));
+    void ready().then((report) => response.writeHead(report.ready ? 200 : 503, { "content-type": "application/json", ...readinessHeaders(report) }).end(JSON.stringify(report)));
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
 }

@@ -26,6 +26,7 @@ const COUNTERS = {
   modelCost: { name: "switchboard_model_cost_usd_total", help: "USD by model.", labels: ["model"] },
   cronFirings: { name: "switchboard_cron_firings_total", help: "Cron ticks, by outcome (fired: a run was created; failed: it could not be; duplicate: another process had fired it).", labels: ["outcome"] },
   webhookDeliveries: { name: "switchboard_webhook_deliveries_total", help: "Completion webhook attempts, by outcome (delivered; retried: a failed attempt that will be tried again; failed: given up or refused).", labels: ["outcome"] },
+  runsDeadLettered: { name: "switchboard_runs_dead_lettered_total", help: "Runs moved to the dead-letter list by this process (too many takeovers or failures).", labels: ["graph_id"] },
 } as const satisfies Record<string, Definition>;
 
 const HISTOGRAMS = {
@@ -37,6 +38,7 @@ const HISTOGRAMS = {
 const GAUGES = {
   runsInFlight: { name: "switchboard_runs_in_flight", help: "Runs executing in this process.", labels: [] },
   queueDepth: { name: "switchboard_queue_depth", help: "Runs waiting for a worker.", labels: [] },
+  deadLetterRuns: { name: "switchboard_dead_letter_runs", help: "Runs on the dead-letter list now, waiting for an operator to retry or discard them.", labels: [] },
 } as const satisfies Record<string, Definition>;
 
 type LabelsOf<D extends Definition> = D["labels"][number];

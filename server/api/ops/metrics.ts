@@ -22,8 +22,9 @@ export interface ServerMetrics extends MetricRegistry {
 }
 
 /** Creates the registry and the run hooks; `queueDepth` is read from `depth` at scrape time. */
-export function createServerMetrics(options: { depth?: () => Promise<number>; defaultMetrics?: boolean } = {}): ServerMetrics {
-  const metrics = createMetricRegistry({ ...(options.defaultMetrics !== undefined ? { defaultMetrics: options.defaultMetrics } : {}), ...(options.depth ? { collect: { queueDepth: options.depth } } : {}) });
+export function createServerMetrics(options: { depth?: () => Promise<number>; deadLetters?: () => Promise<number>; defaultMetrics?: boolean } = {}): ServerMetrics {
+  const collect = { ...(options.depth ? { queueDepth: options.depth } : {}), ...(options.deadLetters ? { deadLetterRuns: options.deadLetters } : {}) };
+  const metrics = createMetricRegistry({ ...(options.defaultMetrics !== undefined ? { defaultMetrics: options.defaultMetrics } : {}), collect });
   const { runsFinished } = metrics.counters;
   const { runDuration } = metrics.histograms;
   const { runsInFlight } = metrics.gauges;

@@ -14,6 +14,7 @@ import type { RunRecord } from "../../records/types.js";
 import { cancelQuery, runCreateSchema, runListQuery } from "./schemas.js";
 import { cancelRun, createRun, waitForRun } from "./service.js";
 import { cancelMany, cancelManySchema } from "./cancel-many.js";
+import { requestAbandoned } from "../../middleware/redis-deadline.js";
 import { eventCursor, joinFilter, streamRun } from "./stream.js";
 
 /** Most stateless runs one `POST /runs/batch` may create. */
@@ -36,7 +37,7 @@ export function runsRoutes(deps: AppDeps): Hono {
 
   app.post("/threads/:thread_id/runs", async (c) => {
     const threadId = uuidParam(c, "thread_id");
-    const run = await createRun(deps, ownerOf(c), threadId, await readBody(c, runCreateSchema));
+    const run = await createRun(deps, ownerOf(c), threadId, await readBody(c, runCreateSchema), { signal: requestAbandoned(c) });
     c.header("Content-Location", `/threads/${threadId}/runs/${run.run_id}`);
     return c.json(publicRun(run));
   });
@@ -44,14 +45,14 @@ export function runsRoutes(deps: AppDeps): Hono {
   app.post("/threads/:thread_id/runs/stream", async (c) => {
     const threadId = uuidParam(c, "thread_id");
     const body = await readBody(c, runCreateSchema);
-    const run = await createRun(deps, ownerOf(c), threadId, body);
+    const run = await createRun(deps, ownerOf(c), threadId, body, { signal: requestAbandoned(c) });
     c.header("Content-Location", `/threads/${threadId}/runs/${run.run_id}`);
     return streamRun(c, deps, threadId, run.run_id, { cancelOnDisconnect: body.on_disconnect === "cancel" });
   });
 
   app.post("/threads/:thread_id/runs/wait", async (c) => {
     const threadId = uuidParam(c, "thread_id");
-    const run = await createRun(deps, ownerOf(c), threadId, await readBody(c, runCreateSchema));
+    const run = await createRun(deps, ownerOf(c), threadId, await readBody(c, runCreateSchema), { signal: requestAbandoned(c) });
     c.header("Content-Location", `/threads/${threadId}/runs/${run.run_id}`);
     return json(c, await waitForRun(deps, threadId, run.run_id));
   });
@@ -114,19 +115,19 @@ export function runsRoutes(deps: AppDeps): Hono {
   // Stateless runs: the run's temporary thread has the run's id.
   app.post("/runs/stream", async (c) => {
     const body = await readBody(c, runCreateSchema);
-    const run = await createRun(deps, ownerOf(c), null, body);
+    const run = await createRun(deps, ownerOf(c), null, body, { signal: requestAbandoned(c) });
     c.header("Content-Location", `/runs/${run.run_id}`);
     return streamRun(c, deps, run.thread_id, run.run_id, { cancelOnDisconnect: body.on_disconnect === "cancel" });
   });
 
   app.post("/runs/wait", async (c) => {
-    const run = await createRun(deps, ownerOf(c), null, await readBody(c, runCreateSchema));
+    const run = await createRun(deps, ownerOf(c), null, await readBody(c, runCreateSchema), { signal: requestAbandoned(c) });
     c.header("Content-Location", `/runs/${run.run_id}`);
     return json(c, await waitForRun(deps, run.thread_id, run.run_id));
   });
 
   app.post("/runs", async (c) => {
-    const run = await createRun(deps, ownerOf(c), null, await readBody(c, runCreateSchema));
+    const run = await createRun(deps, ownerOf(c), null, await readBody(c, runCreateSchema), { signal: requestAbandoned(c) });
     c.header("Content-Location", `/runs/${run.run_id}`);
     return c.json(publicRun(run));
   });
@@ -136,7 +137,7 @@ export function runsRoutes(deps: AppDeps): Hono {
     const bodies = await readBody(c, z.array(runCreateSchema).min(1).max(MAX_BATCH));
     const owner = ownerOf(c);
     const runs = [];
-    for (const body of bodies) runs.push(publicRun(await createRun(deps, owner, null, body)));
+    for (const body of bodies) runs.push(publicRun(await createRun(deps, owner, null, body, { signal: requestAbandoned(c) })));
     return c.json(runs);
   });
 

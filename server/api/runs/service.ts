@@ -10,25 +10,25 @@ import type { AppDeps } from "../../deps.js";
 import type { RunRecord, ThreadRecord } from "../../records/types.js";
 import type { RunCreateBody } from "./schemas.js";
 import type { CancelAction } from "../../../lib/contracts/execution.js";
+import { discardUnqueuedRun, requeueOrphan } from "./orphans.js";
 
 type Configurable = Record<string, unknown>;
 
 /** Creates a run (thread-bound, or stateless when `threadId` is null) and hands it to the queue when it may start. */
-export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody): Promise<RunRecord> {
-  return (await createRunWith(deps, owner, threadId, body, {})).run;
+export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
+  return (await createRunWith(deps, owner, threadId, body, options)).run;
 }
 
 /**
  * Creates the run with id `runId` at most once, however often it is retried (a cron tick's run):
  * true when this call created it. A retry after a creator that stored the run but died before
- * queueing it queues it (the queue holds one job per run id, and a run that is no longer pending
- * is not executed again).
+ * queueing it queues it (recovered only when no queue and no process holds it).
  */
 export async function createRunOnce(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, runId: string): Promise<boolean> {
   return !(await createRunWith(deps, owner, threadId, body, { runId })).existed;
 }
 
-async function createRunWith(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { runId?: string }): Promise<{ run: RunRecord; existed: boolean }> {
+async function createRunWith(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { signal?: AbortSignal; runId?: string }): Promise<{ run: RunRecord; existed: boolean }> {
   if (deps.draining?.()) throw new UpstreamUnavailableError("server", "createRun", "The server is shutting down; retry on another replica.", { retryAfterSeconds: 2 });
   const assistant = await getVisibleAssistant(deps, owner, body.assistant_id, "run");
   deps.graphs.get(assistant.graph_id);
@@ -90,24 +90,36 @@ async function createRunWith(deps: AppDeps, owner: string, threadId: string | nu
   };
   const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread, ...(options.runId ? { once: true } : {}) });
   if (outcome.kind === "exists") {
-    if (outcome.status === "pending" && outcome.head) await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {});
+    // Its creator stored it and died before queueing it (a failed queueing is undone, marker included).
+    if (outcome.status === "pending" && outcome.head) await deps.queue.recover?.({ runId, threadId: stateless ? null : effectiveThread, owner });
     return { run, existed: true };
   }
   if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread, { message: `Thread with ID ${effectiveThread} not found` });
   if (outcome.kind === "busy") {
+    await requeueOrphan(deps, effectiveThread, outcome.inflight[0]!);
     throw new ConflictError(`Thread is already running a task. Wait for it to finish or choose a different multitask strategy (interrupt, rollback or enqueue). Thread ${effectiveThread} is busy with run ${outcome.inflight[0]}.`);
   }
-  deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
-  if (outcome.inflight.length === 0) {
-    // A delayed run is read back when due: by then it may have been cancelled.
-    if (delayMs === 0) deps.freshRuns?.set(runId, run);
-    await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {}).catch((error: unknown) => {
-      deps.freshRuns?.delete(runId);
-      throw error;
-    });
-  } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
-    for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
+  try {
+    // The caller was already told the request failed (the Redis deadline passed): undo, do not queue.
+    if (options.signal?.aborted) throw options.signal.reason ?? new UpstreamUnavailableError("redis", "createRun", "Redis did not answer in time.");
+    if (outcome.inflight.length === 0) {
+      // A delayed run is read back when due: by then it may have been cancelled.
+      if (delayMs === 0) deps.freshRuns?.set(runId, run);
+      await deps.queue.enqueue({ runId, threadId: stateless ? null : effectiveThread, owner }, delayMs > 0 ? { delayMs } : {});
+      // Queued only after the caller was told 503 (Redis came back meanwhile): take it back.
+      if (options.signal?.aborted) {
+        await cancelRun(deps, effectiveThread, runId, "rollback", { ignoreMissing: true });
+        throw options.signal.reason;
+      }
+    } else if (run.multitask_strategy === "interrupt" || run.multitask_strategy === "rollback") {
+      for (const previous of outcome.inflight) await cancelRun(deps, effectiveThread, previous, run.multitask_strategy, { ignoreMissing: true });
+    }
+  } catch (error) {
+    deps.freshRuns?.delete(runId);
+    // Stored but not queued: a run nobody will execute would hold its thread for good.
+    if ((await discardUnqueuedRun(deps, effectiveThread, runId)) !== "started") throw error;
   }
+  deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
   return { run, existed: false };
 }
 

@@ -13,6 +13,12 @@ import { emptyThreadState, copyCheckpoints, keepLatestCheckpoint, threadState } 
 import { scheduleThreadTtl, threadTtlSchema } from "./ttl.js";
 import { deleteThread, publicThread, requireThread, threadGraphId } from "./service.js";
 import { threadStreamRoutes } from "./stream.js";
+
+// The reference takes metadata, ttl or both (the SDK's update sends ttl alone); a PATCH with
+// neither changes nothing and is refused as the bad request it is.
+const threadPatch = threadPatchBody
+  .extend({ metadata: jsonObject.optional(), ttl: threadTtlSchema })
+  .refine((body) => body.metadata !== undefined || body.ttl !== undefined, { message: "a thread PATCH needs metadata or ttl", path: ["metadata"] });
 import type { ThreadRecord } from "../../records/types.js";
 
 
@@ -114,7 +120,7 @@ export function threadsRoutes(deps: AppDeps): Hono {
 
   app.patch("/threads/:thread_id", async (c) => {
     const thread = await requireThread(deps, ownerOf(c), uuidParam(c, "thread_id"), "brief");
-    const body = await readBody(c, threadPatchBody.extend({ ttl: threadTtlSchema }));
+    const body = await readBody(c, threadPatch);
     const patched = { ...thread, metadata: { ...thread.metadata, ...body.metadata }, updated_at: new Date().toISOString(), ...(body.ttl ? { ttl: body.ttl } : {}) };
     await deps.storage.threads.patch(thread.thread_id, { metadata: patched.metadata, updated_at: patched.updated_at, ...(body.ttl ? { ttl: body.ttl } : {}) });
     await scheduleThreadTtl(deps, patched);

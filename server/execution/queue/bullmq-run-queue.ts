@@ -13,11 +13,11 @@ import { DelayedError, Queue, WaitingError, Worker, type Job } from "bullmq";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { silentLogger, type Logger } from "../../../lib/logger.js";
-import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue } from "../../../lib/contracts/execution.js";
+import type { CancelAction, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../../lib/contracts/execution.js";
 import { forgetCancel, publishCancel, rememberedCancel, subscribeCancels, cancelKeys } from "./cancel-channel.js";
 import { openQueueConnection, type QueueConnection, type QueueRedisOptions } from "./connection.js";
 import { RunDeferredError } from "./deferral.js";
-import { LocalRunRegistry } from "./local-runs.js";
+import { isRegisteredLocally, LocalRunRegistry } from "./local-runs.js";
 
 /** Settings of the BullMQ run queue. */
 export interface BullMqRunQueueOptions extends QueueRedisOptions {
@@ -27,8 +27,10 @@ export interface BullMqRunQueueOptions extends QueueRedisOptions {
   lockDurationMs?: number;
   /** How often workers look for stalled jobs (default: the lock duration). */
   stalledIntervalMs?: number;
-  /** Crash takeovers allowed per run before it is failed (default 25). */
+  /** Takeovers allowed per run (its worker stopped: crashed, or lost its lease); one more and it is dead-lettered (default 3). */
   maxTakeovers?: number;
+  /** Called instead of the handler when a run would be taken over more than `maxTakeovers` times. */
+  onDeadLetter?: (job: RunJob, info: { reason: string; takeovers: number }) => Promise<void>;
   /** How often a worker re-reads remembered cancels of its runs, in case a message was missed (default 2 s). */
   cancelSweepMs?: number;
   logger?: Logger;
@@ -69,6 +71,8 @@ const JOB_OPTIONS = {
 const QUEUE_NAME = "runs";
 /** When a run handed back by its handler (e.g. Redis went away mid-run) is tried again. */
 const HANDED_BACK_RETRY_MS = 1_000;
+/** Times a run handed back by a Redis outage is resumed in place before it goes back to the queue. */
+const PROMPT_RESUMES = 3;
 
 /** The hash-tagged BullMQ prefix for a Switchboard key prefix. */
 export function queuePrefixFor(keyPrefix: string): string {
@@ -101,6 +105,10 @@ export class BullMqRunQueue implements RunQueue {
     this.producer.on("error", (error: Error) => this.logger.debug({ err: error }, "run queue connection error"));
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection: this.producer, prefix: this.prefix });
     this.queue.on("error", (error: Error) => this.logger.debug({ err: error }, "run queue error"));
+  }
+
+  private get maxTakeovers(): number {
+    return this.options.maxTakeovers ?? 3;
   }
 
   /** Runs executing in this process now. */
@@ -138,6 +146,21 @@ export class BullMqRunQueue implements RunQueue {
     await this.queue.add(QUEUE_NAME, data, { ...JOB_OPTIONS, jobId: job.runId, ...(options.delayMs ? { delay: options.delayMs } : {}) });
   }
 
+  /**
+   * Queues a run the queue has lost: no job in BullMQ (or only a failed one), not running here and
+   * not registered as running in any process. True when it was queued.
+   */
+  async recover(job: RunJob, options: { resume?: boolean } = {}): Promise<boolean> {
+    if (this.active.has(job.runId)) return false;
+    const existing = await this.queue.getJob(job.runId);
+    if (existing && !(await existing.isFailed())) return false;
+    if (await isRegisteredLocally(await this.queue.waitUntilReady().then(() => this.producer), this.prefix, job)) return false;
+    await existing?.remove();
+    this.options.onQueued?.(job);
+    await this.add(job, options.resume ? { takeover: true } : {});
+    return true;
+  }
+
   async startWorker(handler: RunHandler, options: { concurrency: number }): Promise<void> {
     if (this.worker) throw new Error("BullMqRunQueue.startWorker: this queue already has a worker.");
     const lockDuration = this.options.lockDurationMs ?? 15_000;
@@ -152,7 +175,8 @@ export class BullMqRunQueue implements RunQueue {
       concurrency: options.concurrency,
       lockDuration,
       stalledInterval: this.options.stalledIntervalMs ?? lockDuration,
-      maxStalledCount: this.options.maxTakeovers ?? 25,
+      // One more than we allow, so BullMQ hands the job to process() (which dead-letters it) instead of failing it unseen.
+      maxStalledCount: this.maxTakeovers + 1,
       name: this.workerId,
     });
     this.worker.on("error", (error: Error) => this.logger.warn({ err: error }, "run worker error"));
@@ -258,9 +282,18 @@ export class BullMqRunQueue implements RunQueue {
       const remembered = await rememberedCancel(this.producer, this.prefix, runId);
       if (remembered) this.abortLocal(runId, { kind: "cancel", action: remembered });
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
+      // BullMQ counts the times a job's lock expired (its worker died or stalled); a local run's first takeover is the flag.
+      const takeovers = job.stalledCounter + (job.data.takeover ? 1 : 0);
+      if (takeovers > this.maxTakeovers && this.options.onDeadLetter) {
+        const why = `its worker stopped (crashed, was killed, or lost its lease) ${takeovers} times while running it; more than RUN_MAX_TAKEOVERS (${this.maxTakeovers}) takeovers are not attempted`;
+        this.logger.error({ runId, takeovers }, "run dead-lettered");
+        await this.options.onDeadLetter({ runId, threadId: job.data.threadId, owner: job.data.owner }, { reason: `The run was dead-lettered: ${why}. Inspect it, then retry or discard it through /runs/dead_letters.`, takeovers });
+        return "error";
+      }
       const attempt = Math.max(job.data.takeover ? 1 : 0, job.attemptsStarted - 1 - (job.data.deferrals ?? 0));
       const job_: RunJob = { runId, threadId: job.data.threadId, owner: job.data.owner };
-      const status = await handler(job_, { signal: run.controller.signal, abortReason: reason, attempt });
+      const status = await this.resumingPromptly(() => handler(job_, { signal: run.controller.signal, abortReason: reason, attempt }), (resumes) =>
+        handler(job_, { signal: run.controller.signal, abortReason: reason, attempt: attempt + resumes }), reason);
       if (reason()?.kind === "shutdown") return await this.handBack(job, token);
       if (status === "pending") throw new RunDeferredError(`run ${runId} was handed back unfinished`, HANDED_BACK_RETRY_MS, { started: true });
       if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, runId).catch(() => {});
@@ -294,7 +327,8 @@ export class BullMqRunQueue implements RunQueue {
     this.active.set(job.runId, run);
     let requeue: { delayMs?: number; takeover?: boolean } | undefined;
     try {
-      const status = await handler(job, { signal: run.controller.signal, abortReason: reason, attempt: 0 });
+      const status = await this.resumingPromptly(() => handler(job, { signal: run.controller.signal, abortReason: reason, attempt: 0 }), (resumes) =>
+        handler(job, { signal: run.controller.signal, abortReason: reason, attempt: resumes }), reason);
       if (reason()?.kind === "shutdown") requeue = { takeover: true };
       else if (status === "pending") requeue = { takeover: true, delayMs: HANDED_BACK_RETRY_MS };
       else if (reason()?.kind === "cancel") await forgetCancel(this.producer, this.prefix, job.runId).catch(() => {});
@@ -315,6 +349,32 @@ export class BullMqRunQueue implements RunQueue {
       local.abandon(job.runId);
       this.logger.warn({ err: error, runId: job.runId }, "could not settle a local run in Redis; the registry sweep will recover it");
     }
+  }
+
+  /**
+   * Runs a handler; when it hands the run back unfinished (Redis went away mid-run) and nobody
+   * asked it to stop, waits for Redis to answer and resumes the run here at once, from its last
+   * checkpoint, instead of leaving it to a takeover when its lease expires. Gives up (hands back)
+   * after a lease's time without Redis, or if the resumed run is handed back again each time.
+   */
+  private async resumingPromptly(first: () => Promise<RunStatus>, resume: (resumes: number) => Promise<RunStatus>, reason: () => AbortReason): Promise<RunStatus> {
+    let status = await first();
+    for (let resumes = 1; status === "pending" && reason() === undefined && !this.closing && resumes <= PROMPT_RESUMES; resumes++) {
+      if (!(await this.redisAnswers(this.options.lockDurationMs ?? 15_000))) break;
+      this.logger.info({ resumes }, "Redis answers again: resuming a handed-back run here");
+      status = await resume(resumes);
+    }
+    return status;
+  }
+
+  /** Pings the queue's Redis until it answers (true) or `withinMs` passes (false). */
+  private async redisAnswers(withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    while (Date.now() < until && !this.closing) {
+      if (await this.ping()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   /** Puts a job back to waiting so another worker resumes it from its last checkpoint. */

@@ -15,18 +15,19 @@ export { BullMqCronScheduler, cronQueuePrefixFor } from "./cron-scheduler.js";
 export { BullMqWebhookQueue, webhookQueuePrefixFor } from "./webhook-queue.js";
 
 /** The environment variables the queue reads. */
-export type QueueEnv = Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS">;
+export type QueueEnv = Pick<Env, "redis" | "REDIS_KEY_PREFIX" | "RUN_LEASE_MS" | "RUN_MAX_TAKEOVERS">;
 
 /** The Redis-backed queue for `env`, or undefined when Redis is not configured. */
 export function createRedisRunQueue(
   env: QueueEnv,
-  options: Pick<BullMqRunQueueOptions, "logger" | "onAbandoned" | "onLocalRun" | "onQueued" | "onRequeued" | "localFastPath"> = {},
+  options: Pick<BullMqRunQueueOptions, "logger" | "onAbandoned" | "onDeadLetter" | "onLocalRun" | "onQueued" | "onRequeued" | "localFastPath"> = {},
 ): BullMqRunQueue | undefined {
   if (!env.redis) return undefined;
   return new BullMqRunQueue({
     ...env.redis,
     keyPrefix: env.REDIS_KEY_PREFIX,
     lockDurationMs: env.RUN_LEASE_MS,
+    maxTakeovers: env.RUN_MAX_TAKEOVERS,
     ...options,
   });
 }

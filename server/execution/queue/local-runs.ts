@@ -31,12 +31,12 @@ export class LocalRunRegistry {
       logger: Logger;
     },
   ) {
-    this.key = `${queuePrefix}:local`;
+    this.key = localRunsKey(queuePrefix);
   }
 
   /** Records that this process runs `job` now; resolves once Redis has it, so a crash from here on is recovered. */
   async register(job: RunJob): Promise<void> {
-    const member = JSON.stringify({ runId: job.runId, threadId: job.threadId, owner: job.owner });
+    const member = localRunMember(job);
     await (await this.client()).zadd(this.key, Date.now() + this.options.leaseMs, member);
     this.mine.set(job.runId, member);
   }
@@ -101,4 +101,19 @@ function parseMember(member: string): RunJob | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The sorted set of runs executing in their receiving process. */
+export function localRunsKey(queuePrefix: string): string {
+  return `${queuePrefix}:local`;
+}
+
+/** A run's member in that set. */
+export function localRunMember(job: RunJob): string {
+  return JSON.stringify({ runId: job.runId, threadId: job.threadId, owner: job.owner });
+}
+
+/** Whether some process has `job` registered as running locally (its entry may be expired but not yet swept). */
+export async function isRegisteredLocally(connection: QueueConnection, queuePrefix: string, job: RunJob): Promise<boolean> {
+  return (await connection.zscore(localRunsKey(queuePrefix), localRunMember(job))) !== null;
 }

@@ -1,0 +1,73 @@
+/** Starting, stopping and measuring `npm run serve` from a bench (bench:server, bench:soak). */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** The node flags of `npm run serve` (package.json), so a bench measures what users run. */
+export const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=16", "--max-old-space-size=384"];
+
+const root = new URL("..", import.meta.url).pathname;
+
+/**
+ * Starts our server on port 0 for `config` with `env` added (REDIS_URL, REDIS_KEY_PREFIX,
+ * SERVER_PROCESSES, …); resolves once it prints its listening line.
+ */
+export async function startServer(config: string, env: Record<string, string>, nodeFlags = SERVE_NODE_FLAGS): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeFlags, `${root}server/main.ts`, "--config", config, "--port", "0"], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await waitForUrl(child, (output) => /"listening":"(http:[^"]+)"/.exec(output)?.[1], "our server");
+  return { url, child };
+}
+
+/** SIGTERM (the process group with `group`), SIGKILL after 5 s. */
+export function stop(child: ChildProcess, group = false): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || !child.pid) return resolve();
+    const timer = setTimeout(() => (group ? process.kill(-child.pid!, "SIGKILL") : child.kill("SIGKILL")), 5_000);
+    child.once("exit", () => (clearTimeout(timer), resolve()));
+    if (group) process.kill(-child.pid, "SIGTERM");
+    else child.kill("SIGTERM");
+  });
+}
+
+/** Resolves with what `find` extracts from the child's output, or rejects when it exits first. */
+export async function waitForUrl(child: ChildProcess, find: (output: string) => string | undefined, what: string): Promise<string> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 180 s:\n${output.slice(-2000)}`)), 180_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = find(output);
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${what} exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+}
+
+/** The server's pid and those of its server processes (SERVER_PROCESSES > 1 forks them). */
+export function serverPids(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children list on this kernel: the primary alone
+  }
+  return [pid, ...children.filter((child) => /server\/main\.ts/.test(readFileSync(`/proc/${child}/cmdline`, "utf8")))];
+}
+
+/** VmRSS of a process in KB (0 once it is gone). */
+export function rssKb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
