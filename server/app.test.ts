@@ -73,7 +73,7 @@ describe("server HTTP contract", () => {
   });
 
   it("leaves out the route groups langgraph.json's http options disable", async () => {
-    const trimmed = createApp({ ...runtime.deps, http: { disable_store: true, disable_assistants: false, disable_threads: false, disable_runs: false, disable_meta: true } });
+    const trimmed = createApp({ ...runtime.deps, http: { disable_store: true, disable_assistants: false, disable_threads: false, disable_runs: false, disable_meta: true, disable_ui: false } });
     const headers = { authorization: `Bearer ${ALICE}`, "content-type": "application/json" };
     expect((await trimmed.request("/store/namespaces", { method: "POST", headers, body: "{}" })).status).toBe(404);
     expect((await trimmed.request("/info")).status).toBe(404);

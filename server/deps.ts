@@ -9,6 +9,7 @@ import type { ApiKeys } from "./middleware/auth.js";
 import type { CorsPolicy } from "./middleware/cors.js";
 import type { CustomAuth } from "./middleware/custom-auth.js";
 import type { CustomHttp } from "./http/custom.js";
+import type { GraphUi } from "./http/ui.js";
 import type { ServerMetrics } from "./api/ops/metrics.js";
 import type { RunEventLog, RunQueue } from "../lib/contracts/execution.js";
 import type { RunRecord, Storage } from "./records/types.js";
@@ -35,6 +36,8 @@ export interface AppDeps {
   cors?: CorsPolicy;
   /** langgraph.json `http`: the project's Hono app, mounted beside the API, and built-in route groups switched off. */
   http?: CustomHttp;
+  /** langgraph.json `ui`: each graph's bundled components, served at /ui/:graph; absent = no routes. */
+  ui?: GraphUi;
   /** Largest accepted request body, bytes. */
   bodyLimitBytes: number;
   /** Runs created here and enqueued at once, handed to this process's handler without a read back. */

@@ -26,6 +26,7 @@ import { readOwnSchemas } from "./graphs/own-schemas.js";
 import { parseApiKeys } from "./middleware/auth.js";
 import { corsPolicy, STUDIO_ORIGINS } from "./middleware/cors.js";
 import { loadCustomHttp } from "./http/custom.js";
+import { buildGraphUi, describeGraphUi } from "./http/ui.js";
 import { loadCustomAuth } from "./middleware/custom-auth.js";
 import { createServerMetrics } from "./api/ops/metrics.js";
 import { registerCostMetrics } from "./api/traces/index.js";
@@ -61,10 +62,14 @@ export interface ServerRuntime {
 export async function buildServerRuntime(
   env: Env,
   logger: Logger,
-  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string; /** Whether the server listens on loopback only (Studio's CORS default); default true. */ loopback?: boolean } = {},
+  options: { configPath?: string; config?: LanggraphConfig; graphDeps?: GraphDeps; name?: string; /** Whether the server listens on loopback only (Studio's CORS default); default true. */ loopback?: boolean; /** Whether to bundle langgraph.json `ui` (a worker serves no HTTP); default true. */ ui?: boolean } = {},
 ): Promise<ServerRuntime> {
   const warnings: string[] = [];
   const config = options.config ?? (await readLanggraphConfig(options.configPath ?? PROJECT_LANGGRAPH_JSON));
+  // First, before anything opens: a component that does not build stops the start with nothing to close.
+  if (config.ui && options.ui !== false) logger.info(`Bundling generative UI from ${config.path}: ${Object.entries(config.ui).map(([id, file]) => `${id} ← ${file}`).join(", ")}`);
+  const ui = options.ui === false ? undefined : await buildGraphUi(config);
+  if (ui) logger.info(describeGraphUi(ui));
   // Given a parsed config, the caller (main) loaded its env before reading Switchboard's; read here,
   // the config's env is loaded now for its graphs, and taken back on close (in-process servers).
   const envLoad = !options.config && config.env ? loadEnvSources([config.env]) : undefined;
@@ -158,6 +163,7 @@ export async function buildServerRuntime(
     apiKeys,
     ...(cors ? { cors } : {}),
     ...(http ? { http } : {}),
+    ...(ui ? { ui } : {}),
     ...(customAuth ? { customAuth } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
     freshRuns,

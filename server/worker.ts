@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   if (!env.redis) {
     throw new ConfigError("npm run worker needs Redis: set REDIS_URL (or REDIS_CLUSTER_NODES) to the Redis the API processes use.", { setting: "REDIS_URL" });
   }
-  const runtime = await buildServerRuntime(env, logger, { name: "switchboard-worker", config });
+  const runtime = await buildServerRuntime(env, logger, { name: "switchboard-worker", config, ui: false });
   for (const warning of runtime.warnings) logger.warn(warning);
   const { deps } = runtime;
   if (!isDistributed(deps.queue)) throw new ConfigError("npm run worker needs the Redis run queue.", { setting: "REDIS_URL" });

@@ -48,13 +48,20 @@ describe("readLanggraphConfig", () => {
     [{ graphs: {}, http: { configurable_headers: {} } }, "http.configurable_headers"],
     [{ graphs: {}, auth: { path: "./a.ts:auth", openapi: {} } }, "auth.openapi"],
     [{ graphs: {}, env: ["A"] }, "env"],
-    [{ graphs: { a: "./a.ts:graph" }, ui_config: { shared: [] } }, "ui_config"],
-    [{ graphs: { a: "./a.ts:graph" }, ui: { a: "./ui.tsx" } }, "ui"],
+    [{ graphs: { a: "./a.ts:graph" }, ui_config: { shared: [], css: true } }, "ui_config.css"],
+    [{ graphs: { a: "./a.ts:graph" }, ui: { a: 3 } }, "ui.a"],
   ])("fails at start naming an unsupported field (%j)", async (content, field) => {
     const error = await readLanggraphConfig(write(content)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).setting).toBe(field);
     expect((error as Error).message).toContain(`'${field}'`);
+  });
+
+  it("reads ui and ui_config.shared; http.disable_ui turns the components off", async () => {
+    const served = await readLanggraphConfig(write({ graphs: { a: "./a.ts:graph" }, ui: { a: "./ui.tsx" }, ui_config: { shared: ["zod"] } }));
+    expect(served).toMatchObject({ ui: { a: "./ui.tsx" }, uiShared: ["zod"] });
+    const off = await readLanggraphConfig(write({ graphs: { a: "./a.ts:graph" }, ui: { a: "./ui.tsx" }, http: { disable_ui: true } }));
+    expect(off.ui).toBeUndefined();
   });
 
   it("reads our own langgraph.json, whose env is .env", async () => {

@@ -1,9 +1,10 @@
 /**
  * A project's `langgraph.json`, read as `langgraph dev` reads it: `graphs` (a "file:export" string
  * or `{ path, description }`), `env` (a file or an object), `http` (a Hono app and the options
- * that switch built-in route groups off, CORS), `auth.path`, and the build-time fields that
- * matter only to `langgraph build` (accepted, not used). Any other field, or a field we do not
- * serve (`ui`, `store`, `checkpointer`), fails at start naming the field: a project never loses a setting silently.
+ * that switch built-in route groups off, CORS), `auth.path`, `ui` and `ui_config` (generative UI
+ * components bundled at start), and the build-time fields that matter only to `langgraph build`
+ * (accepted, not used). Any other field, or a field we do not serve (`store`, `checkpointer`),
+ * fails at start naming the field: a project never loses a setting silently.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -34,6 +35,8 @@ const httpSchema = z.strictObject({
   disable_runs: z.boolean().default(false),
   disable_store: z.boolean().default(false),
   disable_meta: z.boolean().default(false),
+  // The platform's spec has it; the JS reference (1.5.1) ignores it and always serves `ui`.
+  disable_ui: z.boolean().default(false),
   cors: corsSchema.optional(),
 });
 
@@ -76,6 +79,10 @@ export interface LanggraphConfig {
   authPath?: string;
   /** `auth.disable_studio_auth`: Studio's requests go through the project's Auth too. */
   disableStudioAuth?: boolean;
+  /** Graph id → its UI components file (langgraph.json `ui`), unless `http.disable_ui`. */
+  ui?: Record<string, string>;
+  /** `ui_config.shared`: packages the UI bundles import from the host page instead of bundling. */
+  uiShared?: string[];
   /** The Node major the project asks for. */
   nodeVersion?: string;
 }
@@ -110,9 +117,6 @@ export async function readLanggraphConfig(path: string): Promise<LanggraphConfig
     graphs[id] = typeof spec === "string" ? spec : spec.path;
     if (typeof spec !== "string" && spec.description) descriptions[id] = spec.description;
   }
-  // Generative UI needs the reference's bundler (esbuild and @langchain/langgraph-ui); until it is
-  // served, a project that declares components learns it at start instead of meeting 404s.
-  if (data.ui || data.ui_config) fail(absolute, data.ui ? "ui" : "ui_config", "(generative UI components served at /ui/:graph) is not supported by Switchboard's server yet; remove it or serve the UI with `langgraph dev`.");
   return {
     path: absolute,
     dir,
@@ -121,6 +125,7 @@ export async function readLanggraphConfig(path: string): Promise<LanggraphConfig
     ...(typeof data.env === "string" ? { env: { file: resolve(dir, data.env) } } : data.env ? { env: { values: data.env, origin: `${absolute} env` } } : {}),
     ...(data.http ? { http: data.http } : {}),
     ...(data.auth?.path ? { authPath: data.auth.path, disableStudioAuth: data.auth.disable_studio_auth } : {}),
+    ...(data.ui && Object.keys(data.ui).length && !data.http?.disable_ui ? { ui: data.ui, uiShared: data.ui_config?.shared ?? [] } : {}),
     ...(data.node_version !== undefined ? { nodeVersion: String(data.node_version) } : {}),
   };
 }

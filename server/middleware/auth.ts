@@ -42,7 +42,9 @@ export function ownerOf(c: Context): string {
 /** Middleware: resolves the owner or answers 401. */
 export function authenticate(keys: ApiKeys): MiddlewareHandler {
   return async function authenticateRequest(c, next) {
-    if (!keys || PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS") {
+    // Generative UI files are loaded by <script>/<link> tags, which send no key (the reference leaves GET /ui open too).
+    const uiFile = c.req.method === "GET" && c.req.path.startsWith("/ui/");
+    if (!keys || PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS" || uiFile) {
       c.set("owner" as never, DEFAULT_OWNER as never);
       return next();
     }

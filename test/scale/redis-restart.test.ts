@@ -59,7 +59,11 @@ describe("a Redis restart during a run", () => {
     await eventually(async () => expect((await client.runs.get(thread.thread_id, run.run_id)).status).toBe("success"), 60_000, 250);
     const values = (await client.threads.getState(thread.thread_id)).values as { status: string; result: string };
     expect(values).toMatchObject({ status: "completed", result: "All done for job-slow-restart." });
-    expect(receiver.byJob.get("job-slow-restart")).toBe(1);
+    // Redis may stop between the webhook and the ledger's record of its result (the test stops it as
+    // soon as the webhook arrives): the step then re-sends with the same Idempotency-Key, as the
+    // README promises, so a receiver that honours the header still sees one side effect.
+    expect(receiver.byKey.size).toBe(1);
+    expect(receiver.byJob.get("job-slow-restart")).toBeLessThanOrEqual(2);
     await eventually(async () => expect((await fetch(`${processes[0]!.url}/ready`)).status).toBe(200));
-  });
+  }, 120_000);
 });
