@@ -34,7 +34,7 @@ import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
 import { startThreadTtlSweeper } from "./api/threads/ttl.js";
-import { BullMqCronScheduler, createRedisRunQueue } from "./execution/queue/index.js";
+import { BullMqCronScheduler, BullMqWebhookQueue, createRedisRunQueue } from "./execution/queue/index.js";
 import { TimerCronScheduler, type CronScheduler } from "./execution/cron-scheduler.js";
 import { fireCron } from "./api/crons/service.js";
 import { deliverWebhook, webhookPayload, type RunEnd, type WebhookOptions } from "./execution/webhooks.js";
@@ -182,8 +182,17 @@ export async function buildServerRuntime(
     deliveries: metrics.webhookDeliveries,
     logger,
   };
+  // With Redis a delivery is a queued job any process retries (it survives this process); else retried here.
+  const webhookQueue = env.redis ? new BullMqWebhookQueue(env.redis, env.REDIS_KEY_PREFIX, webhooks) : undefined;
+  if (webhookQueue) {
+    closers.unshift(() => webhookQueue.close());
+    await webhookQueue.start();
+  }
   const onRunEnd = (end: RunEnd) => {
-    if (end.run.kwargs.webhook) void deliverWebhook(end.run.kwargs.webhook, end.run.run_id, webhookPayload(end, publicRun), webhooks);
+    const url = end.run.kwargs.webhook;
+    if (!url) return;
+    const payload = webhookPayload(end, publicRun);
+    void (webhookQueue ? webhookQueue.send(url, end.run.run_id, payload) : deliverWebhook(url, end.run.run_id, payload, webhooks));
   };
   const handler = createRunHandler({ storage, graphs, saver: checkpointer.saver, events, queue, logger, observer: metrics.observer, freshRuns, tracing, onRunEnd });
   return {

@@ -12,7 +12,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../lib/redis.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./support/redis.js";
 import { FIXTURE_CONFIG } from "./support/server.js";
-import { cronQueuePrefixFor, queuePrefixFor } from "../server/execution/queue/index.js";
+import { queuePrefixesFor } from "../server/execution/queue/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const prefix = uniquePrefix("serve");
@@ -50,8 +50,7 @@ describe("npm run serve", () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     const redis = await connectRedis({ url: testRedisUrl() });
     await deleteByPrefix(redis, prefix);
-    await deleteByPrefix(redis, queuePrefixFor(prefix));
-    await deleteByPrefix(redis, cronQueuePrefixFor(prefix));
+    for (const queuePrefix of queuePrefixesFor(prefix)) await deleteByPrefix(redis, queuePrefix);
     await redis.close();
   });
 

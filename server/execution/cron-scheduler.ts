@@ -15,7 +15,7 @@ export interface CronTiming {
   end_time: string | null;
 }
 
-/** Fires a cron's tick; `tick` names the tick (the same in every process that sees it). */
+/** Fires a cron's tick; `tick` names the tick (the same in every process that sees it); a rejection asks for a retry. */
 export type FireCron = (cronId: string, tick: string) => Promise<void>;
 
 /** Schedules crons' ticks and fires each tick once. */
@@ -39,6 +39,8 @@ export function nextRunDate(schedule: string, timezone: string, from: Date = new
     throw new InvalidInputError(`Invalid cron schedule '${schedule}' in time zone '${timezone}': ${(error as Error).message}. Use 5 fields (minute hour day month weekday), or 6 with seconds first, and an IANA zone such as 'UTC' or 'Europe/Paris'.`);
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Fires crons from timers in this process (embedded mode: nothing survives a restart anyway). */
 export class TimerCronScheduler implements CronScheduler {
@@ -75,8 +77,18 @@ export class TimerCronScheduler implements CronScheduler {
     if (!cron || !this.fire) return;
     const next = nextRunDate(cron.schedule, cron.timezone, new Date(Math.max(after, Date.now())), cron.end_time);
     if (!next) return;
+    // Node fires a timer longer than 2^31-1 ms at once: a tick further ahead wakes once on the way.
+    if (next.getTime() - Date.now() > MAX_TIMER_MS) {
+      const waypoint = setTimeout(() => this.arm(cronId, after), MAX_TIMER_MS);
+      waypoint.unref();
+      this.timers.set(cronId, waypoint);
+      return;
+    }
     const timer = setTimeout(() => {
-      void this.fire?.(cronId, String(next.getTime())).finally(() => this.arm(cronId, next.getTime() + 1));
+      // A failure was counted and logged by the fire step; in process there is no retry to hand it to.
+      void this.fire?.(cronId, String(next.getTime()))
+        .catch(() => undefined)
+        .finally(() => this.arm(cronId, next.getTime() + 1));
     }, Math.max(0, next.getTime() - Date.now()));
     timer.unref();
     this.timers.set(cronId, timer);

@@ -1,32 +1,23 @@
 /**
- * Cron storage: in memory, or in Redis as one JSON string per cron, an index of ids by creation
- * time, and one short-lived key per fired tick (SET NX: the first process to fire a tick wins).
+ * Cron storage: in memory, or in Redis as one JSON string per cron and an index of ids by
+ * creation time. (A tick fires once because its run is created once per id: keys.ts `once:`.)
  *
  *   <p>srv:crons                  ZSET  cron ids by creation time
  *   <p>srv:cron:<id>              STRING cron JSON
- *   <p>srv:cron:<id>:tick:<tick>  STRING fired marker, expires after a day
  */
 import type { RedisConnection } from "../../lib/redis.js";
 import type { CronRecord, CronStorage } from "./types.js";
 
-const TICK_MARKER_SECONDS = 24 * 3600;
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** Crons in this process's memory. */
 export function createMemoryCronStorage(): CronStorage {
   const crons = new Map<string, CronRecord>();
-  const ticks = new Set<string>();
   return {
     put: async (record) => void crons.set(record.cron_id, clone(record)),
     get: async (id) => (crons.has(id) ? clone(crons.get(id)!) : undefined),
     list: async () => [...crons.values()].map(clone),
     delete: async (id) => void crons.delete(id),
-    async claimTick(id, tick) {
-      const key = `${id}:${tick}`;
-      if (ticks.has(key)) return false;
-      ticks.add(key);
-      return true;
-    },
   };
 }
 
@@ -49,9 +40,6 @@ export function createRedisCronStorage(redis: RedisConnection, keyPrefix: string
     },
     async delete(id) {
       await Promise.all([redis.del(key(id)), redis.zRem(index, id)]);
-    },
-    async claimTick(id, tick) {
-      return (await redis.set(`${key(id)}:tick:${tick}`, "1", { NX: true, EX: TICK_MARKER_SECONDS })) === "OK";
     },
   };
 }

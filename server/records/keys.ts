@@ -9,6 +9,7 @@
  *   <p>srv:{<thread>}:runs        ZSET  run ids by creation time (ms)
  *   <p>srv:{<thread>}:active      LIST  pending/running run ids in execution order; the first one executes
  *   <p>srv:{<thread>}:run:<run>   HASH  doc (JSON, immutable), status, updated_at, started_at, cancel
+ *   <p>srv:{<thread>}:once:<run>  STRING a run created once (a cron tick's) was created; expires after a day
  *   <p>srv:{<thread>}:starts      STREAM the thread's runs in the order they started (r = run id), ~1000 kept
  *   <p>srv:{<run>}:events         STREAM the run's events (e = name, d = JSON; id 0-(n+1) = event n), expired after the run
  *   <p>srv:owner:<owner>:threads  ZSET  the owner's thread ids by creation time (search, count)
@@ -52,6 +53,11 @@ export class ServerKeys {
   /** One run of the thread. */
   run(threadId: string, runId: string): string {
     return `${this.tagged(threadId)}run:${runId}`;
+  }
+
+  /** The marker of a run created once (its id may never be created again). */
+  createdOnce(threadId: string, runId: string): string {
+    return `${this.tagged(threadId)}once:${runId}`;
   }
 
   /** The thread's runs in the order they started (the thread-wide stream follows it). */

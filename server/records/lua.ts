@@ -6,11 +6,16 @@
 import { RedisScript } from "../../lib/redis-scripts.js";
 
 /**
- * KEYS: thread, active, runs, run. ARGV: run id, run doc, strategy, if_not_exists, owner, now (ISO),
- * created (ms), new thread doc, graph id, assistant id.
- * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread.
+ * KEYS: thread, active, runs, run, once marker. ARGV: run id, run doc, strategy, if_not_exists, owner,
+ * now (ISO), created (ms), new thread doc, graph id, assistant id, once marker TTL in seconds ('' = not once).
+ * Returns {outcome, inflight...}; outcome = created | created_thread | busy | no_thread; or
+ * {'exists', status ('' = gone), first active run ('' = none)} when a run created once is asked again.
+ * The marker is written with the run, in the same step: a retry can never create it twice.
  */
 export const CREATE_RUN = new RedisScript("createRun", `
+if ARGV[11] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then
+  return {'exists', redis.call('HGET', KEYS[4], 'status') or '', redis.call('LINDEX', KEYS[2], 0) or ''}
+end
 local owner = redis.call('HGET', KEYS[1], 'owner')
 -- The thread's status before this run ('' = the run creates the thread), so a discard can restore it.
 local prior = redis.call('HGET', KEYS[1], 'status') or ''
@@ -30,6 +35,7 @@ end
 redis.call('HSET', KEYS[4], 'doc', ARGV[2], 'status', 'pending', 'updated_at', ARGV[6], 'prior', prior)
 redis.call('ZADD', KEYS[3], ARGV[7], ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[1])
+if ARGV[11] ~= '' then redis.call('SET', KEYS[5], '1', 'EX', ARGV[11]) end
 redis.call('HSET', KEYS[1], 'status', 'busy', 'updated_at', ARGV[6], 'graph_id', ARGV[9], 'assistant_id', ARGV[10])
 table.insert(active, 1, outcome)
 return active
@@ -88,8 +94,9 @@ return 1
 `);
 
 /**
- * KEYS: thread, active, run, runs. ARGV: run id, now. Undoes a run that was created but could not
- * be queued: while it is still pending it leaves the thread's active list and is erased, and a
+ * KEYS: thread, active, run, runs, once marker. ARGV: run id, now. Undoes a run that was created
+ * but could not be queued: while it is still pending it leaves the thread's active list and is
+ * erased (with its once marker, so a retried cron tick creates it again), and a
  * thread with no active run left gets back the status it had (a thread the run created, and that
  * has no other run, is erased). Returns discarded | started (a worker has it: it cannot be undone)
  * | missing.
@@ -100,7 +107,7 @@ if not status then return 'missing' end
 if status ~= 'pending' then return 'started' end
 local prior = redis.call('HGET', KEYS[3], 'prior') or ''
 redis.call('LREM', KEYS[2], 0, ARGV[1])
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[5])
 redis.call('ZREM', KEYS[4], ARGV[1])
 if redis.call('LLEN', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   if prior == '' and redis.call('ZCARD', KEYS[4]) == 0 then

@@ -24,6 +24,8 @@ export function createMemoryStorage(): Storage {
   const slot = (threadId: string) => threads.get(threadId);
   // A pending run's thread status before it (undefined: the run created the thread), for discard().
   const priorStatus = new Map<string, ThreadStatus | undefined>();
+  // Runs created once (cron ticks' runs), remembered after the run is deleted (a discard forgets one).
+  const createdOnce = new Set<string>();
 
   return {
     durable: false,
@@ -78,6 +80,11 @@ export function createMemoryStorage(): Storage {
     },
     runs: {
       async create(run, options): Promise<CreateRunOutcome> {
+        const onceKey = `${run.thread_id}:${run.run_id}`;
+        if (options.once && createdOnce.has(onceKey)) {
+          const entry = slot(run.thread_id);
+          return { kind: "exists", status: entry?.runs.get(run.run_id)?.status, head: entry?.active[0] === run.run_id };
+        }
         let entry = slot(run.thread_id);
         let threadCreated = false;
         if (entry && entry.thread.owner !== run.owner) return { kind: "no_thread" };
@@ -92,6 +99,7 @@ export function createMemoryStorage(): Storage {
         entry.runs.set(run.run_id, clone(run));
         priorStatus.set(run.run_id, threadCreated ? undefined : entry.thread.status);
         entry.active.push(run.run_id);
+        if (options.once) createdOnce.add(onceKey);
         Object.assign(entry.thread, { status: "busy", updated_at: run.created_at, graph_id: run.kwargs.graph_id, assistant_id: run.assistant_id });
         return { kind: "created", threadCreated, inflight };
       },
@@ -141,6 +149,7 @@ export function createMemoryStorage(): Storage {
         if (run.status !== "pending") return "started";
         const prior = priorStatus.get(runId);
         priorStatus.delete(runId);
+        createdOnce.delete(`${threadId}:${runId}`);
         entry.runs.delete(runId);
         entry.active = entry.active.filter((id) => id !== runId);
         if (entry.active.length === 0 && prior === undefined && entry.runs.size === 0) threads.delete(threadId);

@@ -16,6 +16,8 @@ import type { AssistantRecord, CreateRunOutcome, RunRecord, Storage, ThreadRecor
 
 type Hash = Record<string, string>;
 
+// A day: longer than any retry of a cron tick (BullMQ's stalled-job retries come within minutes).
+const CREATED_ONCE_SECONDS = 24 * 3600;
 const THREAD_DOC_FIELDS = ["thread_id", "created_at", "metadata", "config", "ttl"] as const;
 
 function threadDoc(thread: ThreadRecord): string {
@@ -183,7 +185,7 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
     runs: {
       async create(run, options): Promise<CreateRunOutcome> {
         const id = run.thread_id;
-        const reply = (await runScript(redis, CREATE_RUN, [keys.thread(id), keys.active(id), keys.runs(id), keys.run(id, run.run_id)], [
+        const reply = (await runScript(redis, CREATE_RUN, [keys.thread(id), keys.active(id), keys.runs(id), keys.run(id, run.run_id), keys.createdOnce(id, run.run_id)], [
           run.run_id,
           runDoc(run),
           run.multitask_strategy,
@@ -194,8 +196,10 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
           threadDoc(options.newThread),
           run.kwargs.graph_id,
           run.assistant_id,
+          options.once ? String(CREATED_ONCE_SECONDS) : "",
         ])) as string[];
         const [outcome, ...inflight] = reply.map(String);
+        if (outcome === "exists") return { kind: "exists", status: (inflight[0] || undefined) as RunStatus | undefined, head: inflight[1] === run.run_id };
         if (outcome === "no_thread") return { kind: "no_thread" };
         if (outcome === "busy") return { kind: "busy", inflight };
         if (outcome === "created_thread" && !run.kwargs.temporary) {
@@ -230,7 +234,7 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
         return String(await runScript(redis, CANCEL_RUN, runKeys(threadId, runId), [runId, action, now()])) as "missing" | "done" | "head" | "removed";
       },
       async discard(threadId, runId) {
-        return String(await runScript(redis, DISCARD_RUN, runKeys(threadId, runId), [runId, now()])) as "discarded" | "started" | "missing";
+        return String(await runScript(redis, DISCARD_RUN, [...runKeys(threadId, runId), keys.createdOnce(threadId, runId)], [runId, now()])) as "discarded" | "started" | "missing";
       },
       async delete(threadId, runId) {
         await Promise.all([redis.del(keys.run(threadId, runId)), redis.zRem(keys.runs(threadId), runId)]);

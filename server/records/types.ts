@@ -93,7 +93,9 @@ export interface RunRecord {
 export type CreateRunOutcome =
   | { kind: "created"; threadCreated: boolean; inflight: string[] }
   | { kind: "busy"; inflight: string[] }
-  | { kind: "no_thread" };
+  | { kind: "no_thread" }
+  /** A run created `once` with this id exists or existed (its status, if still stored; whether it is the thread's first active run). */
+  | { kind: "exists"; status: RunStatus | undefined; head: boolean };
 
 /** How a run ends, written atomically with the thread's new status. */
 export interface FinishRun {
@@ -137,8 +139,12 @@ export interface ThreadStorage {
 
 /** Runs, with the per-thread queue of active runs that multitask strategies act on atomically. */
 export interface RunStorage {
-  /** Atomically: checks/creates the thread, applies `reject`, stores the run and appends it to the thread's active runs. */
-  create(run: RunRecord, options: { ifNotExists: "create" | "reject"; newThread: ThreadRecord }): Promise<CreateRunOutcome>;
+  /**
+   * Atomically: checks/creates the thread, applies `reject`, stores the run and appends it to the thread's active runs.
+   * `once`: the run's id is created at most once (a cron tick's run), however often this is retried, and
+   * even after the run was deleted (remembered for a day); a repeat answers `exists`.
+   */
+  create(run: RunRecord, options: { ifNotExists: "create" | "reject"; newThread: ThreadRecord; once?: boolean }): Promise<CreateRunOutcome>;
   get(threadId: string, runId: string): Promise<RunRecord | undefined>;
   /** The thread's runs, newest first. */
   list(threadId: string): Promise<RunRecord[]>;
@@ -196,8 +202,6 @@ export interface CronStorage {
   /** All crons (filtering and paging happen in the route). */
   list(): Promise<CronRecord[]>;
   delete(id: string): Promise<void>;
-  /** True for the first caller only, per cron and tick: the once-per-tick guard across processes. */
-  claimTick(id: string, tick: string): Promise<boolean>;
 }
 
 /** The server's storage. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../../lib/redis.js";
 import { rateLimitKey } from "../../tools/execution/rate-limit.js";
-import { cronQueuePrefixFor, queuePrefixFor } from "../../server/execution/queue/index.js";
+import { queuePrefixesFor } from "../../server/execution/queue/index.js";
 import { reply, startOpenAIStub, type OpenAIStub, type RecordedRequest } from "../support/openai-stub.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { startSwitchboard, type SwitchboardProcess } from "../support/scale-harness.js";
@@ -55,8 +55,7 @@ describe("TOOL_RATE_LIMITS on two server processes", () => {
     await Promise.all(stubs.map((stub) => stub.close()));
     const redis = await connectRedis({ url: testRedisUrl() });
     await deleteByPrefix(redis, prefix);
-    await deleteByPrefix(redis, queuePrefixFor(prefix));
-    await deleteByPrefix(redis, cronQueuePrefixFor(prefix));
+    for (const queuePrefix of queuePrefixesFor(prefix)) await deleteByPrefix(redis, queuePrefix);
     await redis.close();
   });
 

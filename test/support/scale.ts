@@ -3,8 +3,7 @@
  * handler the test controls.
  */
 import { connectRedis } from "../../lib/redis.js";
-import { queuePrefixFor } from "../../server/execution/queue/bullmq-run-queue.js";
-import { cronQueuePrefixFor } from "../../server/execution/queue/cron-scheduler.js";
+import { queuePrefixesFor } from "../../server/execution/queue/index.js";
 import type { RunHandler, RunJobContext } from "../../lib/contracts/execution.js";
 import { deleteByPrefix, testRedisUrl } from "./redis.js";
 
@@ -21,12 +20,11 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
   }
 }
 
-/** Deletes the keys of the run and cron queues of a Switchboard key prefix (and the prefix's own keys). */
+/** Deletes the keys of the run, cron and webhook queues of a Switchboard key prefix (and the prefix's own keys). */
 export async function cleanQueuePrefix(keyPrefix: string, url = testRedisUrl()): Promise<void> {
   const redis = await connectRedis({ url });
   try {
-    await deleteByPrefix(redis, queuePrefixFor(keyPrefix));
-    await deleteByPrefix(redis, cronQueuePrefixFor(keyPrefix));
+    for (const queuePrefix of queuePrefixesFor(keyPrefix)) await deleteByPrefix(redis, queuePrefix);
     await deleteByPrefix(redis, keyPrefix);
   } finally {
     await redis.close();

@@ -12,7 +12,7 @@ import { connectRedis } from "../../lib/redis.js";
 import type { GraphDeps } from "../../graphs/index.js";
 import { createApp } from "../../server/app.js";
 import { serveApp } from "../../server/http/listen.js";
-import { cronQueuePrefixFor, queuePrefixFor } from "../../server/execution/queue/index.js";
+import { queuePrefixesFor } from "../../server/execution/queue/index.js";
 import { buildServerRuntime, type ServerRuntime } from "../../server/runtime.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./redis.js";
 
@@ -56,8 +56,7 @@ export async function startTestServer(options: { redis?: boolean; configPath?: s
       if (options.redis) {
         const redis = await connectRedis({ url: testRedisUrl() });
         await deleteByPrefix(redis, prefix);
-        await deleteByPrefix(redis, queuePrefixFor(prefix));
-        await deleteByPrefix(redis, cronQueuePrefixFor(prefix));
+        for (const queuePrefix of queuePrefixesFor(prefix)) await deleteByPrefix(redis, queuePrefix);
         await redis.close();
       }
     },

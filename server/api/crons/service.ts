@@ -3,13 +3,16 @@
  * the cron's assistant with the cron's payload, on the cron's thread or on a new thread per run
  * (deleted when the run completes unless `on_run_completed` is `keep`).
  */
+import { createHash } from "node:crypto";
+import { v7 as uuid7 } from "@langchain/core/utils/uuid";
 import { z } from "zod";
+import { UpstreamUnavailableError } from "../../../lib/errors.js";
 import type { AppDeps } from "../../deps.js";
 import type { CronRecord } from "../../records/types.js";
 import { nextRunDate } from "../../execution/cron-scheduler.js";
 import { jsonObject } from "../../http/validate.js";
 import { runCreateSchema } from "../runs/schemas.js";
-import { createRun } from "../runs/service.js";
+import { createRunOnce } from "../runs/service.js";
 
 const timing = {
   schedule: z.string().trim().min(1).max(256),
@@ -44,22 +47,35 @@ export function publicCron(cron: CronRecord): Record<string, unknown> {
   return { ...rest, next_run_date: nextRunOf(cron), user_id: null };
 }
 
-/** Fires one tick of a cron, once across processes; a failure is counted and logged, never thrown. */
+/**
+ * The id of the run a cron's tick creates: the same in every process and on every retry of the
+ * tick (a UUIDv7 stamped with the tick's time when the tick names it, its random part a hash of
+ * cron and tick), so creating it once per id is creating it once per tick.
+ */
+export function tickRunId(cronId: string, tick: string): string {
+  const msecs = Number(/(\d+)$/.exec(tick)?.[1] ?? Number.NaN);
+  const random = createHash("sha256").update(`${cronId}\0${tick}`).digest().subarray(0, 16);
+  return uuid7({ msecs: Number.isSafeInteger(msecs) ? msecs : 0, random });
+}
+
+/**
+ * Fires one tick of a cron: its run is created with the tick's run id at most once, whichever
+ * process fires it and however often (a process that died before creating it leaves the tick to
+ * BullMQ's retry; one that died after leaves a run that the retry finds). An upstream outage is
+ * thrown so the tick is tried again; any other failure is counted and logged.
+ */
 export async function fireCron(deps: AppDeps, cronId: string, tick: string): Promise<void> {
   const cron = await deps.storage.crons.get(cronId);
   if (!cron || !cron.enabled || (cron.end_time && Date.parse(cron.end_time) < Date.now())) return;
-  if (!(await deps.storage.crons.claimTick(cronId, tick))) {
-    deps.metrics.cronFirings.inc({ outcome: "duplicate" });
-    return;
-  }
   try {
     const body = runCreateSchema.parse({ ...cron.payload, assistant_id: cron.assistant_id, ...(cron.thread_id ? {} : { on_completion: cron.on_run_completed }) });
     // Each run names its cron and tick, so a tick fired twice would show.
     body.metadata = { ...body.metadata, cron_id: cron.cron_id, cron_tick: tick };
-    await createRun(deps, cron.owner, cron.thread_id, body);
-    deps.metrics.cronFirings.inc({ outcome: "fired" });
+    const created = await createRunOnce(deps, cron.owner, cron.thread_id, body, tickRunId(cronId, tick));
+    deps.metrics.cronFirings.inc({ outcome: created ? "fired" : "duplicate" });
   } catch (error) {
     deps.metrics.cronFirings.inc({ outcome: "failed" });
     deps.logger.warn({ err: error, cronId, tick }, "a cron tick could not create its run");
+    if (error instanceof UpstreamUnavailableError) throw error;
   }
 }

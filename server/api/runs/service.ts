@@ -16,10 +16,23 @@ type Configurable = Record<string, unknown>;
 
 /** Creates a run (thread-bound, or stateless when `threadId` is null) and hands it to the queue when it may start. */
 export async function createRun(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { signal?: AbortSignal } = {}): Promise<RunRecord> {
+  return (await createRunWith(deps, owner, threadId, body, options)).run;
+}
+
+/**
+ * Creates the run with id `runId` at most once, however often it is retried (a cron tick's run):
+ * true when this call created it. A retry after a creator that stored the run but died before
+ * queueing it queues it (recovered only when no queue and no process holds it).
+ */
+export async function createRunOnce(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, runId: string): Promise<boolean> {
+  return !(await createRunWith(deps, owner, threadId, body, { runId })).existed;
+}
+
+async function createRunWith(deps: AppDeps, owner: string, threadId: string | null, body: RunCreateBody, options: { signal?: AbortSignal; runId?: string }): Promise<{ run: RunRecord; existed: boolean }> {
   if (deps.draining?.()) throw new UpstreamUnavailableError("server", "createRun", "The server is shutting down; retry on another replica.", { retryAfterSeconds: 2 });
   const assistant = await getVisibleAssistant(deps, owner, body.assistant_id, "run");
   deps.graphs.get(assistant.graph_id);
-  const runId = uuid7();
+  const runId = options.runId ?? uuid7();
   const stateless = threadId === null;
   const temporary = stateless && (body.on_completion ?? "delete") === "delete";
   const effectiveThread = threadId ?? runId;
@@ -75,7 +88,12 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     interrupts: {},
     owner,
   };
-  const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread });
+  const outcome = await deps.storage.runs.create(run, { ifNotExists: stateless ? "create" : (body.if_not_exists ?? "reject"), newThread, ...(options.runId ? { once: true } : {}) });
+  if (outcome.kind === "exists") {
+    // Its creator stored it and died before queueing it (a failed queueing is undone, marker included).
+    if (outcome.status === "pending" && outcome.head) await deps.queue.recover?.({ runId, threadId: stateless ? null : effectiveThread, owner });
+    return { run, existed: true };
+  }
   if (outcome.kind === "no_thread") throw new NotFoundError("thread", effectiveThread, { message: `Thread with ID ${effectiveThread} not found` });
   if (outcome.kind === "busy") {
     await requeueOrphan(deps, effectiveThread, outcome.inflight[0]!);
@@ -102,7 +120,7 @@ export async function createRun(deps: AppDeps, owner: string, threadId: string |
     if ((await discardUnqueuedRun(deps, effectiveThread, runId)) !== "started") throw error;
   }
   deps.metrics.runsCreated.inc({ strategy: run.multitask_strategy });
-  return run;
+  return { run, existed: false };
 }
 
 /** Cancels a run: a waiting one is dropped at once, a running one is aborted by its worker. */

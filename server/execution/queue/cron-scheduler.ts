@@ -3,7 +3,8 @@
  * one job per tick with an id made of the scheduler id and the tick's time, so however many
  * processes run, a tick exists once; a worker in every process takes ticks as they come, and a
  * process that dies leaves the next ticks to the others (a tick it held is retried after the
- * stall interval; the fire step's once-per-tick guard keeps that from running twice).
+ * stall interval, and one that failed for an outage after a backoff; the fire step creates a
+ * tick's run at most once, so no retry creates a second).
  */
 import { Queue, Worker } from "bullmq";
 import type { Logger } from "../../../lib/logger.js";
@@ -11,6 +12,8 @@ import type { CronScheduler, CronTiming, FireCron } from "../cron-scheduler.js";
 import { openQueueConnection, type QueueConnection, type QueueRedisOptions } from "./connection.js";
 
 const QUEUE_NAME = "crons";
+// A tick whose run could not be created for an outage is tried again (creating it is idempotent per tick).
+const TICK_RETRIES = { attempts: 4, backoff: { type: "exponential", delay: 1_000 } };
 
 /** The hash-tagged BullMQ prefix of the cron queue for a Switchboard key prefix. */
 export function cronQueuePrefixFor(keyPrefix: string): string {
@@ -40,7 +43,7 @@ export class BullMqCronScheduler implements CronScheduler {
     await this.queue.upsertJobScheduler(
       cron.cron_id,
       { pattern: cron.schedule, tz: cron.timezone, ...(cron.end_time ? { endDate: new Date(cron.end_time) } : {}) },
-      { name: "fire", data: { cronId: cron.cron_id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      { name: "fire", data: { cronId: cron.cron_id }, opts: { removeOnComplete: 100, removeOnFail: 100, ...TICK_RETRIES } },
     );
   }
 
