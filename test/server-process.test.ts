@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { connectRedis } from "../lib/redis.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./support/redis.js";
+import { eventually } from "./support/scale.js";
 import { FIXTURE_CONFIG } from "./support/server.js";
 import { queuePrefixesFor } from "../server/execution/queue/index.js";
 
@@ -92,11 +93,11 @@ describe("npm run serve", () => {
     const threads = await Promise.all(Array.from({ length: 6 }, () => client.threads.create()));
     const results = await Promise.all(threads.map((thread) => client.runs.wait(thread.thread_id, "echo", { input: { messages: [{ role: "user", content: thread.thread_id }] } })));
     results.forEach((values, index) => expect(JSON.stringify(values)).toContain(`echo: ${threads[index]!.thread_id}`));
-    // Both processes served (each logs its own start-up), the primary printed one listening line.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Both processes serve (each logs its own start-up, the second may log it later under load); the primary printed one listening line.
+    const listeningPids = () => [...new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*switchboard server listening/g)].map((match) => Number(match[1])))];
+    await eventually(() => expect(listeningPids()).toHaveLength(2), 60_000);
+    const pids = listeningPids();
     expect(server.output().match(/"listening"/g)).toHaveLength(1);
-    const pids = [...new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*switchboard server listening/g)].map((match) => Number(match[1])))];
-    expect(pids).toHaveLength(2);
     // The primary only supervises: it never imports the app, so it holds a fraction of a server process's memory.
     const primary = residentMb(server.child.pid!);
     for (const pid of pids) expect(primary).toBeLessThan(residentMb(pid) / 2);
