@@ -30,13 +30,15 @@ describe("a run that kills its worker every time", () => {
   const workers: SwitchboardProcess[] = [];
   let crashes = 0;
   let supervising = true;
+  /** Replacements still starting: clean-up waits for them, so none outlives the test and writes keys after it. */
+  const starting: Promise<void>[] = [];
 
   /** Keeps two workers alive, replacing each one that dies. */
   const supervise = (worker: SwitchboardProcess) => {
     workers.push(worker);
     worker.child.once("exit", () => {
       crashes += 1;
-      if (supervising) void startSwitchboard("worker", env, ["--config", CONFIG]).then(supervise);
+      if (supervising) starting.push(startSwitchboard("worker", env, ["--config", CONFIG]).then(supervise));
     });
   };
 
@@ -47,6 +49,7 @@ describe("a run that kills its worker every time", () => {
   }, 240_000);
   afterAll(async () => {
     supervising = false;
+    await Promise.allSettled(starting);
     await Promise.all(workers.map((worker) => worker.stop("SIGKILL")));
     await runtime?.deps.queue.close();
     await runtime?.close();
