@@ -7,18 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import type { Client } from "@langchain/langgraph-sdk";
+import { waitUntil } from "./support/scale.js";
 import { startApiTarget, type ApiTarget } from "./support/oracle.js";
 
 const CONFIG = new URL("./fixtures/parity/langgraph.json", import.meta.url).pathname;
 const EVERY_SECOND = "* * * * * *";
-
-async function waitUntil(check: () => Promise<boolean>, what: string, tries = 600): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 for (const mode of ["redis", "embedded"] as const) {
   describe(`crons through the SDK (${mode})`, () => {
@@ -73,7 +66,7 @@ for (const mode of ["redis", "embedded"] as const) {
       const thread = await client.threads.create();
       const fired = await metric("fired");
       const cron = await client.crons.createForThread(thread.thread_id, "keeper", { schedule: EVERY_SECOND, input: {}, multitaskStrategy: "enqueue" });
-      await waitUntil(async () => (await client.runs.list(thread.thread_id)).length >= 2, "two ticks");
+      await waitUntil(async () => (await client.runs.list(thread.thread_id)).length >= 2, "two ticks", { tries: 600, everyMs: 50 });
       await client.crons.delete(cron.cron_id);
       const runs = await client.runs.list(thread.thread_id, { limit: 100 });
       const ticks = runs.map((run) => (run.metadata as { cron_tick?: string }).cron_tick);
@@ -81,7 +74,7 @@ for (const mode of ["redis", "embedded"] as const) {
       expect(new Set(ticks).size).toBe(ticks.length);
       expect(await metric("fired")).toBeGreaterThanOrEqual(fired + 2);
       expect(await metric("duplicate")).toBe(0);
-      await waitUntil(async () => (await client.runs.list(thread.thread_id, { limit: 100 })).every((run) => run.status === "success"), "the runs to finish");
+      await waitUntil(async () => (await client.runs.list(thread.thread_id, { limit: 100 })).every((run) => run.status === "success"), "the runs to finish", { tries: 600, everyMs: 50 });
       expect((await client.threads.getState(thread.thread_id)).values).toMatchObject({ runs: expect.any(Number) });
     });
 
@@ -90,7 +83,7 @@ for (const mode of ["redis", "embedded"] as const) {
       const cron = await client.crons.create("keeper", { schedule: EVERY_SECOND, input: {}, onRunCompleted: "keep", metadata: { tag } });
       const kept = async () => (await client.threads.search({ limit: 100 })).filter((thread) => (thread.values as { runs?: number } | null)?.runs === 1);
       const before = (await kept()).length;
-      await waitUntil(async () => (await kept()).length >= before + 2, "two kept threads");
+      await waitUntil(async () => (await kept()).length >= before + 2, "two kept threads", { tries: 600, everyMs: 50 });
       await client.crons.delete(cron.cron_id);
     });
   });

@@ -5,17 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@langchain/langgraph-sdk";
+import { waitUntil } from "./support/scale.js";
 import { FIXTURE_CONFIG, startTestServer, type TestServer } from "./support/server.js";
 
 const slowly = (steps: number, delayMs = 40) => ({ configurable: { steps, delayMs } });
-
-async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 for (const mode of ["redis", "embedded"] as const) {
   describe(`run lifecycle through the SDK (${mode})`, () => {

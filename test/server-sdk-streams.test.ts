@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@langchain/langgraph-sdk";
+import { waitUntil } from "./support/scale.js";
 import { againstReference, startApiTarget, type ApiTarget } from "./support/oracle.js";
 
 const CONFIG = new URL("./fixtures/streams/langgraph.json", import.meta.url).pathname;
@@ -34,14 +35,6 @@ async function collect(stream: AsyncIterable<Part>, until?: (parts: Part[]) => b
   }
   controller?.abort();
   return parts;
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 for (const mode of againstReference() ? (["reference"] as const) : (["redis", "embedded"] as const)) {

@@ -6,18 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@langchain/langgraph-sdk";
+import { waitUntil } from "./support/scale.js";
 import { startApiTarget, type ApiTarget } from "./support/oracle.js";
 
 const CONFIG = new URL("./fixtures/parity/langgraph.json", import.meta.url).pathname;
 const MINUTE_MS = 60_000;
-
-async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 for (const mode of ["redis", "embedded"] as const) {
   describe(`prune, thread TTL and cancelling many runs (${mode})`, () => {

@@ -10,6 +10,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Client } from "@langchain/langgraph-sdk";
+import { waitUntil } from "./support/scale.js";
 import { startApiTarget, type ApiTarget } from "./support/oracle.js";
 
 const CONFIG = new URL("./fixtures/parity/langgraph.json", import.meta.url).pathname;
@@ -19,14 +20,6 @@ interface Delivery {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-async function waitUntil(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 for (const mode of ["redis", "embedded"] as const) {

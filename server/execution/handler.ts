@@ -18,14 +18,13 @@ import { RunStreamMapper } from "./stream-modes.js";
 import { inlineStreamCallbacks } from "./inline-callbacks.js";
 import { withCheckpointMetadata } from "../../memory/index.js";
 import { applyTerminalState, classifyFailure, recordCancellation, runCheckpointMetadata, type Outcome } from "./run-outcome.js";
-import { usageBetween, type RunUsage } from "./usage.js";
 import type { RunEnd } from "./webhooks.js";
 import { untilRedisAnswers } from "./retry.js";
 
 /** Hooks for /metrics (and tracing) around each run. */
 export interface RunObserver {
   started?(run: RunRecord): void;
-  finished?(run: RunRecord, status: RunStatus, seconds: number, usage: RunUsage): void;
+  finished?(run: RunRecord, status: RunStatus, seconds: number): void;
 }
 
 /** The tracing of one run (agents/tracing `RunTracing`): config to merge, and `finish` when it ends. */
@@ -184,7 +183,7 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
     }),
     events.finish(run.run_id, { status: outcome.status }),
   ]);
-  deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000, usageBetween(mapper.firstValues, mapper.lastValues));
+  deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000);
   deps.onRunEnd?.({ run, status: outcome.status, startedAt, values, ...(failure ? { error: failure } : {}) });
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);
   if (next) await untilRedisAnswers(() => deps.queue.enqueue({ runId: next, threadId: kwargs.temporary ? null : threadId, owner: run.owner }), logger, "queueing the thread's next run", { runId: next, threadId });

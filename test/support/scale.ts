@@ -20,6 +20,16 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
   }
 }
 
+/** Polls `check` until it answers true (every `everyMs`, at most `tries` times); fails naming `what`. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, options: { tries?: number; everyMs?: number } = {}): Promise<void> {
+  const { tries = 400, everyMs = 25 } = options;
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Deletes the keys of the run, cron and webhook queues of a Switchboard key prefix (and the prefix's own keys). */
 export async function cleanQueuePrefix(keyPrefix: string, url = testRedisUrl()): Promise<void> {
   const redis = await connectRedis({ url });

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import type { CalculatorAnswer } from "../sandbox/calculator-engine.mjs";
-import { WorkerJobError, WorkerPool } from "../sandbox/worker-pool.js";
+import { WorkerJobError, lazyWorkerPool } from "../sandbox/worker-pool.js";
 import { defineTool } from "../types.js";
 
 export type { CalculatorAnswer } from "../sandbox/calculator-engine.mjs";
@@ -20,20 +20,15 @@ export type { CalculatorAnswer } from "../sandbox/calculator-engine.mjs";
 /** How long one expression may evaluate once the worker has it. */
 export const CALCULATOR_DEADLINE_MS = 2_000;
 
-let pool: WorkerPool | undefined;
-
 /** The process's calculator worker (one; calls are taken in turn across owners). */
-function calculatorPool(): WorkerPool {
-  pool ??= new WorkerPool({
-    name: "the calculator",
-    script: new URL("../sandbox/calculator-worker.mjs", import.meta.url),
-    size: 1,
-    perKey: 1,
-    resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 },
-    idleMs: 10 * 60_000,
-  });
-  return pool;
-}
+const calculatorPool = lazyWorkerPool({
+  name: "the calculator",
+  script: new URL("../sandbox/calculator-worker.mjs", import.meta.url),
+  size: 1,
+  perKey: 1,
+  resourceLimits: { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 },
+  idleMs: 10 * 60_000,
+});
 
 /** Evaluates an expression in the calculator's worker; rejects with the reason a model should hear. */
 export async function calculate(expression: string, options: { signal?: AbortSignal; owner?: string } = {}): Promise<CalculatorAnswer> {

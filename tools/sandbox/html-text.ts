@@ -4,24 +4,19 @@
  * killed. Fetched pages are untrusted input: a page built to be slow to convert costs its
  * worker, never the process.
  */
-import { WorkerJobError, WorkerPool } from "./worker-pool.js";
+import { WorkerJobError, lazyWorkerPool } from "./worker-pool.js";
 
 /** How long converting one page may take once a worker has it. */
 export const HTML_DEADLINE_MS = 3_000;
 
-let pool: WorkerPool | undefined;
-
-function htmlPool(): WorkerPool {
-  pool ??= new WorkerPool({
-    name: "HTML conversion",
-    script: new URL("./html-worker.mjs", import.meta.url),
-    size: 2,
-    perKey: 1,
-    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
-    idleMs: 10 * 60_000,
-  });
-  return pool;
-}
+const htmlPool = lazyWorkerPool({
+  name: "HTML conversion",
+  script: new URL("./html-worker.mjs", import.meta.url),
+  size: 2,
+  perKey: 1,
+  resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+  idleMs: 10 * 60_000,
+});
 
 /** Converts HTML to readable text in a worker; rejects with a reason a model can act on. */
 export async function htmlToText(html: string, options: { signal?: AbortSignal; owner?: string } = {}): Promise<string> {

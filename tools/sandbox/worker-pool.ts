@@ -41,6 +41,12 @@ export interface WorkerPoolOptions {
   idleMs?: number;
 }
 
+/** A pool made on first use (nothing starts at import): the accessor a tool module keeps. */
+export function lazyWorkerPool(options: WorkerPoolOptions): () => WorkerPool {
+  let pool: WorkerPool | undefined;
+  return () => (pool ??= new WorkerPool(options));
+}
+
 /** How to run one job. */
 export interface WorkerJobOptions {
   /** Fairness key (the run's owner). */
