@@ -10,8 +10,10 @@
  *
  * Fast path: while a run executes in this process its events are also held in memory, so local
  * readers (runs/wait, runs/stream on this replica) follow it without reading Redis back, and the
- * producer never awaits a write per event (XADDs with explicit ids are pipelined; `finish`
- * awaits them). Readers in other processes catch up with XRANGE and follow with blocking XREADs.
+ * producer never awaits a write per event: the events a run appends in one turn of the event loop
+ * go to Redis as one script call (event-batches.ts), and `finish` sends the end marker with the
+ * last batch and the stream's expiry. Readers in other processes catch up with XRANGE and follow
+ * with blocking XREADs.
  */
 import type { Logger } from "../../lib/logger.js";
 import { CoarseDeadlines } from "../../lib/deadlines.js";
@@ -20,6 +22,7 @@ import { RedisScript, runScript } from "../../lib/redis-scripts.js";
 import { ServerKeys } from "../records/keys.js";
 import { EventBuffer } from "./event-buffer.js";
 import { EventBacklog } from "./event-backlog.js";
+import { EventBatches } from "./event-batches.js";
 import type { EventCursor, RunEvent, RunEventLog, RunEventsEnd, ThreadRunEntry, ThreadRunsFrom } from "../../lib/contracts/execution.js";
 import { serializeForApi } from "../api/runs/serialize.js";
 import { RedisStreamFollower, type StreamEntry } from "./redis-stream-follower.js";
@@ -86,6 +89,7 @@ export class RedisRunEventLog implements RunEventLog {
   private readonly retainMs: number;
   private readonly logger: Logger | undefined;
   private readonly backlog: EventBacklog;
+  private readonly batches: EventBatches;
 
   constructor(connection: RedisConnection, options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number }) {
     // No per-command timer on the hot path (XADD per event); `finish` bounds the wait once.
@@ -94,9 +98,12 @@ export class RedisRunEventLog implements RunEventLog {
     this.follower = new RedisStreamFollower(connection, this.redis, this.deadlines);
     this.retainMs = options.retainMs ?? 10 * 60_000;
     this.logger = options.logger;
-    this.backlog = new EventBacklog(this.redis, {
-      ...(options.logger ? { logger: options.logger } : {}),
-      appendGap: (runId, missed) => this.appendRemote(runId, "gap", JSON.stringify({ missed_event_ids: missed, message: "These events of the run could not be stored; read the thread's state for what they carried." }), ""),
+    const appendGap = (runId: string, missed: string[]) =>
+      this.appendRemote(runId, "gap", JSON.stringify({ missed_event_ids: missed, message: "These events of the run could not be stored; read the thread's state for what they carried." }), "");
+    this.backlog = new EventBacklog(this.redis, { ...(options.logger ? { logger: options.logger } : {}), appendGap });
+    this.batches = new EventBatches(this.redis, this.backlog, (runId, missed) => {
+      this.logger?.error({ runId, missed }, "run events could not be placed in order; a gap event tells readers");
+      return appendGap(runId, missed);
     });
     this.keys = new ServerKeys(options.keyPrefix);
   }
@@ -136,15 +143,8 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     if (!entry) return this.appendRemote(runId, event, raw, "");
     const pushed = entry.buffer.push(event, data, raw);
-    this.write(runId, entry, streamId(Number(pushed.id)), { e: event, d: raw });
+    this.batches.add(runId, this.keys.events(runId), streamId(Number(pushed.id)), { e: event, d: raw });
     return pushed.id;
-  }
-
-  /** Writes one event; a write Redis does not take waits in the backlog (in order) instead of being lost. */
-  private write(runId: string, entry: LocalRun, id: string, fields: Record<string, string>): void {
-    const key = this.keys.events(runId);
-    if (this.backlog.has(runId)) return this.backlog.add(runId, key, id, fields);
-    entry.writes.push(this.redis.xAdd(key, id, fields).then(undefined, () => this.backlog.add(runId, key, id, fields)));
   }
 
   private async appendRemote(runId: string, event: string, raw: string, expireMs: string): Promise<string> {
@@ -159,12 +159,14 @@ export class RedisRunEventLog implements RunEventLog {
       return;
     }
     try {
+      // One script call: the events not sent yet, the end marker after them and the stream's expiry.
+      const last = { id: streamId(entry.buffer.next), fields: { e: END, d: JSON.stringify(end) }, expireMs: this.retainMs };
+      const [written] = await this.deadlines.track(Promise.all([this.batches.settle(runId, key, last), ...entry.writes]), "run events");
+      if (written) return;
       // Events Redis did not take are written first, in order, once it answers; until then the run's end waits too.
-      if (this.backlog.has(runId)) await this.deadlines.track(Promise.all(entry.writes).then(() => this.backlog.flush()), "run events");
+      await this.deadlines.track(this.backlog.flush(), "run events");
       if (this.backlog.has(runId)) throw new Error(`run ${runId}: ${this.backlog.size} events still wait for Redis`);
-      // One connection keeps commands in order: the end marker lands after the events without waiting for them.
-      const marker = this.redis.xAdd(key, streamId(entry.buffer.next), { e: END, d: JSON.stringify(end) });
-      await this.deadlines.track(Promise.all([...entry.writes, marker, this.redis.pExpire(key, this.retainMs)]), "run events");
+      if (!(await this.deadlines.track(this.batches.settle(runId, key, last), "run events"))) throw new Error(`run ${runId}: its end could not be written to Redis`);
     } finally {
       entry.buffer.finish({ end });
       this.local.delete(runId);
@@ -176,7 +178,7 @@ export class RedisRunEventLog implements RunEventLog {
     const entry = this.local.get(runId);
     if (!entry) return;
     try {
-      await Promise.all(entry.writes);
+      await Promise.all([this.batches.settle(runId, this.keys.events(runId)), ...entry.writes]);
     } finally {
       entry.buffer.finish({ handedOff: true });
       this.local.delete(runId);
