@@ -42,6 +42,14 @@ export interface RunJobContext {
    * it free. False when the run had lost its hold on the thread meanwhile.
    */
   releaseThread?(): Promise<boolean>;
+  /**
+   * Like `releaseThread`, but the lease is let go of by the run's final write itself (one script on
+   * the thread's slot checks and deletes it: a command and a round trip less per run). Returns the
+   * lease's fence for that write, or undefined when the lease is lost already; the lease is no
+   * longer renewed from then on. The caller must report `settled(false)` when the write found the
+   * lease lost, `settled(true)` otherwise (written, or not sent: the lease then expires by itself).
+   */
+  releaseThreadWithin?(): { fence: LeaseFence; settled(released: boolean): void } | undefined;
 }
 
 /**

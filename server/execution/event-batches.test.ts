@@ -1,11 +1,12 @@
 /**
- * Event batching (issue 20): a run's events appended in one turn of the event loop reach Redis as
- * one command, the end marker goes with the last events and the stream's expiry, and events the
+ * Event batching (issue 20): a run's events appended within the batch window reach Redis as one
+ * command, the end marker goes with the last events and the stream's expiry, and events the
  * stream has moved past (another process numbered on) are reported by a `gap` event.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../../test/support/redis.js";
+import { eventually } from "../../test/support/scale.js";
 import { RedisRunEventLog } from "./event-log-redis.js";
 import type { RunEvent } from "../../lib/contracts/execution.js";
 
@@ -47,12 +48,12 @@ describe("event batching", () => {
     await redis.close();
   });
 
-  it("sends a turn's events as one command and the end with the last events and the expiry as one more", async () => {
+  it("sends a window's events as one command and the end with the last events and the expiry as one more", async () => {
     const runId = crypto.randomUUID();
     await log.begin(runId, { threadId: null, resumed: false });
     counts.clear();
     for (let i = 0; i < 5; i++) void log.append(runId, "values", { i });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     for (let i = 5; i < 8; i++) void log.append(runId, "values", { i });
     await log.finish(runId, { status: "success" });
     expect(Object.fromEntries(counts)).toEqual({ evalSha: 2 });
@@ -69,7 +70,7 @@ describe("event batching", () => {
     const key = `${prefix}srv:{${runId}}:events`;
     await log.begin(runId, { threadId: null, resumed: false });
     await log.append(runId, "values", { i: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(async () => expect(await redis.xLen(key)).toBe(1));
     // Another process numbered on past this one's next ids (a takeover it did not hear of).
     await redis.xAdd(key, "0-5", { e: "values", d: "{\"other\":true}" });
     void log.append(runId, "values", { i: 1 });

@@ -1,8 +1,11 @@
 /**
- * Batched event writes of the runs executing in this process. A run's events appended in one turn
- * of the event loop go to Redis as one script call at the end of that turn, and a run has at most
- * one batch in flight: events appended meanwhile wait for it and go together as the next one. So
- * a run costs a few commands instead of one per event, and its stream ids still grow in order.
+ * Batched event writes of the runs executing in this process. A run's events appended within a
+ * short window (`windowMs`, 20 ms by default; 0 = the end of the event-loop turn) go to Redis as one
+ * script call, and a run has at most one batch in flight: events appended meanwhile wait for it and
+ * go together as the next one. So a short run costs one command for all its events (they go with
+ * the end marker), a long one at most one per window however fast it streams tokens, and stream
+ * ids still grow in order. Readers in this process read the run's memory buffer, not these
+ * writes; only readers in other processes see events up to a window later.
  *
  * Outages (issue 18): a batch Redis does not take goes to the EventBacklog, event by event, in
  * order; while a run has a backlog its new events queue behind it there. An event Redis refuses
@@ -56,6 +59,7 @@ export class EventBatches {
     private readonly backlog: EventBacklog,
     /** Told the event numbers Redis refused (the stream moved past them); appends the gap event. */
     private readonly onMissed: (runId: string, missed: string[]) => Promise<unknown>,
+    private readonly windowMs = 20,
   ) {}
 
   /** Queues an event (stream id `id`) of a run executing here; it goes to Redis at the end of this turn. */
@@ -87,10 +91,12 @@ export class EventBatches {
   private schedule(runId: string, run: RunBatches): void {
     if (run.scheduled || run.sending) return;
     run.scheduled = true;
-    setImmediate(() => {
+    const send = () => {
       run.scheduled = false;
       if (!run.sending && this.runs.get(runId) === run) void this.send(runId, run);
-    });
+    };
+    if (this.windowMs > 0) setTimeout(send, this.windowMs);
+    else setImmediate(send);
   }
 
   /** Sends the run's unsent events (and `end`) as one script call; a batch Redis did not take goes to the backlog. */

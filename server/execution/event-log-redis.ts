@@ -10,9 +10,9 @@
  *
  * Fast path: while a run executes in this process its events are also held in memory, so local
  * readers (runs/wait, runs/stream on this replica) follow it without reading Redis back, and the
- * producer never awaits a write per event: the events a run appends in one turn of the event loop
- * go to Redis as one script call (event-batches.ts), and `finish` sends the end marker with the
- * last batch and the stream's expiry. Readers in other processes catch up with XRANGE and follow
+ * producer never awaits a write per event: the events a run appends within a short window go to
+ * Redis as one script call (event-batches.ts), and `finish` sends the end marker with the last
+ * batch and the stream's expiry. Readers in other processes catch up with XRANGE and follow
  * with blocking XREADs.
  */
 import type { Logger } from "../../lib/logger.js";
@@ -91,7 +91,7 @@ export class RedisRunEventLog implements RunEventLog {
   private readonly backlog: EventBacklog;
   private readonly batches: EventBatches;
 
-  constructor(connection: RedisConnection, options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number }) {
+  constructor(connection: RedisConnection, options: { keyPrefix: string; retainMs?: number; logger?: Logger; commandTimeoutMs?: number; batchWindowMs?: number }) {
     // No per-command timer on the hot path (XADD per event); `finish` bounds the wait once.
     this.redis = connection.withCommandOptions({ timeout: 0 }) as unknown as RedisConnection;
     this.deadlines = new CoarseDeadlines(options.commandTimeoutMs ?? 30_000);
@@ -104,7 +104,7 @@ export class RedisRunEventLog implements RunEventLog {
     this.batches = new EventBatches(this.redis, this.backlog, (runId, missed) => {
       this.logger?.error({ runId, missed }, "run events could not be placed in order; a gap event tells readers");
       return appendGap(runId, missed);
-    });
+    }, options.batchWindowMs);
     this.keys = new ServerKeys(options.keyPrefix);
   }
 

@@ -10,7 +10,8 @@ import { Command, type BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Logger } from "../../lib/logger.js";
 import { OwnerScopedStore } from "../../memory/index.js";
 import { writingThrough, type GraphRegistry, type ServableGraph } from "../graphs/registry.js";
-import type { RunKwargs, RunRecord, Storage } from "../records/types.js";
+import type { FinishRun, RunKwargs, RunRecord, Storage } from "../records/types.js";
+import { LeaseLostError } from "../../lib/errors.js";
 import { rollbackThread, wroteCheckpointSince } from "./rollback.js";
 import { RunDeferredError } from "./queue/deferral.js";
 import type { RunEventLog, RunHandler, RunJob, RunJobContext, RunQueue, RunStatus } from "../../lib/contracts/execution.js";
@@ -153,9 +154,9 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   }
 
   await marking;
-  // finish() never throws; a failed run's trace says so, otherwise it keeps what the graph recorded.
-  await trace?.finish(outcome.status === "error" ? "failed" : null);
   if (outcome.handBack) {
+    // finish() never throws; a failed run's trace says so, otherwise it keeps what the graph recorded.
+    await trace?.finish(outcome.status === "error" ? "failed" : null);
     // Handed back: the run stays first in its thread's queue for a worker to take over; its
     // stream stays open so connected clients keep following it there.
     await handOffEvents(events, run.run_id);
@@ -169,20 +170,38 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   // A run cancelled once it had started ends `cancelled` in its state too (written while the run still holds the thread).
   const cancelled = outcome.status === "interrupted" && !outcome.rollback && graph !== undefined && mapper.firstValues !== undefined;
   const values = outcome.rollback ? undefined : cancelled ? await recordCancellation(graph!, threadId, mapper.lastValues, logger) : mapper.lastValues;
-  // The run writes no more checkpoints: free the thread before its end is announced.
-  if (context.releaseThread && !(await context.releaseThread())) {
-    await handOffEvents(events, run.run_id);
-    return "pending";
+  // The trace's writes go out with the run's final ones (one round trip); the run's end waits for them.
+  const tracing = trace?.finish(outcome.status === "error" ? "failed" : null);
+  const finish: FinishRun = {
+    status: outcome.status,
+    threadStatus: outcome.threadStatus,
+    ...(values !== undefined ? { values, interrupts: interrupts ?? {} } : {}),
+    ...(outcome.rollback ? { deleteRun: true } : {}),
+  };
+  // The run writes no more checkpoints: free the thread before its end is announced, in the
+  // finish script itself when the lease allows it (one command less).
+  const handover = context.releaseThreadWithin?.();
+  let next: string | null;
+  if (handover) {
+    try {
+      [next] = await Promise.all([storage.runs.finish(threadId, run.run_id, { ...finish, releaseLease: handover.fence }), tracing]);
+      handover.settled(true);
+    } catch (error) {
+      handover.settled(!(error instanceof LeaseLostError));
+      // Not ended: the stream stays open for the worker that takes the run over.
+      await handOffEvents(events, run.run_id);
+      if (error instanceof LeaseLostError) return "pending";
+      throw error;
+    }
+    await events.finish(run.run_id, { status: outcome.status });
+  } else {
+    if (context.releaseThread && !(await context.releaseThread())) {
+      await tracing;
+      await handOffEvents(events, run.run_id);
+      return "pending";
+    }
+    [next] = await Promise.all([storage.runs.finish(threadId, run.run_id, finish), events.finish(run.run_id, { status: outcome.status }), tracing]);
   }
-  const [next] = await Promise.all([
-    storage.runs.finish(threadId, run.run_id, {
-      status: outcome.status,
-      threadStatus: outcome.threadStatus,
-      ...(values !== undefined ? { values, interrupts: interrupts ?? {} } : {}),
-      ...(outcome.rollback ? { deleteRun: true } : {}),
-    }),
-    events.finish(run.run_id, { status: outcome.status }),
-  ]);
   deps.observer?.finished?.(run, outcome.status, (performance.now() - started) / 1000);
   deps.onRunEnd?.({ run, status: outcome.status, startedAt, values, ...(failure ? { error: failure } : {}) });
   if (kwargs.temporary) await deleteTemporaryThread(deps, run);

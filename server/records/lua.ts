@@ -42,10 +42,17 @@ return active
 `);
 
 /**
- * KEYS: thread, active, run, runs. ARGV: run id, run status, now, thread status, values JSON ('' = keep),
- * interrupts JSON, delete run ('1'). Returns the run now first in the active list, or false.
+ * KEYS: thread, active, run, runs[, thread lease]. ARGV: run id, run status, now, thread status,
+ * values JSON ('' = keep), interrupts JSON, delete run ('1')[, the start of the lease's value while
+ * the run holds it (LeaseFence.holds)]. With the lease: it is released in the same step, and nothing
+ * is written when it no longer holds the run's fence (returns 'lease_lost'). Returns {the run now first in the active list} or {}.
  */
 export const FINISH_RUN = new RedisScript("finishRun", `
+if KEYS[5] then
+  local lease = redis.call('GET', KEYS[5])
+  if not lease or string.sub(lease, 1, #ARGV[8]) ~= ARGV[8] then return 'lease_lost' end
+  redis.call('DEL', KEYS[5])
+end
 redis.call('LREM', KEYS[2], 0, ARGV[1])
 if ARGV[7] == '1' then
   redis.call('DEL', KEYS[3])
@@ -60,7 +67,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[1], 'status', status, 'updated_at', ARGV[3])
   if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'values', ARGV[5], 'interrupts', ARGV[6]) end
 end
-return head
+if head then return {head} end
+return {}
 `);
 
 /**

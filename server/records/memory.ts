@@ -114,6 +114,7 @@ export function createMemoryStorage(): Storage {
         if (run && run.status === "pending") Object.assign(run, { status: "running", updated_at: startedAt, started_at: startedAt });
       },
       async finish(threadId, runId, finish: FinishRun) {
+        if (finish.releaseLease) throw new Error("The in-memory run store cannot release a thread lease held in Redis; leased runs need the Redis run store.");
         const entry = slot(threadId);
         if (!entry) return null;
         entry.active = entry.active.filter((id) => id !== runId);

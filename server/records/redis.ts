@@ -5,6 +5,7 @@
  */
 import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
+import { LeaseLostError } from "../../lib/errors.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
 import { ServerKeys } from "./keys.js";
 import { createRedisDueSet } from "./due-set.js";
@@ -219,7 +220,8 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
         await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId)], [startedAt]);
       },
       async finish(threadId, runId, finish) {
-        const head = await runScript(redis, FINISH_RUN, runKeys(threadId, runId), [
+        const lease = finish.releaseLease;
+        const reply = await runScript(redis, FINISH_RUN, lease ? [...runKeys(threadId, runId), lease.key] : runKeys(threadId, runId), [
           runId,
           finish.status,
           now(),
@@ -227,8 +229,11 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
           finish.values === undefined ? "" : JSON.stringify(finish.values ?? null),
           JSON.stringify(finish.interrupts ?? {}),
           finish.deleteRun ? "1" : "0",
+          ...(lease ? [lease.holds] : []),
         ]);
-        return typeof head === "string" ? head : head ? String(head) : null;
+        if (reply === "lease_lost") throw new LeaseLostError(threadId, `run ${runId} lost its thread lease before it ended; it is handed back`);
+        const [head] = reply as unknown[];
+        return head === undefined || head === null ? null : String(head);
       },
       async cancel(threadId, runId, action) {
         return String(await runScript(redis, CANCEL_RUN, runKeys(threadId, runId), [runId, action, now()])) as "missing" | "done" | "head" | "removed";

@@ -3,7 +3,7 @@
  * backends implement (Redis for production, memory for the embedded mode). Records carry the
  * API's snake_case shapes plus the owner, which never leaves the server.
  */
-import type { CancelAction, RunStatus } from "../../lib/contracts/execution.js";
+import type { CancelAction, LeaseFence, RunStatus } from "../../lib/contracts/execution.js";
 import type { DueSet } from "./due-set.js";
 import type { DeadLetterStorage } from "./dead-letters.js";
 
@@ -107,6 +107,11 @@ export interface FinishRun {
   interrupts?: Record<string, unknown>;
   /** Erase the run record (rollback). */
   deleteRun?: boolean;
+  /**
+   * The run's thread lease, released in the same step (RunJobContext.releaseThreadWithin); when it
+   * no longer holds its value nothing is written and `finish` throws LeaseLostError.
+   */
+  releaseLease?: LeaseFence;
 }
 
 /** Assistants. */

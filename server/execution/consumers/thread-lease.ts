@@ -83,6 +83,20 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       })();
       return released;
     };
+    // The handler's final write lets go of the lease itself; the wrapper only hears how it went.
+    let settleWithin: ((released: boolean) => void) | undefined;
+    const releaseThreadWithin = () => {
+      if (released || lost.signal.aborted) return undefined;
+      clearInterval(timer);
+      released = new Promise<boolean>((resolve) => {
+        settleWithin = (ok) => {
+          settleWithin = undefined;
+          if (!ok) lost.abort();
+          resolve(ok);
+        };
+      });
+      return { fence: options.checkpointing.fence(lease), settled: (ok: boolean) => settleWithin?.(ok) };
+    };
     const leaseContext: RunJobContext = {
       signal: AbortSignal.any([context.signal, lost.signal]),
       attempt: context.attempt,
@@ -90,6 +104,7 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       configurable: { ...configurable, ...options.leasedConfigurable?.(lease) },
       checkpointer: options.checkpointing.fenced(lease),
       releaseThread,
+      releaseThreadWithin,
     };
     const handBack = () => {
       logger.warn({ runId: job.runId, threadId }, "thread lease lost mid-run; handing the run back");
@@ -106,6 +121,11 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       if (lost.signal.aborted && !context.signal.aborted) throw handBack();
       return status;
     } finally {
+      // A handover the handler never settled (it failed before its final write): release as usual.
+      if (settleWithin) {
+        const settle = settleWithin;
+        settle(await leases.release(lease).catch(() => true));
+      }
       await releaseThread();
     }
   };

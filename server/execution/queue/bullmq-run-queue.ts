@@ -237,7 +237,7 @@ export class BullMqRunQueue implements RunQueue {
         clearTimeout(handBack);
         clearTimeout(force);
       });
-      this.local?.stop();
+      await this.local?.stop();
       await this.stopCancels?.();
       this.workerConnection?.disconnect();
     }
@@ -344,7 +344,7 @@ export class BullMqRunQueue implements RunQueue {
         await this.options.onRequeued?.(job);
         await this.add(job, requeue);
       }
-      await local.release(job.runId);
+      local.release(job.runId);
     } catch (error) {
       local.abandon(job.runId);
       this.logger.warn({ err: error, runId: job.runId }, "could not settle a local run in Redis; the registry sweep will recover it");
