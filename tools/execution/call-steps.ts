@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { redactSecrets, type AnyToolSpec, type ToolOutput, type ToolRunContext } from "../types.js";
+import { linkedAbort } from "../../lib/linked-abort.js";
 
 /** The longest tool output handed to the model; longer output is cut with a note (protects the context window). */
 export const MAX_TOOL_OUTPUT_CHARS = 20_000;
@@ -58,7 +59,9 @@ export async function runWithTimeout(
   runSignal?: AbortSignal,
 ): Promise<string> {
   const controller = new AbortController();
-  const signal = runSignal ? AbortSignal.any([runSignal, controller.signal]) : controller.signal;
+  // Not AbortSignal.any: a listener a tool leaves on it would keep it alive with the run (lib/linked-abort.ts).
+  const linked = runSignal ? linkedAbort([runSignal, controller.signal]) : undefined;
+  const signal = linked?.signal ?? controller.signal;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -73,6 +76,7 @@ export async function runWithTimeout(
     return outputText(redactSecrets(output, spec.secretFields) as ToolOutput);
   } finally {
     clearTimeout(timer);
+    linked?.dispose();
   }
 }
 

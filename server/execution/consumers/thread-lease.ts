@@ -10,6 +10,7 @@
  * a crashed worker whose lease has not expired, defers the job instead of blocking a worker slot.
  */
 import { LeaseLostError } from "../../../lib/errors.js";
+import { linkedAbort } from "../../../lib/linked-abort.js";
 import { silentLogger, type Logger } from "../../../lib/logger.js";
 import { RunDeferredError } from "../queue/deferral.js";
 import type { FencedCheckpointing, RunHandler, RunJobContext, ThreadLease } from "../../../lib/contracts/execution.js";
@@ -97,8 +98,10 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
       });
       return { fence: options.checkpointing.fence(lease), settled: (ok: boolean) => settleWithin?.(ok) };
     };
+    // Not AbortSignal.any: see lib/linked-abort.ts (it kept every finished run in the heap).
+    const runSignal = linkedAbort([context.signal, lost.signal]);
     const leaseContext: RunJobContext = {
-      signal: AbortSignal.any([context.signal, lost.signal]),
+      signal: runSignal.signal,
       attempt: context.attempt,
       abortReason: () => (lost.signal.aborted ? { kind: "shutdown" } : context.abortReason()),
       configurable: { ...configurable, ...options.leasedConfigurable?.(lease) },
@@ -127,6 +130,7 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
         settle(await leases.release(lease).catch(() => true));
       }
       await releaseThread();
+      runSignal.dispose();
     }
   };
 }
