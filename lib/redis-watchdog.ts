@@ -3,6 +3,12 @@
  * off), but a hung one (SIGSTOP, a stalled host) keeps the connection open and commands wait for
  * their timeout. The watchdog pings every eighth of the deadline; when nothing has answered for
  * three quarters of it, Redis counts as not answering, so a request fails within the deadline.
+ *
+ * A blocked event loop is not a silent Redis: while the loop runs something else for a long time
+ * (a heap snapshot, a long synchronous task, a starved CPU) the ping's reply waits unread and the
+ * ticks do not run. So the time a tick came late by more than an interval does not count as
+ * silence (a hung Redis still is: silence keeps growing by an interval per tick), and while the
+ * ticks themselves are overdue the watchdog does not judge: the next tick decides.
  */
 import { DeadlineExceededError } from "./deadlines.js";
 import { UpstreamUnavailableError } from "./errors.js";
@@ -18,6 +24,9 @@ export interface RedisWatchdogOptions {
 /** Watches one Redis through `ping`; see the module comment. */
 export class RedisWatchdog {
   private lastAnswer = Date.now();
+  /** When the last tick ran (the loop was free then). */
+  private lastTick = Date.now();
+  private readonly intervalMs: number;
   private pinging = false;
   private wasSilent = false;
   private timer: NodeJS.Timeout | undefined;
@@ -31,12 +40,14 @@ export class RedisWatchdog {
     private readonly options: RedisWatchdogOptions,
   ) {
     this.silenceLimitMs = Math.max(1, Math.floor(options.deadlineMs * 0.75));
+    this.intervalMs = Math.max(10, Math.floor(options.deadlineMs / 8));
     if (options.onBack) this.backListeners.add(options.onBack);
   }
 
   /** Starts pinging (idempotent). */
   start(): this {
-    this.timer ??= setInterval(() => this.tick(), Math.max(10, Math.floor(this.options.deadlineMs / 8)));
+    this.lastTick = Date.now();
+    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
     return this;
   }
@@ -47,9 +58,11 @@ export class RedisWatchdog {
     this.timer = undefined;
   }
 
-  /** Whether Redis answered recently enough. */
+  /** Whether Redis answered recently enough (or the loop was too busy to tell: see the module comment). */
   answering(): boolean {
-    return Date.now() - this.lastAnswer < this.silenceLimitMs;
+    const now = Date.now();
+    if (this.timer && now - this.lastTick > 2 * this.intervalMs) return true;
+    return now - this.lastAnswer < this.silenceLimitMs;
   }
 
   /** Hears when Redis answers again after a silence; returns the unsubscribe function. */
@@ -97,6 +110,11 @@ export class RedisWatchdog {
   }
 
   private tick(): void {
+    const now = Date.now();
+    // The loop was blocked past this tick's time: a reply may be waiting unread; that time is not Redis's silence.
+    const stalledMs = now - this.lastTick - this.intervalMs;
+    if (stalledMs > this.intervalMs) this.lastAnswer = Math.min(now, this.lastAnswer + stalledMs);
+    this.lastTick = now;
     if (!this.answering() && this.waiting.size > 0) {
       const error = this.unavailable("request");
       for (const fail of [...this.waiting]) fail(error);
