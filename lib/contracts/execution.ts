@@ -115,9 +115,10 @@ export interface RunEventLog {
   /**
    * Starts writing a run's events in this process. `resumed` (a takeover or a retry): numbering
    * continues after the last event written before. With `threadId` the run is recorded as the
-   * thread's next run, for the thread-wide stream.
+   * thread's next run, for the thread-wide stream, unless `listed` (the caller's run store lists
+   * it in the same place; a log that keeps its own list ignores that).
    */
-  begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void>;
+  begin(runId: string, options: { threadId: string | null; resumed: boolean; listed?: boolean }): Promise<void>;
   /** Appends an event and returns its id. */
   append(runId: string, event: string, data: unknown): Promise<string>;
   /** Marks the run's stream finished; readers stop after the last event; the log expires later. */

@@ -19,7 +19,7 @@ import type { Logger } from "../../lib/logger.js";
 import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import { RedisScript, runScript } from "../../lib/redis-scripts.js";
-import { ServerKeys } from "../records/keys.js";
+import { ServerKeys, THREAD_RUNS_KEPT } from "../records/keys.js";
 import { EventBuffer } from "./event-buffer.js";
 import { EventBacklog } from "./event-backlog.js";
 import { EventBatches } from "./event-batches.js";
@@ -31,8 +31,6 @@ const END = "__end__";
 const BLOCK_MS = 1_000;
 /** Thread streams wait longer per blocking read: they stay open between runs. */
 const THREAD_BLOCK_MS = 5_000;
-/** Runs kept per thread in its start list (approximate trim). */
-const THREAD_RUNS_KEPT = 1_000;
 
 /** The stream id of event number `n`. */
 const streamId = (n: number): string => `0-${n + 1}`;
@@ -113,7 +111,7 @@ export class RedisRunEventLog implements RunEventLog {
     if (!this.local.has(runId)) this.local.set(runId, { buffer: new EventBuffer(), writes: [] });
   }
 
-  async begin(runId: string, options: { threadId: string | null; resumed: boolean }): Promise<void> {
+  async begin(runId: string, options: { threadId: string | null; resumed: boolean; listed?: boolean }): Promise<void> {
     const held = this.local.get(runId);
     // Resuming a run whose earlier events still wait here: write them first, or the numbering would pass them by.
     if (options.resumed && this.backlog.has(runId)) {
@@ -126,7 +124,7 @@ export class RedisRunEventLog implements RunEventLog {
       const next = last && /^0-\d+$/.test(last.id) ? Number(eventNumber(last.id)) + 1 : 0;
       this.local.set(runId, { buffer: new EventBuffer(next), writes: [] });
     } else this.expectLocal(runId);
-    if (options.threadId) {
+    if (options.threadId && !options.listed) {
       const trim = { TRIM: { strategy: "MAXLEN" as const, strategyModifier: "~" as const, threshold: THREAD_RUNS_KEPT } };
       this.track(runId, this.redis.xAdd(this.keys.threadStarts(options.threadId), "*", { r: runId }, trim), "thread run list");
     }

@@ -100,8 +100,10 @@ async function executeRun(deps: RunHandlerDeps, run: RunRecord, context: RunJobC
   const kwargs = run.kwargs;
   const mapper = new RunStreamMapper(kwargs.stream_mode, kwargs.subgraphs, Boolean(kwargs.interrupt_before || kwargs.interrupt_after));
   // A takeover continues the run's event numbering; a thread's runs are listed for its thread-wide stream.
-  await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0 });
-  const marking = storage.runs.markRunning(threadId, run.run_id, startedAt).catch(() => undefined);
+  // A Redis run store lists the run in its thread's start list with the status change (one command).
+  const listed = !kwargs.temporary && storage.runs.listsThreadStarts === true;
+  await events.begin(run.run_id, { threadId: kwargs.temporary ? null : threadId, resumed: context.attempt > 0, listed });
+  const marking = storage.runs.markRunning(threadId, run.run_id, startedAt, { listStart: listed }).catch(() => undefined);
   deps.observer?.started?.(run);
   let failure: string | undefined;
   const emit = (event: string, data: unknown) => {

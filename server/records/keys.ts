@@ -100,3 +100,6 @@ export class ServerKeys {
     return `${this.base}assistant:${id}:versions`;
   }
 }
+
+/** Runs kept per thread in its start list (`threadStarts`, approximate trim). */
+export const THREAD_RUNS_KEPT = 1_000;

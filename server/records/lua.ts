@@ -93,11 +93,16 @@ end
 return 'removed'
 `);
 
-/** KEYS: run. ARGV: now. Pending → running (stamping started_at), only if the run still exists and is pending. */
+/**
+ * KEYS: run[, the thread's start list]. ARGV: now[, run id, runs kept in the list]. Pending →
+ * running (stamping started_at), only if the run still exists and is pending; with the start list,
+ * the run is appended to it in the same step (the thread-wide stream follows that list).
+ */
 export const MARK_RUNNING = new RedisScript("markRunning", `
 if redis.call('HGET', KEYS[1], 'status') == 'pending' then
   redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[1], 'started_at', ARGV[1])
 end
+if KEYS[2] then redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'r', ARGV[2]) end
 return 1
 `);
 

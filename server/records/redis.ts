@@ -7,7 +7,7 @@ import { CoarseDeadlines } from "../../lib/deadlines.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import { LeaseLostError } from "../../lib/errors.js";
 import type { RunStatus } from "../../lib/contracts/execution.js";
-import { ServerKeys } from "./keys.js";
+import { ServerKeys, THREAD_RUNS_KEPT } from "./keys.js";
 import { createRedisDueSet } from "./due-set.js";
 import { createRedisCronStorage } from "./crons.js";
 import { runScript } from "../../lib/redis-scripts.js";
@@ -216,8 +216,10 @@ function createUnboundedStorage(redis: RedisConnection, keyPrefix: string): Stor
         const hashes = await Promise.all(ids.map((runId) => redis.hGetAll(keys.run(threadId, runId))));
         return hashes.map((hash) => runFromHash(hash as Hash)).filter((run): run is RunRecord => run !== undefined);
       },
-      async markRunning(threadId, runId, startedAt) {
-        await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId)], [startedAt]);
+      listsThreadStarts: true,
+      async markRunning(threadId, runId, startedAt, options) {
+        if (!options?.listStart) return void (await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId)], [startedAt]));
+        await runScript(redis, MARK_RUNNING, [keys.run(threadId, runId), keys.threadStarts(threadId)], [startedAt, runId, String(THREAD_RUNS_KEPT)]);
       },
       async finish(threadId, runId, finish) {
         const lease = finish.releaseLease;

@@ -153,8 +153,14 @@ export interface RunStorage {
   get(threadId: string, runId: string): Promise<RunRecord | undefined>;
   /** The thread's runs, newest first. */
   list(threadId: string): Promise<RunRecord[]>;
-  /** Marks a pending run running and stamps `started_at` (no-op if it is not pending). */
-  markRunning(threadId: string, runId: string, startedAt: string): Promise<void>;
+  /**
+   * Marks a pending run running and stamps `started_at` (no-op if it is not pending). With
+   * `listStart` (only when `listsThreadStarts`) the run is also appended to its thread's start list
+   * in the same step, instead of by the event log's `begin` (one command less per run).
+   */
+  markRunning(threadId: string, runId: string, startedAt: string, options?: { listStart?: boolean }): Promise<void>;
+  /** Whether `markRunning` can list the run in the thread's start list the Redis event log follows. */
+  readonly listsThreadStarts?: boolean;
   /** Atomically ends the run, leaves the active queue and returns the run that is now first in it. */
   finish(threadId: string, runId: string, finish: FinishRun): Promise<string | null>;
   /** A run still waiting behind another is dropped at once; the first one is flagged (`head`) for its worker. */
