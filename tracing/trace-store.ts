@@ -6,13 +6,14 @@
  * Redis keys (under the deployment's key prefix):
  *   trace:{runId}          JSON of the run's trace                      expires after the retention
  *   trace-thread:{threadId} sorted set of run ids by start time (ms)    expiry refreshed on each save
- * The two keys of a save live in different slots on a cluster, so they are written by two
- * commands (the index's add, trim and expiry in one script), pipelined in one round trip; a
- * thread index may briefly name an expired run, which `get` answers with null.
+ * The two keys of a save live in different slots on a cluster, so there they are written by two
+ * commands (the index's add, trim and expiry in one script), pipelined in one round trip; on a
+ * single node one script writes both (a command less per traced run). A thread index may briefly
+ * name an expired run, which `get` answers with null.
  */
 import { LRUCache } from "lru-cache";
 import { UpstreamUnavailableError } from "../lib/errors.js";
-import type { RedisConnection } from "../lib/redis.js";
+import { isCluster, type RedisConnection } from "../lib/redis.js";
 import { RedisScript, runScript } from "../lib/redis-scripts.js";
 import type { RunTrace, TraceStore } from "./trace.js";
 
@@ -32,6 +33,15 @@ const INDEX_RUN = new RedisScript("indexTracedRun", `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
+
+/** Saves a trace and indexes it (single node only: the keys' slots differ). KEYS = trace, index; ARGV = JSON, then INDEX_RUN's. */
+const SAVE_AND_INDEX = new RedisScript("saveTracedRun", `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[5])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -tonumber(ARGV[4]) - 1)
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return 1
 `);
 
@@ -61,6 +71,12 @@ export class RedisTraceStore implements TraceStore {
 
   async save(trace: RunTrace): Promise<void> {
     await this.guard("save the trace of run", trace.runId, async () => {
+      if (trace.threadId && !isCluster(this.redis)) {
+        const started = String(Date.parse(trace.startedAt) || Date.now());
+        const args = [JSON.stringify(trace), started, trace.runId, String(this.maxRunsPerThread), String(this.retentionMs)];
+        await runScript(this.redis, SAVE_AND_INDEX, [this.traceKey(trace.runId), this.threadKey(trace.threadId)], args);
+        return;
+      }
       const writes: Promise<unknown>[] = [this.redis.set(this.traceKey(trace.runId), JSON.stringify(trace), { PX: this.retentionMs })];
       if (trace.threadId) {
         // Issued with the SET: one pipelined round trip.
