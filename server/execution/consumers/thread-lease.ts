@@ -58,9 +58,13 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
     let lastRenewed = Date.now();
     const renew = async () => {
       try {
-        if (await leases.renew(lease, ttlMs)) lastRenewed = Date.now();
+        const renewed = await leases.renew(lease, ttlMs);
+        // Letting go began meanwhile: a lease the release deleted is no lost lease.
+        if (released) return;
+        if (renewed) lastRenewed = Date.now();
         else lost.abort();
       } catch (error) {
+        if (released) return;
         // Redis away: keep the run going while the lease may still be ours; writes are fenced anyway.
         logger.debug({ err: error, runId: job.runId }, "lease renewal failed; retrying");
         if (Date.now() - lastRenewed > ttlMs) lost.abort();
@@ -88,10 +92,11 @@ export function withThreadLease(handler: RunHandler, options: ThreadLeaseOptions
     let settleWithin: ((released: boolean) => void) | undefined;
     const releaseThreadWithin = () => {
       if (released || lost.signal.aborted) return undefined;
-      clearInterval(timer);
+      // Renewals go on until the final write has let go (the trace may be written first).
       released = new Promise<boolean>((resolve) => {
         settleWithin = (ok) => {
           settleWithin = undefined;
+          clearInterval(timer);
           if (!ok) lost.abort();
           resolve(ok);
         };
