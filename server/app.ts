@@ -24,6 +24,7 @@ import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
 import { uiRoutes } from "./http/ui.js";
+import { consoleRoutes } from "./console/routes.js";
 
 export type { AppDeps } from "./deps.js";
 
@@ -74,6 +75,14 @@ export function createApp(deps: AppDeps): Hono {
     const canReadRun = async (owner: string, threadId: string, runId: string) => (await storage.runs.get(threadId, runId))?.owner === owner;
     app.route("/", traceRoutes({ traceStore: deps.traceStore, ownerOf, canReadRun }));
   }
+  // The web console: a page and its bundle beside the API (its calls go through the API like any client's).
+  app.route(
+    "/",
+    consoleRoutes({
+      langsmithRunUrl: deps.console?.langsmithRunUrl,
+      canReadRun: async (c, threadId, runId) => (await deps.storage.runs.get(threadId, runId))?.owner === ownerOf(c),
+    }),
+  );
   app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}.` }, 404));
   app.onError(createErrorHandler(deps.logger));
   return app;

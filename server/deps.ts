@@ -50,6 +50,8 @@ export interface AppDeps {
   draining?: () => boolean;
   /** Whether Redis answers; requests fail fast with 503 while it does not (absent: embedded mode). */
   redisWatchdog?: RedisWatchdog;
+  /** The web console's options (LangSmith links when tracing is on); absent: no links. */
+  console?: { langsmithRunUrl?: (runId: string) => Promise<string> };
   /** This process's run workers, for /health and /ready (none: API only). */
   workers?: WorkerState;
 }

@@ -9,11 +9,16 @@ import { redactSecrets, type AnyToolSpec, type ToolOutput, type ToolRunContext }
 /** The longest tool output handed to the model; longer output is cut with a note (protects the context window). */
 export const MAX_TOOL_OUTPUT_CHARS = 20_000;
 
-/** A compact JSON schema of a tool's arguments, for error messages. */
-export function argumentsSchemaText(spec: AnyToolSpec): string {
+/** The JSON schema of a tool's arguments (what a caller may send). */
+export function argumentsJsonSchema(spec: AnyToolSpec): Record<string, unknown> {
   const schema = z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
   delete schema.$schema;
-  return JSON.stringify(schema).slice(0, 1_500);
+  return schema;
+}
+
+/** A compact JSON schema of a tool's arguments, for error messages. */
+export function argumentsSchemaText(spec: AnyToolSpec): string {
+  return JSON.stringify(argumentsJsonSchema(spec)).slice(0, 1_500);
 }
 
 /** Validates arguments; on failure, says which field is wrong and what is expected. */

@@ -13,7 +13,7 @@
 import { type AIMessage, ToolMessage } from "@langchain/core/messages";
 import { interrupt, isGraphBubbleUp } from "@langchain/langgraph";
 import { silentLogger, type Logger } from "../../lib/logger.js";
-import { idempotencyKey, runWithTimeout, toolFailureText, validateArguments } from "./call-steps.js";
+import { argumentsJsonSchema, idempotencyKey, runWithTimeout, toolFailureText, validateArguments } from "./call-steps.js";
 import {
   APPROVAL_RESPONSE_HELP,
   parseApprovalDecision,
@@ -239,6 +239,7 @@ function askForApproval(plan: PlannedCall, ctx: ToolExecutionContext, rail: (kin
       agent: ctx.agent,
       graphId: ctx.graphId,
       toolCallId: plan.id,
+      argsSchema: argumentsJsonSchema(spec),
       summary: `${ctx.agent} wants to call ${spec.name}(${JSON.stringify(plan.args)}) [${spec.sideEffect}]`,
       respondWith: APPROVAL_RESPONSE_HELP,
       ...(problem ? { problem } : {}),
