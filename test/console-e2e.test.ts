@@ -6,7 +6,7 @@
  * its trace, opens a checkpoint of the thread and forks from it. Every page is photographed into
  * test-output/console/ (not committed), and no request leaves the server's origin.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
@@ -50,6 +50,7 @@ describe("the console in Chromium", () => {
     page.on("request", (request) => {
       if (!request.url().startsWith(origin) && !request.url().startsWith("data:")) foreign.push(request.url());
     });
+    await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
   }, 60_000);
 
@@ -63,6 +64,10 @@ describe("the console in Chromium", () => {
 
   it("runs a goal, approves an edited webhook call, reads the trace and forks from a checkpoint", async () => {
     await page.goto(`${server.url}/console`);
+    // A wrong key is refused and asked again; the right one opens the console.
+    await page.getByLabel("API key").fill("not-the-key-0123456789");
+    await page.getByRole("button", { name: "Open the console" }).click();
+    await page.getByText("That key was refused").waitFor({ timeout: 10_000 });
     await page.getByLabel("API key").fill(KEY);
     await page.getByRole("button", { name: "Open the console" }).click();
 
@@ -78,31 +83,37 @@ describe("the console in Chromium", () => {
     expect(Number(await page.getByTestId("tokens").textContent())).toBeGreaterThan(0);
     await shot("1-run-waiting");
 
-    // Approvals: the exact call, edited in the form and approved.
+    // Graph: the drawing, with the node the run waits at highlighted.
+    await page.getByRole("link", { name: "See it on the graph" }).click();
+    await page.locator('svg g.node.active[data-node="operator"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator("svg g.node").count()).toBeGreaterThan(4);
+    expect(await page.getByTestId("graph-active").textContent()).toBe("operator");
+    await shot("2-graph-live");
+    const flat = await page.locator("svg g.node").count();
+    await page.getByLabel("Show subgraphs (xray)").check();
+    await expect.poll(() => page.locator("svg g.node").count(), { timeout: 10_000 }).toBeGreaterThan(flat);
+
+    // Approvals (the menu counts the waiting run): the exact call, edited in the form and approved.
+    await expect.poll(() => page.getByRole("navigation").getByRole("link", { name: /Approvals/ }).textContent(), { timeout: 10_000 }).toContain("1");
+    await page.goBack();
     await page.getByRole("link", { name: "Answer it on the Approvals page" }).click();
     const card = page.getByTestId("approval");
     await card.waitFor();
     expect(await card.getByTestId("approval-args").textContent()).toContain("hooks.example.com");
-    await shot("2-approvals");
+    await shot("3-approvals");
     await card.getByRole("button", { name: "Edit the arguments" }).click();
     await card.getByLabel(/^url/).fill(receiverUrl);
     await card.getByLabel(/^payload/).fill('{ "text": "nightly report ready (edited in the console)" }');
-    await shot("3-approval-edit");
+    await shot("4-approval-edit");
     await card.getByRole("button", { name: "Approve with these arguments" }).click();
 
     // Back on the Run page: the resumed run completes with its answer.
     await expect.poll(() => page.getByTestId("terminal-state").textContent().catch(() => null), { timeout: 20_000 }).toBe("completed");
     expect(await page.getByTestId("answer").textContent()).toContain("[offline demo]");
     expect(received).toEqual([{ text: "nightly report ready (edited in the console)" }]);
-    await shot("4-run-completed");
-
-    await page.getByRole("link", { name: "See it on the graph" }).click();
-    await page.locator("svg g.node").first().waitFor();
-    expect(await page.locator("svg g.node").count()).toBeGreaterThan(4);
-    await shot("5-graph");
+    await shot("5-run-completed");
 
     // Trace: the resumed run's steps include the approved (edited) call.
-    await page.goBack();
     await page.getByRole("link", { name: "Open the trace of this run" }).click();
     const steps = page.getByTestId("trace-steps");
     await expect.poll(() => steps.textContent(), { timeout: 10_000 }).toContain("send_webhook");
@@ -130,6 +141,8 @@ describe("the console in Chromium", () => {
 
     await page.goto(`${server.url}/console#/memory`);
     await page.getByRole("heading", { name: "Namespaces" }).waitFor();
+    await page.getByRole("button", { name: "episodes" }).click();
+    await page.locator("details.item").first().waitFor({ timeout: 10_000 });
     await shot("9-memory");
 
     // At a phone's width the menu wraps and the approvals page still reads.

@@ -90,3 +90,13 @@ export function threadTimeline(
   ];
   return entries.sort((a, b) => a.at.localeCompare(b.at) || (a.kind === b.kind ? 0 : a.kind === "run" ? -1 : 1));
 }
+
+/** What a thread is about, for lists: the goal the console recorded, else the state's goal, else its first message. */
+export function threadGoal(thread: { metadata?: unknown; values?: unknown }): string {
+  const meta = (thread.metadata ?? {}) as Record<string, unknown>;
+  const values = (thread.values ?? {}) as Record<string, unknown>;
+  if (typeof meta.goal === "string") return meta.goal;
+  if (typeof values.goal === "string" && values.goal) return values.goal;
+  const first = Array.isArray(values.messages) ? (values.messages[0] as { content?: unknown } | undefined) : undefined;
+  return typeof first?.content === "string" ? first.content.slice(0, 200) : "";
+}

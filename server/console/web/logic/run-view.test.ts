@@ -56,10 +56,12 @@ describe("the live run view", () => {
   it("pauses on an interrupt, then ends with the answer and how the run ended", () => {
     let view = fold([
       ["metadata", { run_id: "r1" }],
+      ["custom", { type: "agent_start", agent: "operator", task: "notify" }],
       ["updates", { __interrupt__: [{ id: "i1", value: { type: "tool_approval", summary: "operator wants to call send_webhook(...)" } }] }],
       ["run_done", { run_id: "r1", status: "success" }],
     ]);
     expect(view.status).toBe("interrupted");
+    expect(view.activeNode).toBe("operator");
     expect(view.feed.some((item) => item.kind === "pause" && item.text.includes("send_webhook"))).toBe(true);
     view = fold(
       [

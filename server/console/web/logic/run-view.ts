@@ -82,9 +82,11 @@ export function applyStreamEvent(view: RunView, event: string, data: unknown): R
       return namespace === undefined ? applyRootValues(next, data) : next;
     case "run_done": {
       const status = str((data as { status?: unknown })?.status) ?? "done";
-      next.status = status === "success" && view.status === "interrupted" ? "interrupted" : status;
-      next.activeNode = null;
-      push(next, { kind: "run", agent: "", text: `run ${status}` });
+      const paused = status === "success" && view.status === "interrupted";
+      next.status = paused ? "interrupted" : status;
+      // A paused run stays highlighted where it waits.
+      next.activeNode = paused ? view.activeNode : null;
+      push(next, { kind: "run", agent: "", text: paused ? "run paused: it waits for a human" : `run ${status}` });
       return next;
     }
     case "error": {
@@ -155,7 +157,6 @@ function applyUpdates(view: RunView, data: unknown, namespace: string | undefine
   for (const [node, update] of Object.entries((data ?? {}) as Record<string, unknown>)) {
     if (node === "__interrupt__") {
       view.status = "interrupted";
-      view.activeNode = null;
       for (const item of (update ?? []) as { value?: { summary?: unknown; type?: unknown; detail?: unknown } }[]) {
         const text = str(item.value?.summary) ?? str(item.value?.detail) ?? JSON.stringify(item.value ?? null);
         push(view, { kind: "pause", agent: "", text: `waiting for a human: ${clip(text, 300)}` });

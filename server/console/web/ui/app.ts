@@ -15,6 +15,8 @@ import { ThreadsPage } from "./threads-page.js";
 import { TracePage } from "./trace-page.js";
 import { MemoryPage } from "./memory-page.js";
 
+const WAITING_POLL_MS = 5000;
+
 const TITLES: Record<(typeof PAGES)[number], string> = { run: "Run", graph: "Graph", approvals: "Approvals", threads: "Threads", trace: "Trace", memory: "Memory" };
 
 /** The console. */
@@ -26,6 +28,7 @@ export function App() {
   const [assistants, setAssistants] = useState<ConsoleContext["assistants"]>([]);
   const [live, setLive] = useState<LiveThread | null>(null);
   const following = useRef<AbortController | null>(null);
+  const [waiting, setWaiting] = useState(0);
 
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash));
@@ -54,6 +57,15 @@ export function App() {
         } else setProblem(text);
       });
   }, [apiKey, needsKey]);
+
+  // How many threads wait for a human, for the menu; checked again when the followed run changes state.
+  useEffect(() => {
+    if (!client || needsKey) return;
+    const check = () => client.threads.search({ status: "interrupted", limit: 100 }).then((found) => setWaiting(found.length), () => undefined);
+    void check();
+    const timer = setInterval(check, WAITING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [apiKey, needsKey, live?.view.status]);
 
   const navigate = (next: Route) => {
     location.hash = routeHash(next);
@@ -85,7 +97,7 @@ export function App() {
     <header class="top">
       <a class="brand" href="#/run">Switchboard</a>
       <nav aria-label="Pages">
-        ${PAGES.map((page) => html`<a href=${routeHash(page === "graph" ? { page, assistantId: null } : page === "threads" ? { page, threadId: null } : page === "trace" ? { page, threadId: null, runId: null } : { page } as Route)} aria-current=${route.page === page ? "page" : undefined}>${TITLES[page]}</a>`)}
+        ${PAGES.map((page) => html`<a href=${routeHash(page === "graph" ? { page, assistantId: null } : page === "threads" ? { page, threadId: null } : page === "trace" ? { page, threadId: null, runId: null } : { page } as Route)} aria-current=${route.page === page ? "page" : undefined}>${TITLES[page]}${page === "approvals" && waiting > 0 ? html` <span class="badge" aria-label=${`${waiting} waiting`}>${waiting}</span>` : null}</a>`)}
       </nav>
       ${apiKey ? html`<button class="quiet" onClick=${() => { storeKey(""); setApiKey(""); setNeedsKey(true); }}>Forget key</button>` : null}
     </header>

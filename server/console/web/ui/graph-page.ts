@@ -20,14 +20,15 @@ export function GraphPage({ context, assistantId }: { context: ConsoleContext; a
       .then((graph) => setDrawing(layoutGraph(graph as never)))
       .catch((error: unknown) => setProblem(problemText(error)));
   }, [chosen, xray]);
-  const live = context.live && context.live.assistantId === chosen ? context.live.view.activeNode : null;
+  const followed = context.live && context.live.assistantId === chosen ? context.live.view : null;
+  const live = followed?.activeNode ?? null;
   const isActive = (id: string) => live !== null && (id === live || id.startsWith(`${live}:`));
   return html`
     <h1>Graph</h1>
     <div class="card row">
       <div><${AssistantPicker} assistants=${context.assistants} value=${chosen} onChange=${(id: string) => context.navigate({ page: "graph", assistantId: id })} /></div>
       <label class="check"><input type="checkbox" checked=${xray} onChange=${(e: Event) => setXray((e.target as HTMLInputElement).checked)} /> Show subgraphs (xray)</label>
-      <p aria-live="polite">${live ? html`Running now: <strong data-testid="graph-active">${live}</strong>` : "No run of this graph is being followed."}</p>
+      <p aria-live="polite">${live ? html`${followed?.status === "interrupted" ? "Waiting for a human at" : "Running now"}: <strong data-testid="graph-active">${live}</strong>` : followed ? `The followed run is ${followed.status}.` : "No run of this graph is being followed."}</p>
     </div>
     ${problem ? html`<p class="problem" role="alert">${problem}</p>` : null}
     ${drawing

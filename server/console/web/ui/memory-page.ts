@@ -2,6 +2,7 @@
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Item } from "@langchain/langgraph-sdk";
+import { matchingItems } from "../logic/memory.js";
 import { problemText } from "./api.js";
 import type { ConsoleContext } from "./context.js";
 
@@ -23,7 +24,7 @@ export function MemoryPage({ context }: { context: ConsoleContext }) {
     setItems(null);
     try {
       const answer = await context.client.store.searchItems(namespace, { limit: 50, ...(text.trim() ? { query: text.trim() } : {}) });
-      setItems(answer.items);
+      setItems(matchingItems(answer.items, text));
     } catch (error) {
       setProblem(problemText(error));
     }
@@ -45,6 +46,7 @@ export function MemoryPage({ context }: { context: ConsoleContext }) {
           <button type="submit" disabled=${!chosen}>Search</button>
         </form>
         ${chosen && items === null ? html`<p role="status">Loading…</p>` : null}
+        ${items?.length === 0 ? html`<p role="status">No item matches.</p>` : null}
         ${(items ?? []).map((item) => html`<details class="item"><summary><code>${item.key}</code> <span class="hint">${item.updatedAt ?? ""}</span></summary><pre class="json">${JSON.stringify(item.value, null, 2)}</pre></details>`)}
       </section>
     </div>

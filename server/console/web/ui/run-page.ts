@@ -61,10 +61,15 @@ function LiveRun({ context }: { context: ConsoleContext }) {
   const usage = displayedUsage(view);
   const feed = useRef<HTMLOListElement>(null);
   // Follow the newest line, unless the operator scrolled up to read.
+  const stick = useRef(true);
   useEffect(() => {
     const list = feed.current;
-    if (list && list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
+    if (list && stick.current) list.scrollTop = list.scrollHeight;
   }, [view.feed.length]);
+  const onScroll = () => {
+    const list = feed.current;
+    if (list) stick.current = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  };
   return html`
     <section class="card" aria-labelledby="live-title">
       <h2 id="live-title">Thread <code>${live.threadId}</code></h2>
@@ -83,7 +88,7 @@ function LiveRun({ context }: { context: ConsoleContext }) {
         ${view.agents.map((agent) => html`<li class=${`agent agent-${agent.status}`}><strong>${agent.name}</strong> <span>${agent.status}</span> <span>${agent.toolCalls} tool call(s)</span></li>`)}
       </ul>
       <h3>Activity</h3>
-      <ol class="feed" aria-live="polite" data-testid="feed" ref=${feed} tabindex="0" aria-label="Activity of the run">
+      <ol class="feed" aria-live="polite" data-testid="feed" ref=${feed} onScroll=${onScroll} tabindex="0" aria-label="Activity of the run">
         ${view.feed.map((item) => html`<li class=${`feed-${item.kind}`}><span class="who">${item.agent}</span> ${item.text}</li>`)}
       </ol>
       ${view.answer !== null ? html`<h3>Answer</h3><div class="answer" data-testid="answer" dangerouslySetInnerHTML=${{ __html: renderMarkdown(view.answer) }}></div>` : null}

@@ -2,7 +2,7 @@
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Thread } from "@langchain/langgraph-sdk";
-import { threadTimeline, type TimelineEntry } from "../logic/navigation.js";
+import { threadGoal, threadTimeline, type TimelineEntry } from "../logic/navigation.js";
 import { changedChannels, parseEditedState } from "../logic/state-edit.js";
 import { problemText, RUN_STREAM } from "./api.js";
 import type { ConsoleContext } from "./context.js";
@@ -24,7 +24,7 @@ function ThreadList({ context }: { context: ConsoleContext }) {
       .catch((error: unknown) => setProblem(problemText(error)));
   }, [status]);
   const needle = query.trim().toLowerCase();
-  const shown = (threads ?? []).filter((thread) => !needle || `${thread.thread_id} ${JSON.stringify(thread.metadata ?? {})}`.toLowerCase().includes(needle));
+  const shown = (threads ?? []).filter((thread) => !needle || `${thread.thread_id} ${threadGoal(thread)} ${JSON.stringify(thread.metadata ?? {})}`.toLowerCase().includes(needle));
   return html`
     <h1>Threads</h1>
     <form class="card row" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
@@ -35,7 +35,7 @@ function ThreadList({ context }: { context: ConsoleContext }) {
     </form>
     ${problem ? html`<p class="problem" role="alert">${problem}</p>` : null}
     ${threads === null ? html`<p role="status">Loading…</p>` : html`<table class="list"><thead><tr><th>Thread</th><th>Status</th><th>Goal</th><th>Updated</th></tr></thead><tbody>
-      ${shown.map((thread) => html`<tr><td><a href=${`#/threads/${encodeURIComponent(thread.thread_id)}`}><code>${thread.thread_id.slice(0, 8)}</code></a></td><td>${thread.status}</td><td>${String((thread.metadata as Record<string, unknown> | null)?.goal ?? "")}</td><td>${new Date(thread.updated_at).toLocaleString()}</td></tr>`)}
+      ${shown.map((thread) => html`<tr><td><a href=${`#/threads/${encodeURIComponent(thread.thread_id)}`}><code>${thread.thread_id.slice(0, 8)}</code></a></td><td>${thread.status}</td><td>${threadGoal(thread)}</td><td>${new Date(thread.updated_at).toLocaleString()}</td></tr>`)}
     </tbody></table>`}
   `;
 }
