@@ -11,6 +11,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Switchboard console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/main.css">
 <script type="module" src="/console/assets/main.js"></script>
 </head>

@@ -4,7 +4,7 @@
  * console itself talks to the LangGraph API with the SDK, like any client, with the API key the
  * operator types; this module adds nothing to the API's routes or their middleware.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
 import { NotFoundError } from "../../lib/errors.js";
 import { buildConsoleAssets, type ConsoleAssets } from "./bundle.js";
@@ -15,7 +15,7 @@ export interface ConsoleRouteOptions {
   /** The LangSmith link of a run, when tracing to LangSmith is on (else no links are shown). */
   langsmithRunUrl?: (runId: string) => Promise<string>;
   /** Whether `runId` of `threadId` belongs to the request's owner (the LangSmith link is not given otherwise). */
-  canReadRun: (c: import("hono").Context, threadId: string, runId: string) => Promise<boolean>;
+  canReadRun: (c: Context, threadId: string, runId: string) => Promise<boolean>;
   /** Builds the assets (tests may count builds); default: esbuild, once per process. */
   build?: () => Promise<ConsoleAssets>;
 }

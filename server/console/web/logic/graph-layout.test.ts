@@ -39,4 +39,9 @@ describe("graph layout", () => {
     expect(island.y).toBeGreaterThan(drawing.nodes.find((node) => node.id === "a")!.y);
     expect(layoutGraph({ nodes: [], edges: [] }).nodes).toEqual([]);
   });
+
+  it("labels an xray node by the last part of its path", () => {
+    const drawing = layoutGraph({ nodes: [{ id: "__start__" }, { id: "team:researcher:model", name: "team:researcher:model" }], edges: [{ source: "__start__", target: "team:researcher:model" }] });
+    expect(drawing.nodes.find((node) => node.id === "team:researcher:model")!.label).toBe("model");
+  });
 });

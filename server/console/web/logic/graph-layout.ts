@@ -67,7 +67,8 @@ export function layoutGraph(graph: ApiGraph): GraphDrawing {
 
   const layers: string[][] = [];
   for (const id of ids) (layers[layer.get(id)!] ??= []).push(id);
-  const labelOf = new Map(graph.nodes.map((node) => [String(node.id), node.name ?? String(node.id)]));
+  // xray ids are paths (`research_team:researcher:model`): the box shows the last part, the page the whole id on hover.
+  const labelOf = new Map(graph.nodes.map((node) => [String(node.id), String(node.name ?? node.id).split(":").at(-1)!]));
   const widthOf = (id: string) => Math.max(80, Math.round((labelOf.get(id) ?? id).length * CHAR_WIDTH + 24));
   const rowWidths = layers.map((row) => (row ?? []).reduce((sum, id) => sum + widthOf(id), 0) + NODE_GAP * Math.max(0, (row ?? []).length - 1));
   const width = Math.max(200, ...rowWidths) + 40;
