@@ -37,6 +37,16 @@ describe("the live run view", () => {
       { kind: "result", agent: "researcher", text: "reports: the facts" },
     ]);
     expect(agentOfNamespace("a:1|b:2")).toBe("b");
+  });
+
+  it("shows a message once although several updates carry it, and names a model call in a task node after the agent working", () => {
+    const answer = { type: "ai", id: "m1", content: "done", tool_calls: [] };
+    const view = fold([
+      ["custom", { type: "agent_start", agent: "writer", task: "write" }],
+      ["updates|run_task:7", { model: { messages: [answer] } }],
+      ["updates|run_task:7", { writer: { messages: [answer] } }],
+    ]);
+    expect(view.feed.filter((item) => item.kind === "model")).toEqual([{ kind: "model", agent: "writer", text: "model answers: done" }]);
     expect(agentOfNamespace(undefined)).toBeNull();
   });
 

@@ -44,16 +44,19 @@ export interface RunView {
   /** Spending reported by subgraph nodes since: shown on top, so the numbers climb while a specialist works, never counted twice. */
   pendingUsage: UsageView;
   answer: string | null;
+  /** Ids of the messages already shown (the same message reaches several updates: the sub-agent's node, then its parent's). */
+  seenMessages: string[];
   terminalState: string | null;
   statusReason: string | null;
 }
 
 const NO_USAGE: UsageView = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 };
 const FEED_LIMIT = 400;
+const SEEN_LIMIT = 200;
 
 /** The view before any event. */
 export function emptyRunView(): RunView {
-  return { runId: null, status: "idle", agents: [], feed: [], activeNode: null, usage: NO_USAGE, pendingUsage: NO_USAGE, answer: null, terminalState: null, statusReason: null };
+  return { runId: null, status: "idle", agents: [], feed: [], activeNode: null, usage: NO_USAGE, pendingUsage: NO_USAGE, answer: null, seenMessages: [], terminalState: null, statusReason: null };
 }
 
 /** The view after one stream event (`event` is the SSE event name, e.g. `updates|researcher:…`). */
@@ -168,13 +171,19 @@ function applyUpdates(view: RunView, data: unknown, namespace: string | undefine
     for (const message of asArray(fields.messages)) {
       const calls = aiToolCalls(message);
       if (calls === undefined) continue;
+      const id = str((message as { id?: unknown }).id);
+      if (id && view.seenMessages.includes(id)) continue;
+      if (id) view.seenMessages = [...view.seenMessages, id].slice(-SEEN_LIMIT);
       const named = str((message as { name?: unknown }).name);
       // At the root, a message named after its node is a sub-agent's result handed back, not a model call.
       if (!inSubgraph && named === node) {
         push(view, { kind: "result", agent: node, text: `reports: ${clip(contentText(message), 200)}` });
         continue;
       }
-      push(view, { kind: "model", agent: subgraphAgent ?? named ?? node, text: calls.length > 0 ? `model asks for ${calls.join(", ")}` : `model answers: ${clip(contentText(message), 200)}` });
+      // A namespace names a node (the planner's `run_task`), not always an agent: then the agent that started last.
+      const known = subgraphAgent !== null && view.agents.some((agent) => agent.name === subgraphAgent);
+      const agent = known ? subgraphAgent : (named ?? (inSubgraph ? view.activeNode : null) ?? subgraphAgent ?? node);
+      push(view, { kind: "model", agent, text: calls.length > 0 ? `model asks for ${calls.join(", ")}` : `model answers: ${clip(contentText(message), 200)}` });
     }
     if (inSubgraph && fields.usage && typeof fields.usage === "object") view.pendingUsage = addUsage(view.pendingUsage, fields.usage as Partial<UsageView>);
     if (!inSubgraph) {
