@@ -4,54 +4,11 @@
  * and tool call as it happens, rail trips, tokens and cost climbing, the final answer.
  * Pure: the page calls `applyStreamEvent` for each event and renders the result.
  */
+import { applyProgress } from "./run-progress.js";
+import { addUsage, asArray, clip, NO_USAGE, push, str, type RunView, type UsageView } from "./run-types.js";
 
-/** Tokens, money and counts, as the rails count them. */
-export interface UsageView {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  modelCalls: number;
-  toolCalls: number;
-}
+export type { AgentView, FeedItem, RunView, UsageView } from "./run-types.js";
 
-/** One agent seen in the run. */
-export interface AgentView {
-  name: string;
-  status: "working" | "done" | "failed";
-  task: string;
-  toolCalls: number;
-}
-
-/** One line of the live feed. */
-export interface FeedItem {
-  kind: "run" | "handoff" | "agent" | "model" | "tool" | "result" | "rail" | "wait" | "pause" | "error";
-  agent: string;
-  text: string;
-}
-
-/** What the Run page shows. */
-export interface RunView {
-  runId: string | null;
-  /** `running`, `interrupted` (waiting for a human), or the run's final status. */
-  status: string;
-  agents: AgentView[];
-  feed: FeedItem[];
-  /** The graph node working now (highlighted on the Graph page). */
-  activeNode: string | null;
-  /** What the root state last counted. */
-  usage: UsageView;
-  /** Spending reported by subgraph nodes since: shown on top, so the numbers climb while a specialist works, never counted twice. */
-  pendingUsage: UsageView;
-  answer: string | null;
-  /** Ids of the messages already shown (the same message reaches several updates: the sub-agent's node, then its parent's). */
-  seenMessages: string[];
-  terminalState: string | null;
-  statusReason: string | null;
-}
-
-const NO_USAGE: UsageView = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 };
-const FEED_LIMIT = 400;
 const SEEN_LIMIT = 200;
 
 /** The view before any event. */
@@ -106,45 +63,6 @@ export function applyStreamEvent(view: RunView, event: string, data: unknown): R
 /** Usage as displayed: the root's total plus what subgraphs reported since. */
 export function displayedUsage(view: RunView): UsageView {
   return addUsage(view.usage, view.pendingUsage);
-}
-
-function applyProgress(view: RunView, data: unknown): RunView {
-  const event = (data ?? {}) as Record<string, unknown>;
-  const agent = str(event.agent) ?? "";
-  switch (event.type) {
-    case "handoff":
-      push(view, { kind: "handoff", agent: str(event.from) ?? "", text: `→ ${str(event.to)}: ${clip(str(event.task) ?? "", 200)}` });
-      return view;
-    case "agent_start":
-      view.activeNode = agent;
-      view.agents = upsertAgent(view.agents, agent, (current) => ({ ...current, status: "working", task: str(event.task) ?? current.task }));
-      push(view, { kind: "agent", agent, text: `starts: ${clip(str(event.task) ?? "", 200)}` });
-      return view;
-    case "agent_end":
-      view.agents = upsertAgent(view.agents, agent, (current) => ({ ...current, status: event.status === "completed" ? "done" : "failed" }));
-      push(view, { kind: "agent", agent, text: `ends ${str(event.status)}${event.reason ? `: ${clip(str(event.reason) ?? "", 200)}` : ""}` });
-      return view;
-    case "tool_call":
-      view.agents = upsertAgent(view.agents, agent, (current) => ({ ...current, toolCalls: current.toolCalls + 1 }));
-      push(view, { kind: "tool", agent, text: `${str(event.tool)}(${clip(JSON.stringify(event.args ?? {}), 300)})` });
-      return view;
-    case "tool_result":
-      push(view, { kind: "result", agent, text: `${str(event.tool)} ${event.ok ? "ok" : "failed"}: ${clip(str(event.preview) ?? "", 300)}` });
-      return view;
-    case "rail": {
-      const rail = (event.event ?? {}) as Record<string, unknown>;
-      push(view, { kind: "rail", agent: str(rail.agent) ?? "", text: `${str(rail.kind)}: ${clip(str(rail.detail) ?? "", 300)}` });
-      return view;
-    }
-    case "plan":
-      push(view, { kind: "handoff", agent, text: `plan: ${((event.tasks ?? []) as { id: string; agent: string }[]).map((task) => `${task.id} → ${task.agent}`).join(", ")}` });
-      return view;
-    case "model_wait":
-      push(view, { kind: "wait", agent, text: `waiting for the model${event.attempt ? ` (attempt ${String(event.attempt)})` : ""}` });
-      return view;
-    default:
-      return view;
-  }
 }
 
 /** The agent a subgraph namespace belongs to: its innermost named segment (`researcher:<task id>` → researcher). */
@@ -209,28 +127,6 @@ function applyRootValues(view: RunView, data: unknown): RunView {
   return view;
 }
 
-function upsertAgent(agents: AgentView[], name: string, change: (agent: AgentView) => AgentView): AgentView[] {
-  const at = agents.findIndex((agent) => agent.name === name);
-  const current = at >= 0 ? agents[at]! : { name, status: "working" as const, task: "", toolCalls: 0 };
-  const updated = change(current);
-  return at >= 0 ? agents.map((agent, index) => (index === at ? updated : agent)) : [...agents, updated];
-}
-
-function push(view: RunView, item: FeedItem): void {
-  view.feed = [...view.feed, item].slice(-FEED_LIMIT);
-}
-
-function addUsage(a: UsageView, b: Partial<UsageView>): UsageView {
-  return {
-    inputTokens: a.inputTokens + num(b.inputTokens),
-    outputTokens: a.outputTokens + num(b.outputTokens),
-    totalTokens: a.totalTokens + num(b.totalTokens),
-    costUsd: a.costUsd + num(b.costUsd),
-    modelCalls: a.modelCalls + num(b.modelCalls),
-    toolCalls: a.toolCalls + num(b.toolCalls),
-  };
-}
-
 /** Tool names an AI message asks for ([] when it answers), or undefined when not an AI message. */
 function aiToolCalls(message: unknown): string[] | undefined {
   const m = message as { type?: unknown; tool_calls?: { name?: unknown }[] };
@@ -252,15 +148,3 @@ export function contentText(message: unknown): string {
     .join("");
 }
 
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-function str(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
-}
-function num(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : 0;
-}
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
