@@ -125,10 +125,15 @@ describe("the console in Chromium", () => {
     await page.locator("table.list a").first().click();
     const timeline = page.getByTestId("timeline");
     await timeline.waitFor();
-    const resumable = timeline.locator("button[data-checkpoint]", { hasText: "→ supervisor" }).first();
+    // The checkpoint after the researcher reported (the supervisor decides next): an edit there is the researcher's write.
+    const resumable = timeline.locator("button[data-checkpoint]", { hasText: "step 2 loop → supervisor" }).first();
     await resumable.click();
     const editor = page.getByLabel(/^State/);
-    expect(await editor.inputValue()).toContain('"goal"');
+    const state = await editor.inputValue();
+    expect(state).toContain('"goal"');
+    // Edit one channel: only it is written, as an update on a fork of this checkpoint.
+    expect(state).toContain('"note": null');
+    await editor.fill(state.replace('"note": null', '"note": "Forked from the console"'));
     await shot("7-thread-checkpoint");
     const runsBefore = (await server.client(KEY).runs.list((await server.client(KEY).threads.search({ limit: 1 }))[0]!.thread_id)).length;
     await page.getByRole("button", { name: "Fork from here and run" }).click();
@@ -137,6 +142,10 @@ describe("the console in Chromium", () => {
     await expect.poll(() => started.count(), { timeout: 20_000 }).toBe(3);
     const thread = (await server.client(KEY).threads.search({ limit: 1 }))[0]!;
     expect((await server.client(KEY).runs.list(thread.thread_id)).length).toBe(runsBefore + 1);
+    const history = await server.client(KEY).threads.getHistory(thread.thread_id, { limit: 100 });
+    const edited = history.filter((checkpoint) => checkpoint.metadata?.source === "update");
+    expect(edited).toHaveLength(1);
+    expect((edited[0]!.values as { note?: string }).note).toBe("Forked from the console");
     await shot("8-forked");
 
     await page.goto(`${server.url}/console#/memory`);

@@ -110,6 +110,7 @@ function ThreadDetail({ context, threadId }: { context: ConsoleContext; threadId
         <h2 id="checkpoint-title">Checkpoint <code>${opened.checkpointId.slice(0, 13)}</code></h2>
         <p>Next: ${opened.next.length ? opened.next.join(", ") : "(nothing: the run had ended here)"}</p>
         <label for="state-editor">State (edit channels, then fork: only the channels you change are written)</label>
+        <p class="hint">The edit is applied as LangGraph's update_state does: as if the node that wrote this checkpoint had written it, so a channel that node cannot write (e.g. one outside the graph's input, at the first step) is not changed.</p>
         <textarea id="state-editor" class="mono" rows="16" value=${edited} onInput=${(e: Event) => setEdited((e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="buttons"><button onClick=${fork}>Fork from here and run</button></div>
       </section>` : html`<section class="card"><p>Open a checkpoint on the timeline to read its state and fork from it.</p></section>`}
