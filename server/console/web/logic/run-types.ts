@@ -39,7 +39,7 @@ export interface RunView {
   /** Spending reported by subgraph nodes since: shown on top, so the numbers climb while a specialist works, never counted twice. */
   pendingUsage: UsageView;
   answer: string | null;
-  /** Ids of the messages already shown (the same message reaches several updates: the sub-agent's node, then its parent's). */
+  /** Ids of the messages and interrupts already shown (the same one reaches several updates: the sub-agent's, then its parent's). */
   seenMessages: string[];
   terminalState: string | null;
   statusReason: string | null;

@@ -67,12 +67,13 @@ describe("the live run view", () => {
     let view = fold([
       ["metadata", { run_id: "r1" }],
       ["custom", { type: "agent_start", agent: "operator", task: "notify" }],
+      ["updates|operator:3", { __interrupt__: [{ id: "i1", value: { type: "tool_approval", summary: "operator wants to call send_webhook(...)" } }] }],
       ["updates", { __interrupt__: [{ id: "i1", value: { type: "tool_approval", summary: "operator wants to call send_webhook(...)" } }] }],
       ["run_done", { run_id: "r1", status: "success" }],
     ]);
     expect(view.status).toBe("interrupted");
     expect(view.activeNode).toBe("operator");
-    expect(view.feed.some((item) => item.kind === "pause" && item.text.includes("send_webhook"))).toBe(true);
+    expect(view.feed.filter((item) => item.kind === "pause").map((item) => item.text)).toEqual(["waiting for a human: operator wants to call send_webhook(...)"]);
     view = fold(
       [
         ["metadata", { run_id: "r2" }],

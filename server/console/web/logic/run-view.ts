@@ -78,7 +78,11 @@ function applyUpdates(view: RunView, data: unknown, namespace: string | undefine
   for (const [node, update] of Object.entries((data ?? {}) as Record<string, unknown>)) {
     if (node === "__interrupt__") {
       view.status = "interrupted";
-      for (const item of (update ?? []) as { value?: { summary?: unknown; type?: unknown; detail?: unknown } }[]) {
+      for (const item of (update ?? []) as { id?: unknown; value?: { summary?: unknown; type?: unknown; detail?: unknown } }[]) {
+        // The subgraph that paused and every graph above it report the same interrupt: shown once.
+        const key = `interrupt:${str(item.id) ?? JSON.stringify(item.value ?? null)}`;
+        if (view.seenMessages.includes(key)) continue;
+        view.seenMessages = [...view.seenMessages, key].slice(-SEEN_LIMIT);
         const text = str(item.value?.summary) ?? str(item.value?.detail) ?? JSON.stringify(item.value ?? null);
         push(view, { kind: "pause", agent: "", text: `waiting for a human: ${clip(text, 300)}` });
       }
