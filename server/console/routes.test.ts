@@ -33,6 +33,14 @@ describe("console routes", () => {
     expect(references.sort()).toEqual(["/console/assets/main.css", "/console/assets/main.js", "/docs", "data:,"]);
   });
 
+  it("leads the server's root and /console/ to the console, without a key", async () => {
+    for (const path of ["/", "/console/"]) {
+      const response = await server.app.request(path);
+      expect(response.status, path).toBe(302);
+      expect(response.headers.get("location"), path).toBe("/console");
+    }
+  });
+
   it("serves the bundle without a key, compressed on request, small, with nothing remote in its styles", async () => {
     const script = await server.app.request("/console/assets/main.js");
     expect(script.status).toBe(200);

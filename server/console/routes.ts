@@ -22,7 +22,7 @@ export interface ConsoleRouteOptions {
 
 /** Paths anyone may GET without an API key: the page and its bundle (API calls carry the key). */
 export function isPublicConsolePath(path: string): boolean {
-  return path === "/console" || path.startsWith("/console/assets/");
+  return path === "/" || path === "/console" || path === "/console/" || path.startsWith("/console/assets/");
 }
 
 /** The console route module. */
@@ -37,6 +37,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): Hono {
     }));
   const secure = { "content-security-policy": CONSOLE_SECURITY_POLICY, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
 
+  // The server's root and a trailing slash lead to the console (a project's own `/` route, mounted first, wins).
+  app.get("/", (c) => c.redirect("/console"));
+  app.get("/console/", (c) => c.redirect("/console"));
   app.get("/console", function consolePage(c) {
     // Started now so the script is ready when the browser asks for it.
     void loadAssets().catch(() => undefined);

@@ -14,6 +14,8 @@ const ROUTES: Route[] = [
   ["get", "/ready", "Readiness: Redis, the queue and the workers answer (503 with Retry-After otherwise)", "System"],
   ["get", "/openapi.json", "This document", "System"],
   ["get", "/docs", "A page listing the routes, to try them", "System"],
+  ["get", "/", "Redirects to the web console", "Console"],
+  ["get", "/console/", "Redirects to /console", "Console"],
   ["get", "/console", "The web console (run, graph, approvals, threads, trace, memory); no key needed for the page", "Console"],
   ["get", "/console/assets/{file}", "The console's bundle (main.js, main.css)", "Console"],
   ["get", "/console/langsmith/{thread_id}/{run_id}", "The LangSmith link of a run, when LANGSMITH_TRACING is on", "Console"],
