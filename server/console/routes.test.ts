@@ -65,10 +65,17 @@ describe("console routes", () => {
     expect((await server.app.request("/threads/search", { method: "POST", body: "{}" })).status).toBe(401);
   });
 
-  it("says there is no LangSmith link when tracing is off", async () => {
-    const response = await server.app.request("/console/langsmith/t1/r1", { headers: { authorization: `Bearer ${KEY}` } });
+  it("says there is no LangSmith link when tracing is off, for a run of the key's owner; refuses bad and unknown ids", async () => {
+    const auth = { authorization: `Bearer ${KEY}` };
+    const thread = (await (await server.app.request("/threads", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" })).json()) as { thread_id: string };
+    const run = (await (
+      await server.app.request(`/threads/${thread.thread_id}/runs`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ assistant_id: "echo", input: { messages: [] } }) })
+    ).json()) as { run_id: string };
+    const response = await server.app.request(`/console/langsmith/${thread.thread_id}/${run.run_id}`, { headers: auth });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ url: null, reason: "LangSmith tracing is off (LANGSMITH_TRACING)." });
+    expect((await server.app.request(`/console/langsmith/${thread.thread_id}/nope`, { headers: auth })).status).toBe(404);
+    expect((await server.app.request("/console/langsmith/%00/r1", { headers: auth })).status).toBe(422);
   });
 });
 

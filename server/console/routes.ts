@@ -6,7 +6,8 @@
  */
 import { Hono, type Context } from "hono";
 import { compress } from "hono/compress";
-import { NotFoundError } from "../../lib/errors.js";
+import { z } from "zod";
+import { InvalidInputError, NotFoundError } from "../../lib/errors.js";
 import { buildConsoleAssets, type ConsoleAssets } from "./bundle.js";
 import { CONSOLE_HTML, CONSOLE_SECURITY_POLICY } from "./page.js";
 
@@ -19,6 +20,9 @@ export interface ConsoleRouteOptions {
   /** Builds the assets (tests may count builds); default: esbuild, once per process. */
   build?: () => Promise<ConsoleAssets>;
 }
+
+const id = z.string().trim().min(1).max(200).regex(/^[\w.:-]+$/, "may hold letters, digits, '_', '-', '.', ':'");
+const runParams = z.object({ thread_id: id, run_id: id });
 
 /** Paths anyone may GET without an API key: the page and its bundle (API calls carry the key). */
 export function isPublicConsolePath(path: string): boolean {
@@ -53,10 +57,14 @@ export function consoleRoutes(options: ConsoleRouteOptions): Hono {
     return c.body(asset.contents as Uint8Array<ArrayBuffer>, 200, { ...secure, "content-type": asset.contentType, etag: asset.etag, "cache-control": "no-cache" });
   });
   app.get("/console/langsmith/:thread_id/:run_id", async function consoleLangsmithLink(c) {
-    const threadId = c.req.param("thread_id");
-    const runId = c.req.param("run_id");
-    if (!options.langsmithRunUrl) return c.json({ url: null, reason: "LangSmith tracing is off (LANGSMITH_TRACING)." });
+    const params = runParams.safeParse(c.req.param());
+    if (!params.success) {
+      const issues = params.error.issues.map((issue) => ({ path: `path.${issue.path.join(".")}`, message: issue.message }));
+      throw new InvalidInputError(`Invalid path: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}.`, { issues });
+    }
+    const { thread_id: threadId, run_id: runId } = params.data;
     if (!(await options.canReadRun(c, threadId, runId))) throw new NotFoundError("run", runId);
+    if (!options.langsmithRunUrl) return c.json({ url: null, reason: "LangSmith tracing is off (LANGSMITH_TRACING)." });
     try {
       return c.json({ url: await options.langsmithRunUrl(runId) });
     } catch (error) {
