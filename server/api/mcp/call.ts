@@ -1,0 +1,89 @@
+/**
+ * One MCP tool call: a run of the assistant on a new thread, or on the caller's `thread_id`,
+ * created and awaited exactly as `POST /threads/:id/runs/wait` does it (same queue, handler,
+ * rails, guardrails and traces), answered with the run's final answer and the ids to continue.
+ */
+import { v7 as uuid7 } from "@langchain/core/utils/uuid";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { SwitchboardError } from "../../../lib/errors.js";
+import type { AppDeps } from "../../deps.js";
+import { requireThread } from "../threads/service.js";
+import type { RunCreateBody } from "../runs/schemas.js";
+import { createRun, waitForRun } from "../runs/service.js";
+import { RESERVED_ARGUMENTS, type AssistantToolDefinition, type AssistantToolEntry } from "./tools.js";
+
+type Values = Record<string, unknown> & { __error__?: unknown; __interrupt__?: { id?: string; value?: unknown }[] };
+
+/** A caller's mistake (4xx) as an MCP error the client sees; anything else propagates. */
+function asMcpError(error: unknown): unknown {
+  if (error instanceof SwitchboardError && error.status >= 400 && error.status < 500) return new McpError(ErrorCode.InvalidParams, error.message);
+  return error;
+}
+
+function text(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) return content.map((part) => (typeof part === "string" ? part : ((part as { text?: unknown })?.text ?? ""))).join("");
+  return "";
+}
+
+/** The last message when it is the AI's (as the API serialises it: `type: "ai"`, or a plain `role`); else the output as JSON. */
+function finalAnswer(values: Values): string {
+  const last = Array.isArray(values.messages) ? (values.messages.at(-1) as Record<string, unknown> | undefined) : undefined;
+  const speaker = last?.type ?? last?.role;
+  if (last && (speaker === "ai" || speaker === "assistant")) {
+    const answer = text(last.content);
+    if (answer) return answer;
+  }
+  const { __interrupt__: _interrupts, ...output } = values;
+  return JSON.stringify(output);
+}
+
+function pausedText(entry: AssistantToolEntry, threadId: string, interrupts: NonNullable<Values["__interrupt__"]>): string {
+  const approval = interrupts.some((item) => (item.value as { type?: unknown } | undefined)?.type === "tool_approval");
+  const example = approval ? '{"decision": "approve"} (or {"decision": "reject", "reason": "…"}, {"decision": "edit", "args": {…}})' : "the value the interrupt asks for";
+  return [
+    `The run is paused, waiting for a decision: ${JSON.stringify(interrupts.map((item) => item.value))}.`,
+    `To resume it, call the ${entry.name} tool again with thread_id "${threadId}" and resume ${example};`,
+    `or POST /threads/${threadId}/runs/wait with {"assistant_id": "${entry.assistant.assistant_id}", "command": {"resume": …}} (the SDK's client.runs.wait with command.resume).`,
+  ].join(" ");
+}
+
+/** Runs the tool's assistant on the arguments and answers as MCP tool results do (bad arguments: an InvalidParams error). */
+export async function callAssistantTool(deps: AppDeps, owner: string, entry: AssistantToolEntry, definition: AssistantToolDefinition, args: Record<string, unknown>): Promise<CallToolResult> {
+  const checked = definition.validate(args);
+  if (!checked.valid) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${checked.errorMessage}`);
+  const { thread_id: given, resume, ...input } = args;
+  for (const name of RESERVED_ARGUMENTS) delete input[name];
+  if (resume !== undefined && given === undefined) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: resume needs the thread_id of the paused run.`);
+  const threadId = typeof given === "string" ? given.toLowerCase() : uuid7();
+  const body: RunCreateBody = {
+    assistant_id: entry.assistant.assistant_id,
+    ...(resume !== undefined ? { command: { resume } } : { input }),
+    ...(given === undefined ? { if_not_exists: "create" as const } : {}),
+    metadata: { client: "mcp" },
+  };
+  let runId: string;
+  try {
+    if (given !== undefined) await requireThread(deps, owner, threadId);
+    runId = (await createRun(deps, owner, threadId, body)).run_id;
+  } catch (error) {
+    throw asMcpError(error);
+  }
+  const values = JSON.parse(await waitForRun(deps, threadId, runId)) as Values | null;
+  const ids = { thread_id: threadId, run_id: runId, assistant_id: entry.assistant.assistant_id };
+  if (values && values.__error__ !== undefined) {
+    const failure = values.__error__ as { message?: unknown; error?: unknown };
+    const answer = `The run failed: ${String(failure?.message ?? failure?.error ?? JSON.stringify(failure))}`;
+    return { isError: true, content: [{ type: "text", text: answer }], structuredContent: { ...ids, status: "error", answer } };
+  }
+  const interrupts = values?.__interrupt__;
+  if (interrupts && interrupts.length > 0) {
+    const answer = pausedText(entry, threadId, interrupts);
+    return { content: [{ type: "text", text: answer }], structuredContent: { ...ids, status: "paused", answer, interrupts: interrupts.map((item) => item.value) } };
+  }
+  const run = await deps.storage.runs.get(threadId, runId);
+  const status = run && run.status !== "pending" && run.status !== "running" ? run.status : "success";
+  const answer = finalAnswer(values ?? {});
+  return { ...(status === "success" ? {} : { isError: true }), content: [{ type: "text", text: answer }], structuredContent: { ...ids, status, answer } };
+}
