@@ -14,34 +14,40 @@ import { converse } from "../examples/mcp-client.js";
 import { createApp } from "../server/app.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
+const PROJECT_CONFIG = new URL("./fixtures/project/langgraph.json", import.meta.url).pathname;
+
 const ALICE = "alice-key-0123456789abcdef";
 const BOB = "bob-key-0123456789abcdef00";
 type Turn = { thread_id: string; run_id: string; assistant_id: string; status: string; answer: string; interrupts?: unknown[] };
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: "user", content }], ...extra });
 
+async function connectTo(url: string, key: string | null, clients: Client[]): Promise<Client> {
+  const client = new Client({ name: "switchboard-test", version: "1.0.0" });
+  const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
+  clients.push(client);
+  return client;
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown>) {
+  const result = await client.callTool({ name, arguments: args });
+  return { result, turn: result.structuredContent as Turn, text: (result.content as { text: string }[])[0]!.text };
+}
+
+async function mcpError(promise: Promise<unknown>): Promise<McpError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(McpError);
+  return error as McpError;
+}
+
 describe("/mcp: every assistant as an MCP tool", () => {
   let server: TestServer;
   const clients: Client[] = [];
 
-  const connect = async (key: string | null) => {
-    const client = new Client({ name: "switchboard-test", version: "1.0.0" });
-    const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }));
-    clients.push(client);
-    return client;
-  };
-  const call = async (client: Client, name: string, args: Record<string, unknown>) => {
-    const result = await client.callTool({ name, arguments: args });
-    return { result, turn: result.structuredContent as Turn, text: (result.content as { text: string }[])[0]!.text };
-  };
-  const mcpError = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(McpError);
-    return error as McpError;
-  };
+  const connect = (key: string | null) => connectTo(server.url, key, clients);
 
   beforeAll(async () => {
     server = await startTestServer({ apiKeys: `${ALICE}:alice,${BOB}:bob`, graphDeps: { models: staticModels(createDemoModel()) } });
@@ -145,5 +151,35 @@ describe("/mcp: every assistant as an MCP tool", () => {
     expect(tools).toContain("agent");
     expect(turns).toHaveLength(2);
     expect(turns[1]!.thread_id).toBe(turns[0]!.thread_id);
+  });
+});
+
+describe("/mcp under a project's Auth (langgraph.json auth.path)", () => {
+  let server: TestServer;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ configPath: PROJECT_CONFIG });
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+    await server?.close();
+  });
+
+  it("holds tool calls to the project's handlers: a user continues only their own threads", async () => {
+    const alice = await connectTo(server.url, "user-a", clients);
+    const bob = await connectTo(server.url, "user-b", clients);
+    const first = await call(alice, "typed", { messages: ["one"], mood: "calm" });
+    expect(first.turn.status).toBe("success");
+    const threadOf = async (user: string) => fetch(`${server.url}/threads/${first.turn.thread_id}`, { headers: { Authorization: `Bearer ${user}` } });
+    expect(await (await threadOf("user-a")).json()).toMatchObject({ metadata: { owner: "user-a" } });
+    expect((await threadOf("user-b")).status).toBe(404);
+    await mcpError(call(bob, "typed", { messages: ["mine now"], mood: "loud", thread_id: first.turn.thread_id }));
+    const again = await call(alice, "typed", { messages: ["two"], mood: "loud", thread_id: first.turn.thread_id });
+    const output = JSON.parse(again.turn.answer) as { mood: string; messages: { content: string }[] };
+    expect(output.mood).toBe("loud");
+    expect(output.messages.map((message) => message.content)).toEqual(["one", "two"]);
+    expect((await mcpError(call(alice, "typed", { messages: [], mood: "angry" }))).code).toBe(ErrorCode.InvalidParams);
+    await expect(connectTo(server.url, "stranger", clients)).rejects.toThrow(/401|Unknown user/);
   });
 });

@@ -1,24 +1,27 @@
 /**
- * One MCP tool call: a run of the assistant on a new thread, or on the caller's `thread_id`,
- * created and awaited exactly as `POST /threads/:id/runs/wait` does it (same queue, handler,
- * rails, guardrails and traces), answered with the run's final answer and the ids to continue.
+ * One MCP tool call: a run of the assistant on a new thread, or on the caller's `thread_id`, made
+ * through the app's own `POST /threads/:id/runs/wait` with the caller's headers, so the call meets
+ * every middleware and check that route meets (API keys or the project's Auth and its filters, the
+ * project's own middleware, owner isolation) and runs through the same queue, handler, rails,
+ * guardrails and traces. It answers the run's final answer and the ids to continue.
  */
 import { v7 as uuid7 } from "@langchain/core/utils/uuid";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { SwitchboardError } from "../../../lib/errors.js";
-import type { AppDeps } from "../../deps.js";
-import { requireThread } from "../threads/service.js";
-import type { RunCreateBody } from "../runs/schemas.js";
-import { createRun, waitForRun } from "../runs/service.js";
 import { RESERVED_ARGUMENTS, type AssistantToolDefinition, type AssistantToolEntry } from "./tools.js";
+
+/** A request to this app's own routes, made as the MCP caller (its headers): a POST of `body`, or a GET without one. */
+export type CallerApi = (path: string, body?: unknown) => Promise<Response>;
 
 type Values = Record<string, unknown> & { __error__?: unknown; __interrupt__?: { id?: string; value?: unknown }[] };
 
-/** A caller's mistake (4xx) as an MCP error the client sees; anything else propagates. */
-function asMcpError(error: unknown): unknown {
-  if (error instanceof SwitchboardError && error.status >= 400 && error.status < 500) return new McpError(ErrorCode.InvalidParams, error.message);
-  return error;
+/** The route's answer as JSON; its refusal as an MCP error (4xx: the caller's, in the route's words). */
+export async function answerOf<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => null)) as (T & { error?: unknown; message?: unknown }) | null;
+  if (response.ok) return body as T;
+  const message = typeof body?.message === "string" ? body.message : `HTTP ${response.status}`;
+  if (response.status < 500) throw new McpError(ErrorCode.InvalidParams, message);
+  throw new McpError(ErrorCode.InternalError, message);
 }
 
 function text(content: unknown): string {
@@ -50,27 +53,23 @@ function pausedText(entry: AssistantToolEntry, threadId: string, interrupts: Non
 }
 
 /** Runs the tool's assistant on the arguments and answers as MCP tool results do (bad arguments: an InvalidParams error). */
-export async function callAssistantTool(deps: AppDeps, owner: string, entry: AssistantToolEntry, definition: AssistantToolDefinition, args: Record<string, unknown>): Promise<CallToolResult> {
+export async function callAssistantTool(api: CallerApi, entry: AssistantToolEntry, definition: AssistantToolDefinition, args: Record<string, unknown>): Promise<CallToolResult> {
   const checked = definition.validate(args);
   if (!checked.valid) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${checked.errorMessage}`);
   const { thread_id: given, resume, ...input } = args;
   for (const name of RESERVED_ARGUMENTS) delete input[name];
   if (resume !== undefined && given === undefined) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: resume needs the thread_id of the paused run.`);
   const threadId = typeof given === "string" ? given.toLowerCase() : uuid7();
-  const body: RunCreateBody = {
+  const body = {
     assistant_id: entry.assistant.assistant_id,
     ...(resume !== undefined ? { command: { resume } } : { input }),
-    ...(given === undefined ? { if_not_exists: "create" as const } : {}),
+    // A new thread is created with the run, as the route creates it (the project's Auth sees threads:create_run).
+    ...(given === undefined ? { if_not_exists: "create" } : {}),
     metadata: { client: "mcp" },
   };
-  let runId: string;
-  try {
-    if (given !== undefined) await requireThread(deps, owner, threadId);
-    runId = (await createRun(deps, owner, threadId, body)).run_id;
-  } catch (error) {
-    throw asMcpError(error);
-  }
-  const values = JSON.parse(await waitForRun(deps, threadId, runId)) as Values | null;
+  const response = await api(`/threads/${threadId}/runs/wait`, body);
+  const values = await answerOf<Values | null>(response);
+  const runId = response.headers.get("content-location")?.split("/").at(-1) ?? "";
   const ids = { thread_id: threadId, run_id: runId, assistant_id: entry.assistant.assistant_id };
   if (values && values.__error__ !== undefined) {
     const failure = values.__error__ as { message?: unknown; error?: unknown };
@@ -82,8 +81,8 @@ export async function callAssistantTool(deps: AppDeps, owner: string, entry: Ass
     const answer = pausedText(entry, threadId, interrupts);
     return { content: [{ type: "text", text: answer }], structuredContent: { ...ids, status: "paused", answer, interrupts: interrupts.map((item) => item.value) } };
   }
-  const run = await deps.storage.runs.get(threadId, runId);
-  const status = run && run.status !== "pending" && run.status !== "running" ? run.status : "success";
+  const run = runId ? await answerOf<{ status?: string }>(await api(`/threads/${threadId}/runs/${runId}`)).catch(() => undefined) : undefined;
+  const status = run?.status && run.status !== "pending" && run.status !== "running" ? run.status : "success";
   const answer = finalAnswer(values ?? {});
   return { ...(status === "success" ? {} : { isError: true }), content: [{ type: "text", text: answer }], structuredContent: { ...ids, status, answer } };
 }

@@ -15,22 +15,21 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { AppDeps } from "../../deps.js";
-import { ownerOf } from "../../middleware/auth.js";
-import { callAssistantTool } from "./call.js";
-import { assistantToolDefinition, assistantToolEntries, OUTPUT_SCHEMA } from "./tools.js";
+import { answerOf, callAssistantTool, type CallerApi } from "./call.js";
+import { assistantToolDefinition, assistantToolEntries, OUTPUT_SCHEMA, type PublicAssistant } from "./tools.js";
 
 const SERVER_INFO = { name: "switchboard", version: "0.1.0" };
 
-/** The SDK server for one request, acting for `owner`. */
-function mcpServer(deps: AppDeps, owner: string): Server {
+/** The SDK server for one request, acting through `api` as its caller. */
+function mcpServer(deps: AppDeps, api: CallerApi): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {} },
     instructions: "Each tool runs one Switchboard assistant. Pass a result's thread_id back to continue that conversation; a paused run says how to resume it.",
   });
+  const entries = async () => assistantToolEntries(deps, await answerOf<PublicAssistant[]>(await api("/assistants/search", { limit: 1000 })));
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const entries = await assistantToolEntries(deps, owner);
     const tools = [];
-    for (const entry of entries) {
+    for (const entry of await entries()) {
       const definition = await assistantToolDefinition(deps, entry.assistant);
       tools.push({
         name: entry.name,
@@ -44,18 +43,31 @@ function mcpServer(deps: AppDeps, owner: string): Server {
     return { tools };
   });
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const entries = await assistantToolEntries(deps, owner);
-    const entry = entries.find((candidate) => candidate.name === request.params.name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; the tools are ${entries.map((candidate) => candidate.name).join(", ") || "none"}.`);
+    const all = await entries();
+    const entry = all.find((candidate) => candidate.name === request.params.name);
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; the tools are ${all.map((candidate) => candidate.name).join(", ") || "none"}.`);
     const definition = await assistantToolDefinition(deps, entry.assistant);
-    return callAssistantTool(deps, owner, entry, definition, request.params.arguments ?? {});
+    return callAssistantTool(api, entry, definition, request.params.arguments ?? {});
   });
   return server;
 }
 
+/** Requests to the app's own routes with the caller's headers (its key or credentials, its request id), answered in JSON. */
+function callerApi(app: AppRequest, c: Context): CallerApi {
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of ["content-length", "content-type", "accept", "mcp-protocol-version", "mcp-session-id", "last-event-id"]) headers.delete(name);
+  headers.set("accept", "application/json");
+  return async (path, body) => {
+    if (body === undefined) return app(path, { method: "GET", headers });
+    const withBody = new Headers(headers);
+    withBody.set("content-type", "application/json");
+    return app(path, { method: "POST", headers: withBody, body: JSON.stringify(body) });
+  };
+}
+
 /** Answers one POST with a server and transport of its own (a body that is not JSON goes as is: the transport answers the parse error). */
-async function handle(deps: AppDeps, c: Context): Promise<Response> {
-  const server = mcpServer(deps, ownerOf(c));
+async function handle(deps: AppDeps, app: AppRequest, c: Context): Promise<Response> {
+  const server = mcpServer(deps, callerApi(app, c));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {
@@ -77,11 +89,14 @@ async function handle(deps: AppDeps, c: Context): Promise<Response> {
 const notAllowed = (c: Context) =>
   c.json({ jsonrpc: "2.0", error: { code: ErrorCode.ConnectionClosed, message: "Method not allowed: /mcp is stateless; POST JSON-RPC messages to it." }, id: null }, 405, { Allow: "POST" });
 
-/** The /mcp routes. */
-export function mcpRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.post("/mcp", (c) => handle(deps, c));
-  app.get("/mcp", notAllowed);
-  app.delete("/mcp", notAllowed);
-  return app;
+/** A request to the whole app (every middleware), as `app.request` makes it. */
+export type AppRequest = (path: string, init: RequestInit) => Promise<Response>;
+
+/** The /mcp routes; `app` reaches the app they are mounted on (the tools call its routes). */
+export function mcpRoutes(deps: AppDeps, app: AppRequest): Hono {
+  const routes = new Hono();
+  routes.post("/mcp", (c) => handle(deps, app, c));
+  routes.get("/mcp", notAllowed);
+  routes.delete("/mcp", notAllowed);
+  return routes;
 }

@@ -14,10 +14,13 @@ import type { AssistantRecord } from "../../records/types.js";
 /** The arguments every tool takes besides the graph's input; a graph input field of the same name is shadowed. */
 export const RESERVED_ARGUMENTS = ["thread_id", "resume"] as const;
 
+/** An assistant as the API shows it (no owner). */
+export type PublicAssistant = Omit<AssistantRecord, "owner">;
+
 /** An assistant under its tool name. */
 export interface AssistantToolEntry {
   name: string;
-  assistant: AssistantRecord;
+  assistant: PublicAssistant;
 }
 
 /** What tools/list shows of an assistant, and the check its arguments go through. */
@@ -64,7 +67,7 @@ const OWN_ARGUMENTS = {
 const validator = new AjvJsonSchemaValidator();
 const definitions = new WeakMap<GraphRegistry, LRUCache<string, Promise<AssistantToolDefinition>>>();
 
-function toolName(assistant: AssistantRecord, taken: Set<string>): string {
+function toolName(assistant: PublicAssistant, taken: Set<string>): string {
   const base = assistant.name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64) || "assistant";
   // The tail of the id: a uuid7's head is its timestamp, shared by assistants made in the same second.
   const name = taken.has(base) ? `${base.slice(0, 55)}_${assistant.assistant_id.replace(/-/g, "").slice(-8)}` : base;
@@ -73,15 +76,15 @@ function toolName(assistant: AssistantRecord, taken: Set<string>): string {
 }
 
 /**
- * The owner's tools, by the server's `mcpTools` setting: each graph's built-in assistant first (in
- * graph order, so their names stay the graph ids), then the owner's own assistants, oldest first.
+ * The tools, from the assistants the caller may see (as `POST /assistants/search` answered them,
+ * the project's auth filters applied) by the server's `mcpTools` setting: each graph's built-in
+ * assistant first (in graph order, so their names stay the graph ids), then the others, oldest first.
  */
-export async function assistantToolEntries(deps: Pick<AppDeps, "storage" | "graphs" | "mcpTools">, owner: string): Promise<AssistantToolEntry[]> {
-  const all = (await deps.storage.assistants.list()).filter((record) => deps.graphs.has(record.graph_id) && (record.owner === null || record.owner === owner));
-  const builtIn = (record: AssistantRecord) => record.owner === null && record.assistant_id === assistantIdForGraph(record.graph_id);
+export function assistantToolEntries(deps: Pick<AppDeps, "graphs" | "mcpTools">, visible: PublicAssistant[]): AssistantToolEntry[] {
+  const builtIn = (record: PublicAssistant) => record.metadata.created_by === "system" && record.assistant_id === assistantIdForGraph(record.graph_id);
   const graphOrder = deps.graphs.ids();
-  const chosen = all
-    .filter((record) => deps.mcpTools !== "graphs" || builtIn(record))
+  const chosen = visible
+    .filter((record) => deps.graphs.has(record.graph_id) && (deps.mcpTools !== "graphs" || builtIn(record)))
     .sort((a, b) => Number(builtIn(b)) - Number(builtIn(a)) || graphOrder.indexOf(a.graph_id) - graphOrder.indexOf(b.graph_id) || a.created_at.localeCompare(b.created_at));
   const taken = new Set<string>();
   return chosen.map((assistant) => ({ name: toolName(assistant, taken), assistant }));
@@ -99,7 +102,7 @@ function clientInputSchema(graphInput: unknown): Record<string, unknown> {
   return { ...schema, type: "object", properties: { ...properties, ...OWN_ARGUMENTS } };
 }
 
-async function buildDefinition(deps: Pick<AppDeps, "graphs">, assistant: AssistantRecord): Promise<AssistantToolDefinition> {
+async function buildDefinition(deps: Pick<AppDeps, "graphs">, assistant: PublicAssistant): Promise<AssistantToolDefinition> {
   const graph = await deps.graphs.resolve(assistant.graph_id, assistant.config);
   const { input_schema } = await graphSchemas(deps.graphs.get(assistant.graph_id), graph);
   const inputSchema = clientInputSchema(input_schema);
@@ -115,7 +118,7 @@ async function buildDefinition(deps: Pick<AppDeps, "graphs">, assistant: Assista
 }
 
 /** The tool's definition, computed once per assistant version (schemas of TypeScript graphs take a compiler pass). */
-export function assistantToolDefinition(deps: Pick<AppDeps, "graphs">, assistant: AssistantRecord): Promise<AssistantToolDefinition> {
+export function assistantToolDefinition(deps: Pick<AppDeps, "graphs">, assistant: PublicAssistant): Promise<AssistantToolDefinition> {
   let cache = definitions.get(deps.graphs);
   if (!cache) definitions.set(deps.graphs, (cache = new LRUCache({ max: 512 })));
   const key = `${assistant.assistant_id}@${assistant.version}:${assistant.updated_at}`;
