@@ -28,7 +28,8 @@ export async function converse(url: string, tool: string, questions: string[], a
     for (const question of questions) {
       // A result's structuredContent.thread_id, passed back, continues the conversation.
       const args = { messages: [{ role: "user", content: question }], ...(threadId ? { thread_id: threadId } : {}) };
-      const result = await client.callTool({ name: tool, arguments: args });
+      // A run with a real model can take minutes; the SDK gives up on a request after 60 s by default.
+      const result = await client.callTool({ name: tool, arguments: args }, undefined, { timeout: 10 * 60_000 });
       const turn = result.structuredContent as Conversation["turns"][number];
       if (result.isError) throw new Error(`${tool} failed: ${turn?.answer ?? JSON.stringify(result.content)}`);
       threadId = turn.thread_id;

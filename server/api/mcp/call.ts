@@ -8,10 +8,12 @@
 import { v7 as uuid7 } from "@langchain/core/utils/uuid";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { RESERVED_ARGUMENTS, type AssistantToolDefinition, type AssistantToolEntry } from "./tools.js";
+import type { AssistantToolDefinition, AssistantToolEntry } from "./tools.js";
 
 /** A request to this app's own routes, made as the MCP caller (its headers): a POST of `body`, or a GET without one. */
 export type CallerApi = (path: string, body?: unknown) => Promise<Response>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Values = Record<string, unknown> & { __error__?: unknown; __interrupt__?: { id?: string; value?: unknown }[] };
 
@@ -54,11 +56,15 @@ function pausedText(entry: AssistantToolEntry, threadId: string, interrupts: Non
 
 /** Runs the tool's assistant on the arguments and answers as MCP tool results do (bad arguments: an InvalidParams error). */
 export async function callAssistantTool(api: CallerApi, entry: AssistantToolEntry, definition: AssistantToolDefinition, args: Record<string, unknown>): Promise<CallToolResult> {
-  const checked = definition.validate(args);
-  if (!checked.valid) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${checked.errorMessage}`);
   const { thread_id: given, resume, ...input } = args;
-  for (const name of RESERVED_ARGUMENTS) delete input[name];
-  if (resume !== undefined && given === undefined) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: resume needs the thread_id of the paused run.`);
+  const invalid = (why: string) => new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${why}`);
+  if (resume === undefined) {
+    const checked = definition.validate(args);
+    if (!checked.valid) throw invalid(checked.errorMessage);
+  } else if (typeof given !== "string" || !UUID.test(given)) {
+    // A resume sends no input, so the graph's required input fields do not apply.
+    throw invalid("resume needs the thread_id (a UUID) of the paused run.");
+  }
   const threadId = typeof given === "string" ? given.toLowerCase() : uuid7();
   const body = {
     assistant_id: entry.assistant.assistant_id,

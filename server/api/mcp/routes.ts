@@ -9,6 +9,10 @@
  * issue wins: a tool call runs on a thread and says which (`structuredContent.thread_id`, and the
  * `thread_id` argument continues it) where the reference runs a stateless run, and a run paused
  * for approval answers how to resume it (the `resume` argument, or the runs API).
+ *
+ * The tools reach assistants and runs through the app's own routes with the caller's headers
+ * (`/assistants/search`, `/threads/:id/runs/wait`), as the reference goes through its own API
+ * client: whatever holds for those routes (API keys or the project's Auth, its middleware) holds here.
  */
 import { Hono, type Context } from "hono";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";

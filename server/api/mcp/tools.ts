@@ -11,9 +11,6 @@ import { assistantIdForGraph, type GraphRegistry } from "../../graphs/registry.j
 import { graphSchemas } from "../../graphs/schemas.js";
 import type { AssistantRecord } from "../../records/types.js";
 
-/** The arguments every tool takes besides the graph's input; a graph input field of the same name is shadowed. */
-export const RESERVED_ARGUMENTS = ["thread_id", "resume"] as const;
-
 /** An assistant as the API shows it (no owner). */
 export type PublicAssistant = Omit<AssistantRecord, "owner">;
 
@@ -59,6 +56,7 @@ const MESSAGE_ITEM = {
   ],
 };
 
+/** The arguments every tool takes besides the graph's input (a graph input field of the same name is shadowed). */
 const OWN_ARGUMENTS = {
   thread_id: { type: "string", format: "uuid", description: "Continue this thread (from an earlier result's structuredContent.thread_id); omit to start a new one." },
   resume: { description: 'With thread_id: resume a paused run with this value instead of sending input (a tool approval takes {"decision": "approve"}, {"decision": "reject", "reason": "…"} or {"decision": "edit", "args": {…}}).' },
