@@ -118,7 +118,7 @@ describe("/mcp: every assistant as an MCP tool", () => {
     for (const args of [{ messages: "not a list" }, { messages: [{ role: "user" }] }, { ...ask("hi"), thread_id: "not-a-uuid" }, { ...ask("hi"), resume: { decision: "approve" } }]) {
       const error = await mcpError(call(alice, "agent", args));
       expect(error.code, JSON.stringify(args)).toBe(ErrorCode.InvalidParams);
-      expect(error.message).toMatch(/Invalid arguments for tool agent/);
+      expect(error.message).toMatch(/^MCP error -32602: Invalid arguments for tool agent: /);
     }
     expect((await mcpError(call(alice, "no_such_graph", ask("hi")))).message).toMatch(/Unknown tool no_such_graph; the tools are supervisor/);
     expect((await server.client(ALICE).threads.search({ limit: 1000 })).length).toBe(before);

@@ -7,7 +7,7 @@
  */
 import { v7 as uuid7 } from "@langchain/core/utils/uuid";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { AssistantToolDefinition, AssistantToolEntry } from "./tools.js";
 
 /** A request to this app's own routes, made as the MCP caller (its headers): a POST of `body`, or a GET without one. */
@@ -17,13 +17,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Values = Record<string, unknown> & { __error__?: unknown; __interrupt__?: { id?: string; value?: unknown }[] };
 
+/**
+ * A JSON-RPC error for the SDK to send: its code and our message. (An McpError would do, but its
+ * message starts "MCP error -32602: ", and the client's McpError prefixes that again.)
+ */
+export function protocolError(code: ErrorCode, message: string): Error & { code: ErrorCode } {
+  return Object.assign(new Error(message), { code });
+}
+
 /** The route's answer as JSON; its refusal as an MCP error (4xx: the caller's, in the route's words). */
 export async function answerOf<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => null)) as (T & { error?: unknown; message?: unknown }) | null;
   if (response.ok) return body as T;
   const message = typeof body?.message === "string" ? body.message : `HTTP ${response.status}`;
-  if (response.status < 500) throw new McpError(ErrorCode.InvalidParams, message);
-  throw new McpError(ErrorCode.InternalError, message);
+  if (response.status < 500) throw protocolError(ErrorCode.InvalidParams, message);
+  throw protocolError(ErrorCode.InternalError, message);
 }
 
 function text(content: unknown): string {
@@ -57,7 +65,7 @@ function pausedText(entry: AssistantToolEntry, threadId: string, interrupts: Non
 /** Runs the tool's assistant on the arguments and answers as MCP tool results do (bad arguments: an InvalidParams error). */
 export async function callAssistantTool(api: CallerApi, entry: AssistantToolEntry, definition: AssistantToolDefinition, args: Record<string, unknown>): Promise<CallToolResult> {
   const { thread_id: given, resume, ...input } = args;
-  const invalid = (why: string) => new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${why}`);
+  const invalid = (why: string) => protocolError(ErrorCode.InvalidParams, `Invalid arguments for tool ${entry.name}: ${why}`);
   if (resume === undefined) {
     const checked = definition.validate(args);
     if (!checked.valid) throw invalid(checked.errorMessage);

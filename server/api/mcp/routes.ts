@@ -17,9 +17,9 @@
 import { Hono, type Context } from "hono";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { AppDeps } from "../../deps.js";
-import { answerOf, callAssistantTool, type CallerApi } from "./call.js";
+import { answerOf, callAssistantTool, protocolError, type CallerApi } from "./call.js";
 import { assistantToolDefinition, assistantToolEntries, OUTPUT_SCHEMA, type PublicAssistant } from "./tools.js";
 
 const SERVER_INFO = { name: "switchboard", version: "0.1.0" };
@@ -49,7 +49,7 @@ function mcpServer(deps: AppDeps, api: CallerApi): Server {
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const all = await entries();
     const entry = all.find((candidate) => candidate.name === request.params.name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; the tools are ${all.map((candidate) => candidate.name).join(", ") || "none"}.`);
+    if (!entry) throw protocolError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; the tools are ${all.map((candidate) => candidate.name).join(", ") || "none"}.`);
     const definition = await assistantToolDefinition(deps, entry.assistant);
     return callAssistantTool(api, entry, definition, request.params.arguments ?? {});
   });
