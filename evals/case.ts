@@ -83,7 +83,7 @@ export const evalCaseSchema = z
      * cannot be made to loop on cue). Unset: the configured model, or the offline demo.
      */
     script: z.enum(SCRIPTS).optional(),
-    expect: expectation.default({} as never),
+    expect: expectation.prefault({}),
     tags: z.array(z.string()).default([]),
   })
   .strict();
