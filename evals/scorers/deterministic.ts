@@ -127,7 +127,7 @@ function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function clip(text: string, max = 160): string {
+function clip(text: string, max = 320): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max)}…`;
 }
