@@ -21,6 +21,7 @@ export function renderReport(report: EvalReport): string {
       lines.push(`  ✗ ${failure.caseId}${report.repeat > 1 ? ` #${failure.repetition}` : ""}`);
       for (const why of failure.why) lines.push(`      ${why}`);
     }
+    for (const note of graph.notes) for (const text of note.notes) lines.push(`  ! ${note.caseId}${report.repeat > 1 ? ` #${note.repetition}` : ""}: ${text}`);
   }
   if (report.repeat > 1) {
     lines.push("", "Per case over repeats (pass rate · score spread · tokens min–max):");

@@ -18,6 +18,8 @@ export interface GraphSummary {
   costUsd: number;
   latencyMs: { p50: number; p95: number };
   failures: { caseId: string; repetition: number; why: string[] }[];
+  /** Runs a scorer could not judge (e.g. the judge model failed), and why. */
+  notes: { caseId: string; repetition: number; notes: string[] }[];
 }
 
 /** One case across its repetitions. */
@@ -70,7 +72,7 @@ export function buildReport(results: readonly CaseResult[], meta: Pick<EvalRepor
 
 function summarizeGraph(graph: string, runs: readonly CaseResult[]): GraphSummary {
   const byKey = new Map<string, number[]>();
-  for (const run of runs) for (const score of run.scores) byKey.set(score.key, [...(byKey.get(score.key) ?? []), score.score]);
+  for (const run of runs) for (const score of run.scores.filter((item) => !item.skipped)) byKey.set(score.key, [...(byKey.get(score.key) ?? []), score.score]);
   const latencies = runs.map((run) => run.run.latencyMs).sort((a, b) => a - b);
   const passed = runs.filter((run) => run.passed).length;
   return {
@@ -84,11 +86,15 @@ function summarizeGraph(graph: string, runs: readonly CaseResult[]): GraphSummar
     costUsd: sum(runs.map((run) => run.run.usage.costUsd)),
     latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95) },
     failures: runs.filter((run) => !run.passed).map((run) => ({ caseId: run.caseId, repetition: run.repetition, why: run.why })),
+    notes: runs.filter((run) => run.notes.length > 0).map((run) => ({ caseId: run.caseId, repetition: run.repetition, notes: run.notes })),
   };
 }
 
 function summarizeCase(runs: readonly CaseResult[]): CaseSummary {
-  const means = runs.map((run) => (run.scores.length > 0 ? mean(run.scores.map((score) => score.score)) : 0));
+  const means = runs.map((run) => {
+    const counted = run.scores.filter((score) => !score.skipped);
+    return counted.length > 0 ? mean(counted.map((score) => score.score)) : 0;
+  });
   const average = mean(means);
   const tokens = runs.map((run) => run.run.usage.totalTokens);
   return {

@@ -21,6 +21,8 @@ export interface CaseResult {
   passed: boolean;
   /** The comments of the scorers that failed: why the case failed. */
   why: string[];
+  /** Scorers that could not judge this run, and why (not counted). */
+  notes: string[];
   scores: Score[];
   run: CaseRun;
 }
@@ -59,11 +61,12 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
   const run = async (item: EvalCase, repetition: number): Promise<CaseResult> => {
     const models = item.script ? scriptedModels(item.script) : (configured ?? scriptedModels("demo"));
     const record = await executeCase(item, { env, models, timeoutMs: options.timeoutMs ?? 120_000 });
-    const scores = await scoreRun(item, record, { secrets, ...(judge ? { judge } : {}) }).catch((error: unknown) => [
+    const scores: Score[] = await scoreRun(item, record, { secrets, ...(judge ? { judge } : {}) }).catch((error: unknown) => [
       { key: "scoring", score: 0, comment: `a scorer threw (the eval's fault, not the run's): ${(error as Error).message}` },
     ]);
     const failed = scores.filter((score) => !passes(score));
-    return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => `${score.key}: ${score.comment}`), scores, run: record };
+    const notes = scores.filter((score) => score.skipped).map((score) => `${score.key}: ${score.comment}`);
+    return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => `${score.key}: ${score.comment}`), notes, scores, run: record };
   };
   const judgeLabel = !judge ? "none" : options.judge ? "custom" : configured ? `${env.OPENAI_MODEL} (openevals correctness)` : "scripted judge (openevals correctness prompt)";
   return Object.assign(run, { modelLabel: online ? env.OPENAI_MODEL : "scripted demo (offline)", judgeLabel });

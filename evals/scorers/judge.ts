@@ -32,8 +32,8 @@ export async function scoreCorrectness(item: EvalCase, run: CaseRun, judge: Judg
     const score = typeof result.score === "boolean" ? Number(result.score) : Number(result.score ?? 0);
     return { key: "correctness", score, comment: `judge: ${String(result.comment ?? "(no reasoning)").replace(/\s+/g, " ").slice(0, 240)}` };
   } catch (error) {
-    // A judge that cannot answer is not the agent's failure, but the case cannot pass unjudged.
-    return { key: "correctness", score: 0, comment: `judge failed (the judge model's fault, not the run's): ${(error as Error).message}` };
+    // A judge that cannot answer says nothing about the run: the verdict is left to the other scorers, and the report notes it.
+    return { key: "correctness", score: 0, skipped: true, comment: `not judged: the judge model failed (its fault, not the run's): ${(error as Error).message.slice(0, 200)}` };
   }
 }
 

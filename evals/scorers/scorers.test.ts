@@ -5,6 +5,8 @@ import type { CaseRun } from "../execute.js";
 import { answerContains, answerMatches, budget, noSecrets, railEvents, terminalState, toolCalls } from "./deterministic.js";
 import { scoreCorrectness, scriptedJudge } from "./judge.js";
 import { matchSteps } from "./trajectory.js";
+import { passes } from "./types.js";
+import { ScriptedChatModel } from "../../lib/scripted/scripted-chat-model.js";
 
 const makeCase = (fields: Record<string, unknown>): EvalCase => ({ ...evalCaseSchema.parse({ id: "c", graph: "agent", goal: "Compute 6 * 7", ...fields }), dataset: "unit" });
 const makeRun = (fields: Partial<CaseRun> = {}): CaseRun => ({
@@ -109,6 +111,14 @@ describe("LLM-as-judge correctness (openevals, scripted judge)", () => {
     const bad = await scoreCorrectness(item, makeRun({ answer: "It is 24." }), scriptedJudge);
     expect(bad?.score).toBe(0);
     expect(bad?.comment).toContain('misses "42"');
+  });
+
+  it("a judge that fails leaves the verdict to the other scorers and says so", async () => {
+    const broken = () => new ScriptedChatModel({ respond: () => new Error("judge endpoint down") });
+    const score = (await scoreCorrectness(makeCase({ expect: { answerContains: ["42"] } }), makeRun(), broken))!;
+    expect(score).toMatchObject({ key: "correctness", skipped: true });
+    expect(score.comment).toMatch(/not judged: the judge model failed.*judge endpoint down/);
+    expect(passes(score)).toBe(true);
   });
 
   it("does not judge cases that expect another end than completion, nor an empty answer as correct", async () => {

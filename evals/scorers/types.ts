@@ -13,14 +13,16 @@ export interface Score {
   score: number;
   /** Why, in a sentence a reader can act on. */
   comment: string;
+  /** Set when the scorer could not judge (e.g. the judge model failed): not counted, reported as a note. */
+  skipped?: true;
 }
 
 /** A deterministic scorer: undefined when the case does not ask for what it checks. */
 export type Scorer = (item: EvalCase, run: CaseRun) => Score | undefined;
 
-/** Whether a score passes. */
+/** Whether a score passes (a skipped one does not fail the case). */
 export function passes(score: Score): boolean {
-  return score.score >= 1;
+  return score.skipped === true || score.score >= 1;
 }
 
 /** A 0/1 score. */
