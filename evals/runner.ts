@@ -6,7 +6,7 @@
 import type { Env } from "../lib/env.js";
 import { isModelConfigured } from "../lib/models.js";
 import { createModelProvider, type ModelProvider } from "../agents/index.js";
-import type { EvalCase } from "./case.js";
+import { evalCaseSchema, type EvalCase } from "./case.js";
 import { executeCase, type CaseRun } from "./execute.js";
 import { scriptedModels } from "./scripts.js";
 import { environmentSecrets, passes, scoreRun, scriptedJudge, type JudgeProvider, type Score } from "./scorers/index.js";
@@ -58,7 +58,10 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
   const configured: ModelProvider | undefined = online ? createModelProvider({ env }) : undefined;
   const judge = options.judge === false ? undefined : (options.judge ?? (configured ? configuredJudge(configured) : scriptedJudge));
   const secrets = environmentSecrets(env);
+  let warm: Promise<unknown> | undefined;
   const run = async (item: EvalCase, repetition: number): Promise<CaseResult> => {
+    // One unscored run first, so what loads on first use (tool sandboxes, math) is not counted as a case's latency.
+    await (warm ??= executeCase(WARM_UP, { env, models: scriptedModels("demo"), timeoutMs: 60_000 }));
     const models = item.script ? scriptedModels(item.script) : (configured ?? scriptedModels("demo"));
     const record = await executeCase(item, { env, models, timeoutMs: options.timeoutMs ?? 120_000 });
     const scores: Score[] = await scoreRun(item, record, { secrets, ...(judge ? { judge } : {}) }).catch((error: unknown) => [
@@ -91,6 +94,8 @@ export async function runEval(options: RunEvalOptions): Promise<CaseResult[]> {
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, jobs.length)) }, worker));
   return results;
 }
+
+const WARM_UP: EvalCase = { ...evalCaseSchema.parse({ id: "warm-up", graph: "agent", goal: "Compute 1 + 1" }), dataset: "warm-up" };
 
 function configuredJudge(models: ModelProvider): JudgeProvider {
   return () => models("judge");
