@@ -72,8 +72,8 @@ export const evalCaseSchema = z
     goal: z.string().min(1),
     /** Run limits handed to the run (`configurable.limits`), as the CLI's --max-* flags do. */
     limits: limits.default({}),
-    /** Who answers approval requests: the run's standing --approve / --reject policy. */
-    approvals: z.enum(["approve", "reject"]).default("approve"),
+    /** Who answers approval requests: the run's standing --approve / --reject policy (default reject: an eval never acts on the world unasked). */
+    approvals: z.enum(["approve", "reject"]).default("reject"),
     /** Per-run tool policies (`configurable.toolPolicies`; they may only tighten). */
     toolPolicies: z.record(z.string(), z.enum(["allow", "deny", "require_approval"])).default({}),
     /** Files in the run's workspace before it starts (path → content). */
@@ -91,8 +91,8 @@ export const evalCaseSchema = z
 /** One eval case, defaults filled in. */
 export type EvalCase = z.infer<typeof evalCaseSchema> & { dataset: string };
 
-/** Parses one dataset's JSONL text; errors name the dataset, the line and the field. */
-export function parseDataset(name: string, text: string): EvalCase[] {
+/** Parses one dataset's JSONL text; errors name the dataset, the line and the field; unknown fields are dropped with a warning. */
+export function parseDataset(name: string, text: string, warn: (message: string) => void = () => undefined): EvalCase[] {
   const cases: EvalCase[] = [];
   for (const [index, line] of text.split("\n").entries()) {
     if (line.trim() === "" || line.trimStart().startsWith("//")) continue;
@@ -102,7 +102,14 @@ export function parseDataset(name: string, text: string): EvalCase[] {
     } catch (error) {
       throw new InvalidInputError(`Dataset '${name}' line ${index + 1} is not JSON: ${(error as Error).message}`);
     }
-    const parsed = evalCaseSchema.safeParse(raw);
+    let parsed = evalCaseSchema.safeParse(raw);
+    // Unknown fields alone do not sink a dataset, but a typo must not pass silently either.
+    if (!parsed.success && parsed.error.issues.every((issue) => issue.code === "unrecognized_keys")) {
+      const unknown = parsed.error.issues.flatMap((issue) => (issue as { keys: string[] }).keys.map((key) => [...issue.path, key].join(".")));
+      warn(`Dataset '${name}' line ${index + 1}: ignored unknown field(s) ${unknown.join(", ")} (a typo? see the case schema in evals/case.ts).`);
+      raw = dropKeys(raw, parsed.error.issues as { path: PropertyKey[]; keys: string[] }[]);
+      parsed = evalCaseSchema.safeParse(raw);
+    }
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new InvalidInputError(`Dataset '${name}' line ${index + 1}: ${issue.path.join(".") || "case"}: ${issue.message}`);
@@ -117,14 +124,23 @@ export function parseDataset(name: string, text: string): EvalCase[] {
   return cases;
 }
 
+function dropKeys(raw: unknown, issues: readonly { path: PropertyKey[]; keys: string[] }[]): unknown {
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  for (const issue of issues) {
+    const owner = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], copy) as Record<string, unknown> | undefined;
+    for (const key of issue.keys) if (owner) delete owner[key];
+  }
+  return copy;
+}
+
 /** Loads the named datasets (all of `dir` when none is named); a name ending in .jsonl is a file path. */
-export function loadDatasets(names: readonly string[] = [], dir: string = DATASETS_DIR): EvalCase[] {
+export function loadDatasets(names: readonly string[] = [], dir: string = DATASETS_DIR, warn?: (message: string) => void): EvalCase[] {
   const available = readdirSync(dir).filter((file) => file.endsWith(".jsonl")).map((file) => basename(file, ".jsonl")).sort();
   const wanted = names.length > 0 ? names : available;
   const missing = wanted.filter((name) => !name.endsWith(".jsonl") && !available.includes(name));
   if (missing.length > 0) throw new InvalidInputError(`No dataset '${missing.join("', '")}' in ${dir}: available are ${available.join(", ") || "none"} (or pass a path ending in .jsonl).`);
   const cases = wanted.flatMap((name) =>
-    name.endsWith(".jsonl") ? parseDataset(basename(name, ".jsonl"), readText(name)) : parseDataset(name, readText(join(dir, `${name}.jsonl`))),
+    name.endsWith(".jsonl") ? parseDataset(basename(name, ".jsonl"), readText(name), warn) : parseDataset(name, readText(join(dir, `${name}.jsonl`)), warn),
   );
   const ids = new Set<string>();
   for (const item of cases) {

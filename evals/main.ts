@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], out: NodeJS.WriteStream = pr
     const repeat = positive("--repeat", args.repeat);
     const concurrency = positive("--concurrency", args.concurrency);
     const timeoutMs = positive("--timeout", args.timeout);
-    const cases = loadDatasets(args.dataset).filter((item) => (args.graph.length === 0 || args.graph.includes(item.graph)) && (args.case.length === 0 || args.case.includes(item.id)));
+    const cases = loadDatasets(args.dataset, undefined, (warning) => err.write(`eval: ${warning}\n`)).filter((item) => (args.graph.length === 0 || args.graph.includes(item.graph)) && (args.case.length === 0 || args.case.includes(item.id)));
     if (cases.length === 0) throw new InvalidInputError("No case matches the --dataset / --graph / --case filters.");
     const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
     const startedAt = new Date().toISOString();
