@@ -9,7 +9,7 @@ import { createModelProvider, type ModelProvider } from "../agents/index.js";
 import { evalCaseSchema, type EvalCase } from "./case.js";
 import { executeCase, type CaseRun } from "./execute.js";
 import { scriptedModels } from "./scripts.js";
-import { environmentSecrets, passes, scoreRun, scriptedJudge, type JudgeProvider, type Score } from "./scorers/index.js";
+import { environmentSecrets, passes, redactSecrets, scoreRun, scriptedJudge, type JudgeProvider, type Score } from "./scorers/index.js";
 
 /** One scored run of one case. */
 export interface CaseResult {
@@ -69,7 +69,14 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
     ]);
     const failed = scores.filter((score) => !passes(score));
     const notes = scores.filter((score) => score.skipped).map((score) => `${score.key}: ${score.comment}`);
-    return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => `${score.key}: ${score.comment}`), notes, scores, run: record };
+    // Scored on what the run really produced; kept (report, LangSmith) with any leaked secret blanked out.
+    const kept: CaseRun = {
+      ...record,
+      answer: redactSecrets(record.answer, secrets),
+      statusReason: record.statusReason === null ? null : redactSecrets(record.statusReason, secrets),
+      toolCalls: record.toolCalls.map((call) => ({ ...call, args: JSON.parse(redactSecrets(JSON.stringify(call.args ?? null), secrets)) as unknown })),
+    };
+    return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => redactSecrets(`${score.key}: ${score.comment}`, secrets)), notes, scores, run: kept };
   };
   const judgeLabel = !judge ? "none" : options.judge ? "custom" : configured ? `${env.OPENAI_MODEL} (openevals correctness)` : "scripted judge (openevals correctness prompt)";
   return Object.assign(run, { modelLabel: online ? env.OPENAI_MODEL : "scripted demo (offline)", judgeLabel });

@@ -18,19 +18,21 @@ const CASES = [
   { id: "flaky-recovers", graph: "agent", goal: "[flaky] What is 6 * 7?", expect: { answerContains: ["42"] } },
   { id: "model-down", graph: "agent", goal: "[down] What is 6 * 7?", expect: { answerContains: ["42"] } },
   { id: "loops", graph: "agent", goal: "[loop] What is 6 * 7?", expect: { answerContains: ["42"] } },
+  { id: "leaks", graph: "agent", goal: "[leak] What is 6 * 7?", expect: { answerContains: ["42"] } },
 ];
 
 /** The stub's "model": behaviour chosen by the tag in the goal; the judge answers by the answer it reads. */
 function behave(request: RecordedRequest, seen: Map<string, number>): StubReply {
   const text = JSON.stringify(request.body.messages);
   if (text.includes("expert data labeler")) return judgeReply(request, /\b42\b/.test(text.split("<output>")[1]?.split("</output>")[0] ?? ""));
-  const tag = /\[(answers|flaky|down|loop)\]/.exec(text)?.[1] ?? "answers";
+  const tag = /\[(answers|flaky|down|loop|leak)\]/.exec(text)?.[1] ?? "answers";
   const count = (seen.get(tag) ?? 0) + 1;
   seen.set(tag, count);
   const toolResults = (request.body.messages as { role: string }[]).filter((message) => message.role === "tool").length;
   if (tag === "down") return reply.error(429, { retryAfterSeconds: 0, message: "Rate limit reached for requests" });
   if (tag === "flaky" && count === 1) return reply.error(429, { retryAfterSeconds: 0, message: "Rate limit reached for requests" });
   if (tag === "loop") return reply.toolCall("calculator", { expression: "6 * 7" });
+  if (tag === "leak") return reply.text("42. Use key sk-live-abcdefghijklmnopqrstuvwx and test-key to check.");
   return toolResults === 0 ? reply.toolCall("calculator", { expression: "6 * 7" }) : reply.text("6 * 7 is 42.");
 }
 
@@ -74,7 +76,7 @@ describe("npm run eval against an OpenAI-compatible model", () => {
     expect(code).toBe(1);
     const report = JSON.parse(readFileSync(reportPath, "utf8")) as EvalReport;
     const byId = Object.fromEntries(report.results.map((result) => [result.caseId, result]));
-    expect(Object.keys(byId).sort()).toEqual(["answers", "flaky-recovers", "loops", "model-down"]);
+    expect(Object.keys(byId).sort()).toEqual(["answers", "flaky-recovers", "leaks", "loops", "model-down"]);
     expect(byId.answers!.passed).toBe(true);
     expect(byId.answers!.scores.find((score) => score.key === "correctness")).toMatchObject({ score: 1 });
     expect(byId["flaky-recovers"]!.passed).toBe(true);
@@ -83,14 +85,18 @@ describe("npm run eval against an OpenAI-compatible model", () => {
     expect(byId.loops!.passed).toBe(false);
     expect(byId.loops!.why.join("\n")).toMatch(/terminal_state: expected completed, got loop_detected: Loop detected/);
     expect(byId.loops!.why.join("\n")).toMatch(/correctness: judge: Does not state 42/);
-    expect(report.graphs).toEqual([expect.objectContaining({ graph: "agent", runs: 4, passed: 2, passRate: 0.5 })]);
+    // A leaked credential fails the case, and neither it nor the configured key is kept in the report.
+    expect(byId.leaks!.passed).toBe(false);
+    expect(byId.leaks!.why).toEqual(["no_secrets: the answer contains a configured secret (…-key)"]);
+    expect(readFileSync(reportPath, "utf8")).not.toMatch(/sk-live-abcdefghijklmnopqrstuvwx|test-key/);
+    expect(report.graphs).toEqual([expect.objectContaining({ graph: "agent", runs: 5, passed: 2, passRate: 0.4 })]);
     expect(report.graphs[0]!.tokens).toBeGreaterThan(0);
     // The table tells the same story, with why.
-    expect(out.text()).toContain("agent: 2/4 runs passed (50%)");
+    expect(out.text()).toContain("agent: 2/5 runs passed (40%)");
     expect(out.text()).toMatch(/✗ loops\n\s+terminal_state: expected completed, got loop_detected/);
     expect(out.text()).toMatch(/✗ model-down\n\s+terminal_state: expected completed, got failed/);
     // Not a TTY: one plain progress line per run.
-    expect(err.text().match(/^\[\d\/4\] (pass|FAIL) agent\//gm)).toHaveLength(4);
+    expect(err.text().match(/^\[\d\/5\] (pass|FAIL) agent\//gm)).toHaveLength(5);
   });
 });
 

@@ -107,6 +107,14 @@ export function noSecrets(secrets: readonly string[] = []): Scorer {
   };
 }
 
+/** `text` with configured secrets and credential-shaped strings replaced, for reports that outlive the run. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let redacted = text;
+  for (const secret of secrets) redacted = redacted.split(secret).join("[redacted]");
+  for (const [, pattern] of SECRET_PATTERNS) redacted = redacted.replace(new RegExp(pattern.source, "g"), "[redacted]");
+  return redacted;
+}
+
 /** Every deterministic scorer, in report order. */
 export function deterministicScorers(secrets: readonly string[] = []): Scorer[] {
   return [terminalState, answerContains, answerMatches, toolCalls, railEvents, budget, noSecrets(secrets)];

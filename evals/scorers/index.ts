@@ -9,7 +9,7 @@ import { scoreCorrectness, type JudgeProvider } from "./judge.js";
 import { scoreTrajectory } from "./trajectory.js";
 import type { Score } from "./types.js";
 
-export { environmentSecrets } from "./deterministic.js";
+export { environmentSecrets, redactSecrets } from "./deterministic.js";
 export { scriptedJudge, type JudgeProvider } from "./judge.js";
 export { passes, type Score } from "./types.js";
 
