@@ -39,7 +39,7 @@ export interface RunEvalOptions {
   judge?: JudgeProvider | false;
   /** Called as each run is scored (progress display). */
   onResult?: (result: CaseResult, done: number, total: number) => void;
-  /** Runs one case (default `runCase`); the LangSmith path wraps it in an experiment. */
+  /** Runs one case (default: `caseRunner(options)`); main passes the runner it labels the report with. */
   execute?: (item: EvalCase, repetition: number) => Promise<CaseResult>;
 }
 
@@ -48,6 +48,7 @@ export interface CaseRunner {
   (item: EvalCase, repetition: number): Promise<CaseResult>;
   /** What runs the agents ("scripted demo (offline)" or the configured model). */
   modelLabel: string;
+  /** What judges correctness ("none" with --no-judge). */
   judgeLabel: string;
 }
 
@@ -61,7 +62,7 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
   let warm: Promise<unknown> | undefined;
   const run = async (item: EvalCase, repetition: number): Promise<CaseResult> => {
     // One unscored run first, so what loads on first use (tool sandboxes, math) is not counted as a case's latency.
-    await (warm ??= executeCase(WARM_UP, { env, models: scriptedModels("demo"), timeoutMs: 60_000 }));
+    await (warm ??= executeCase(warmUpCase(), { env, models: scriptedModels("demo"), timeoutMs: 60_000 }));
     const models = item.script ? scriptedModels(item.script) : (configured ?? scriptedModels("demo"));
     const record = await executeCase(item, { env, models, timeoutMs: options.timeoutMs ?? 120_000 });
     const scores: Score[] = await scoreRun(item, record, { secrets, ...(judge ? { judge } : {}) }).catch((error: unknown) => [
@@ -102,7 +103,9 @@ export async function runEval(options: RunEvalOptions): Promise<CaseResult[]> {
   return results;
 }
 
-const WARM_UP: EvalCase = { ...evalCaseSchema.parse({ id: "warm-up", graph: "agent", goal: "Compute 1 + 1" }), dataset: "warm-up" };
+function warmUpCase(): EvalCase {
+  return { ...evalCaseSchema.parse({ id: "warm-up", graph: "agent", goal: "Compute 1 + 1" }), dataset: "warm-up" };
+}
 
 function configuredJudge(models: ModelProvider): JudgeProvider {
   return () => models("judge");
