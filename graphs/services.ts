@@ -84,6 +84,13 @@ export async function openServices(env: Env, options: ServicesOptions = {}): Pro
       const [{ assembleGraphServices, secretFieldsOf }, { longTermServices }] = await Promise.all([import("./shared/graph-services.js"), import("./shared/long-term.js")]);
       const assembled = assembleGraphServices(env, { redis, knowledge: memory.knowledge, logger });
       const deps = { ...assembled, ...longTermServices(memory), ...options.graphDeps };
+      const external = deps.tools === assembled.tools ? assembled.tools.external : undefined;
+      if (external) {
+        // Closed before the connections below; started now, so the first run already sees their tools.
+        closers.push(() => external.close());
+        await external.start();
+        for (const [source, problem] of Object.entries(external.problems())) logger.warn({ source, problem }, "tool source is not running; its tools are not offered");
+      }
       secretFields = secretFieldsOf(deps.tools);
       return { deps, catalog: assembled.tools, secretFields };
     };

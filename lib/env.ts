@@ -132,6 +132,8 @@ const variables = z.object({
     "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8,intranet.example",
   ),
 
+  SWITCHBOARD_MCP_CONFIG: optionalString,
+
   LANGSMITH_TRACING: booleanFlag,
   LANGSMITH_API_KEY: optionalString,
   LANGSMITH_ENDPOINT: optionalString.refine(
@@ -351,4 +353,13 @@ export function currentLanggraphConfig(): Env["LANGGRAPH_CONFIG"] {
 /** Forgets the cached environment so the next `getEnv()` re-reads it (tests only). */
 export function resetEnvForTests(): void {
   cached = undefined;
+}
+
+/**
+ * The value of an environment variable named by a `${VAR}` reference in a tool-source config
+ * (MCP server env and headers, OpenAPI credentials); `undefined` when it is not set.
+ */
+export function readEnvReference(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+  const value = source[name];
+  return value === undefined || value === "" ? undefined : value;
 }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { externalToolName, parseExternalToolsConfig, resolveReferences, secretScrubber } from "./config.js";
+import { sideEffectFromAnnotations } from "./mcp-tool.js";
+
+describe("external tool sources config", () => {
+  it("accepts the Claude Desktop shape plus agents, and names what is wrong otherwise", () => {
+    const config = parseExternalToolsConfig(
+      { mcpServers: { fs: { command: "npx", args: ["-y", "server"] }, gh: { url: "https://mcp.example/mcp", headers: { Authorization: "Bearer ${GH}" } } }, agents: { researcher: ["fs.*", "gh.search_issues"] } },
+      "mcp.json",
+    );
+    expect(config.mcpServers.fs).toMatchObject({ command: "npx", timeoutMs: 60_000 });
+    expect(() => parseExternalToolsConfig({ mcpServers: { fs: { command: "x" } }, agents: { researcher: ["github.*"] } }, "mcp.json")).toThrow(/agent 'researcher' 'github\.\*', but no source has that name/);
+    expect(() => parseExternalToolsConfig({ mcpServers: { "My-Server": { command: "x" } } }, "mcp.json")).toThrow(/mcpServers\.My-Server.*snake_case/);
+    expect(() => parseExternalToolsConfig({ mcpServers: { fs: { command: "x", headers: {} } } }, "mcp.json")).toThrow(/mcp\.json is invalid/);
+  });
+
+  it("resolves ${VAR} references, fails naming a missing one, and scrubs resolved values", () => {
+    const secrets = new Set<string>();
+    expect(resolveReferences("Bearer ${TOKEN}", (name) => (name === "TOKEN" ? "s3cr3t-value" : undefined), "server 'gh'", secrets)).toBe("Bearer s3cr3t-value");
+    expect(() => resolveReferences("${NOPE}", () => undefined, "server 'gh'", new Set())).toThrow(/server 'gh' refers to \$\{NOPE\}, which is not set/);
+    expect(secretScrubber(secrets)("got s3cr3t-value back")).toBe("got [redacted] back");
+  });
+
+  it("names tools source__tool in snake_case and reads side effects from annotations (unknown = external)", () => {
+    expect(externalToolName("petstore", "listPets")).toBe("petstore__list_pets");
+    expect(externalToolName("fs", "read-file")).toBe("fs__read_file");
+    expect(sideEffectFromAnnotations({ readOnlyHint: true })).toBe("read_only");
+    expect(sideEffectFromAnnotations({ destructiveHint: false, idempotentHint: true })).toBe("idempotent_write");
+    expect(sideEffectFromAnnotations({ destructiveHint: true })).toBe("external_side_effect");
+    expect(sideEffectFromAnnotations(undefined)).toBe("external_side_effect");
+  });
+});
