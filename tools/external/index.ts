@@ -9,6 +9,7 @@ import type { NetPolicy } from "../net/net-guard.js";
 import type { AnyToolSpec } from "../types.js";
 import { matchesPattern, type EnvLookup, type ExternalToolsConfig } from "./config.js";
 import { McpServerHandle, type Backoff } from "./mcp-server.js";
+import { OpenApiService } from "./openapi.js";
 import type { ToolSourceHandle } from "./source.js";
 
 /** One source in a listing: its tools and the agents that get each. */
@@ -54,6 +55,7 @@ export function createExternalToolSources(options: ExternalToolSourcesOptions): 
   const logger = options.logger ?? silentLogger();
   const sources = new Map<string, ToolSourceHandle>();
   for (const [name, server] of Object.entries(config.mcpServers)) sources.set(name, new McpServerHandle(name, server, lookup, logger, options.backoff));
+  for (const [name, service] of Object.entries(config.openapi)) sources.set(name, new OpenApiService(name, service, { lookup, policy: options.policy, baseDir: config.baseDir, logger }));
 
   const patternsFor = (agent: string) => [...(config.agents[agent] ?? []), ...(agent === "*" ? [] : (config.agents["*"] ?? []))];
   const agentsOf = (source: string, tool: string) =>

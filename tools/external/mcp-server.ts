@@ -13,7 +13,7 @@ import { resolveReferenceMap, resolveReferences, secretScrubber, type EnvLookup,
 import { mcpToolSpec } from "./mcp-tool.js";
 
 /** Where a server is in its life. */
-export type McpServerState = "idle" | "starting" | "ready" | "restarting" | "closed";
+export type McpServerState = "idle" | "starting" | "ready" | "restarting" | "misconfigured" | "closed";
 
 /** How restarts back off: first delay, growth, cap. */
 export interface Backoff {
@@ -39,8 +39,8 @@ export class McpServerHandle {
   private starting: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private failures = 0;
-  private readonly scrub: (text: string) => string;
-  private readonly connection: Connection;
+  private scrub: (text: string) => string = (text) => text;
+  private connection: Connection | undefined;
 
   constructor(
     readonly name: string,
@@ -49,31 +49,20 @@ export class McpServerHandle {
     private readonly logger: Logger = silentLogger(),
     private readonly backoff: Backoff = DEFAULT_BACKOFF,
   ) {
-    const secrets = new Set<string>();
-    const where = `MCP server '${name}'`;
-    this.connection =
-      "command" in config
-        ? {
-            transport: "stdio",
-            command: config.command,
-            args: config.args.map((arg) => resolveReferences(arg, lookup, where, secrets)),
-            // The child gets PATH (to find its interpreter) and what the config gives it, nothing else of ours.
-            env: { ...(lookup("PATH") ? { PATH: lookup("PATH")! } : {}), ...resolveReferenceMap(config.env, lookup, `${where} env`, secrets) },
-            ...(config.cwd ? { cwd: config.cwd } : {}),
-            stderr: "ignore",
-          }
-        : {
-            transport: config.transport ?? "http",
-            url: resolveReferences(config.url, lookup, where, secrets),
-            headers: resolveReferenceMap(config.headers, lookup, `${where} headers`, secrets),
-            automaticSSEFallback: config.transport === undefined,
-          };
-    this.scrub = secretScrubber(secrets);
+    try {
+      const secrets = new Set<string>();
+      this.connection = connectionOf(name, config, lookup, secrets);
+      this.scrub = secretScrubber(secrets);
+    } catch (error) {
+      // A missing secret is this server's problem only: reported by name, the other sources still run.
+      this.state = "misconfigured";
+      this.problem = (error as Error).message;
+    }
   }
 
   /** Starts the server unless it runs or is starting; resolves when it runs or its start failed (never rejects). */
   start(): Promise<void> {
-    if (this.state === "ready" || this.state === "closed") return Promise.resolve();
+    if (this.state === "ready" || this.state === "closed" || this.state === "misconfigured") return Promise.resolve();
     this.starting ??= this.connect().finally(() => {
       this.starting = undefined;
     });
@@ -114,7 +103,7 @@ export class McpServerHandle {
     this.state = this.starts === 0 ? "starting" : "restarting";
     this.starts += 1;
     const client = new MultiServerMCPClient({
-      mcpServers: { [this.name]: this.connection },
+      mcpServers: { [this.name]: this.connection! },
       ...LOAD_OPTIONS,
       onConnectionError: "throw",
       onToolsListChanged: () => void this.refreshTools(),
@@ -193,4 +182,27 @@ export class McpServerHandle {
     this.client = undefined;
     await client?.close().catch((error: unknown) => this.logger.warn({ server: this.name, err: error }, "closing an MCP server failed"));
   }
+}
+
+/** The adapter's connection settings, with `${VAR}` references resolved (their values added to `secrets`). */
+function connectionOf(name: string, config: McpServerConfig, lookup: EnvLookup, secrets: Set<string>): Connection {
+  const where = `MCP server '${name}'`;
+  if (!("command" in config)) {
+    return {
+      transport: config.transport ?? "http",
+      url: resolveReferences(config.url, lookup, where, secrets),
+      headers: resolveReferenceMap(config.headers, lookup, `${where} headers`, secrets),
+      automaticSSEFallback: config.transport === undefined,
+    };
+  }
+  const path = lookup("PATH");
+  return {
+    transport: "stdio",
+    command: config.command,
+    args: config.args.map((arg) => resolveReferences(arg, lookup, where, secrets)),
+    // The child gets PATH (to find its interpreter) and what the config gives it, nothing else of ours.
+    env: { ...(path ? { PATH: path } : {}), ...resolveReferenceMap(config.env, lookup, `${where} env`, secrets) },
+    ...(config.cwd ? { cwd: config.cwd } : {}),
+    stderr: "ignore",
+  };
 }
