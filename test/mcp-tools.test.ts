@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv, resetEnvForTests } from "../lib/env.js";
 import { main } from "../cli/main.js";
+import { openServices } from "../graphs/index.js";
 import { CircuitBreakerRegistry, createChatModel } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
@@ -152,6 +153,27 @@ describe("MCP servers as tool sources", () => {
     expect(catalog.select([], "assistant").map((tool) => tool.name)).not.toContain("fx__late_tool");
     await call("fx__add_tool", "c3");
     await waitUntil(() => catalog.select([], "assistant").some((tool) => tool.name === "fx__late_tool"), "late_tool to be offered");
+  });
+});
+
+describe("the composition root", () => {
+  it("starts the configured servers with the graphs' services, gives their tools to a graph's agents, and closes them with the process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "p21a-mcp-"));
+    const file = join(dir, "mcp.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { fx: { command: process.execPath, args: ["--import", "tsx", FIXTURE] } }, agents: { supervisor: ["fx.lookup_record"] } }));
+    const services = await openServices(parseEnv({ SWITCHBOARD_MCP_CONFIG: file }));
+    try {
+      const { catalog } = await services.ownGraphs();
+      const fx = catalog.external!.sources.get("fx")!;
+      expect(fx.state).toBe("ready");
+      expect(catalog.select(["calculator"], "researcher", "supervisor").map((tool) => tool.name)).toEqual(["calculator", "fx__lookup_record"]);
+      expect(catalog.select(["calculator"], "researcher", "planner").map((tool) => tool.name)).toEqual(["calculator"]);
+      await services.close();
+      expect(fx.state).toBe("closed");
+    } finally {
+      await services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -45,9 +45,9 @@ export interface ToolCatalog {
   readonly unavailable: Readonly<Partial<Record<ToolName, string>>>;
   /**
    * The offered tools among `names` (in that order), then the external tools the config gives
-   * `agent`; unknown names are a ConfigError, unavailable ones are skipped.
+   * `agent` or its graph `graphId`; unknown names are a ConfigError, unavailable ones are skipped.
    */
-  select(names: readonly string[], agent?: string): AnyToolSpec[];
+  select(names: readonly string[], agent?: string, graphId?: string): AnyToolSpec[];
   /** The external tool sources (MCP servers, OpenAPI services), when a config names any. */
   readonly external?: ExternalToolSources;
   /** Pass to `executeToolCalls` as `deps`. */
@@ -92,7 +92,7 @@ export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
     tools,
     byName,
     unavailable,
-    select(names, agent) {
+    select(names, agent, graphId) {
       const builtin = names.flatMap((name) => {
         if (!(TOOL_NAMES as readonly string[]).includes(name) && !byName.has(name)) {
           throw new ConfigError(`Unknown tool '${name}'; known tools: ${TOOL_NAMES.join(", ")}.`);
@@ -100,7 +100,7 @@ export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
         const tool = byName.get(name);
         return tool ? [tool] : [];
       });
-      const extra = agent && external ? external.toolsFor(agent) : [];
+      const extra = agent && external ? external.toolsFor(agent, graphId) : [];
       return extra.length > 0 ? [...builtin, ...extra.filter((tool) => !byName.has(tool.name))] : builtin;
     },
     ...(external ? { external } : {}),

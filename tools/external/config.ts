@@ -56,7 +56,7 @@ const openapiService = z.strictObject({
 const configSchema = z.strictObject({
   mcpServers: z.record(z.string().regex(SOURCE_NAME, "server names are snake_case, at most 24 characters"), z.union([stdioServer, httpServer])).default({}),
   openapi: z.record(z.string().regex(SOURCE_NAME, "service names are snake_case, at most 24 characters"), openapiService).default({}),
-  /** Agent name (or `*` for every agent) → tool patterns `source.tool` or `source.*`. */
+  /** Agent name, graph id (every agent of that graph) or `*` (every agent) → tool patterns `source.tool` or `source.*`. */
   agents: z.record(z.string(), z.array(z.string().regex(/^[a-z][a-z0-9_]*\.(\*|[A-Za-z0-9_.\-/]+)$/, "patterns are 'source.tool' or 'source.*'"))).default({}),
 });
 

@@ -27,8 +27,8 @@ export interface ExternalToolSources {
   readonly sources: ReadonlyMap<string, ToolSourceHandle>;
   /** Starts every source; resolves when each runs or has failed (never rejects). */
   start(): Promise<void>;
-  /** The tools `agent` gets now (sources not started yet are started in the background). */
-  toolsFor(agent: string): AnyToolSpec[];
+  /** The tools `agent` (of graph `graphId`) gets now; sources not started yet are started in the background. */
+  toolsFor(agent: string, graphId?: string): AnyToolSpec[];
   /** Names and problems of sources that are not running. */
   problems(): Record<string, string>;
   /** Starts every source and lists its tools with the agents that get them (the CLI's `--mcp-tools`). */
@@ -57,7 +57,10 @@ export function createExternalToolSources(options: ExternalToolSourcesOptions): 
   for (const [name, server] of Object.entries(config.mcpServers)) sources.set(name, new McpServerHandle(name, server, lookup, logger, options.backoff));
   for (const [name, service] of Object.entries(config.openapi)) sources.set(name, new OpenApiService(name, service, { lookup, policy: options.policy, baseDir: config.baseDir, logger }));
 
-  const patternsFor = (agent: string) => [...(config.agents[agent] ?? []), ...(agent === "*" ? [] : (config.agents["*"] ?? []))];
+  // A key names an agent, a graph (every agent of it) or `*` (every agent).
+  const patternsFor = (agent: string, graphId?: string) => [
+    ...new Set([...(config.agents[agent] ?? []), ...(graphId && graphId !== agent ? (config.agents[graphId] ?? []) : []), ...(agent === "*" ? [] : (config.agents["*"] ?? []))]),
+  ];
   const agentsOf = (source: string, tool: string) =>
     Object.entries(config.agents)
       .filter(([, patterns]) => patterns.some((pattern) => matchesPattern(pattern, source, tool)))
@@ -67,8 +70,8 @@ export function createExternalToolSources(options: ExternalToolSourcesOptions): 
   return {
     sources,
     start: startAll,
-    toolsFor(agent) {
-      const patterns = patternsFor(agent);
+    toolsFor(agent, graphId) {
+      const patterns = patternsFor(agent, graphId);
       if (patterns.length === 0) return [];
       const tools: AnyToolSpec[] = [];
       for (const source of sources.values()) {

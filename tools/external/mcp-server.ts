@@ -170,8 +170,8 @@ export class McpServerHandle {
     const specs: SourceTool[] = [];
     for (const tool of tools) {
       const spec = mcpToolSpec(tool, { server: this.name, config: this.config, handle: this });
-      if (spec && !specs.some((other) => other.spec.name === spec.name)) specs.push({ original: tool.name, spec });
-      else this.logger.warn({ server: this.name, tool: tool.name }, "MCP tool skipped: its input schema is unusable or its name clashes with another after conversion");
+      if (!specs.some((other) => other.spec.name === spec.name)) specs.push({ original: tool.name, spec });
+      else this.logger.warn({ server: this.name, tool: tool.name }, "MCP tool skipped: its name clashes with another's after conversion to snake_case");
     }
     this.live = new Map(tools.map((tool) => [tool.name, tool]));
     this.entries = specs;

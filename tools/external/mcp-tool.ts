@@ -41,15 +41,15 @@ export function sideEffectFromAnnotations(annotations: ToolAnnotations | undefin
 // Errors that mean the connection, not the tool, failed: the server is restarted.
 const TRANSPORT_FAILURE = /connection closed|not connected|ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|EPIPE/i;
 
-/** The spec of one MCP tool; undefined when its schema cannot be used. */
-export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin): AnyToolSpec | undefined {
-  let schema: z.ZodObject;
+/** The spec of one MCP tool. */
+export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin): AnyToolSpec {
+  const jsonSchema = tool.schema as Record<string, unknown>;
+  let schema: z.ZodObject = z.looseObject({});
   try {
-    const converted = z.fromJSONSchema(tool.schema as Parameters<typeof z.fromJSONSchema>[0]);
-    if (!(converted instanceof z.ZodObject)) return undefined;
-    schema = converted;
+    const converted = z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0]);
+    if (converted instanceof z.ZodObject) schema = converted;
   } catch {
-    return undefined;
+    // A schema zod cannot rebuild is checked by the server itself; the model still sees it whole.
   }
   const mcpName = tool.name;
   const annotations = (tool.metadata as { annotations?: ToolAnnotations } | undefined)?.annotations;
@@ -58,6 +58,7 @@ export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin):
     name: externalToolName(server, mcpName),
     description: `(MCP server '${server}', tool '${mcpName}') ${tool.description || "No description given."}`,
     schema,
+    modelSchema: jsonSchema,
     timeoutMs: config.timeoutMs,
     sideEffect: sideEffectOf(config, mcpName, sideEffectFromAnnotations(annotations)),
     source: `mcp:${server}`,
