@@ -2,9 +2,10 @@
  * npm run bench:mcp — what an MCP tool costs per call against the same tool built in: one
  * `lookup_record` call through Switchboard's executor (validation, guardrail, time limit, trace
  * hooks), as a built-in tool, as an MCP tool over stdio (the fixture server as a child process)
- * and over Streamable HTTP (the same server in-process on loopback, stateless). Variants run
+ * and over Streamable HTTP (the same server in-process on loopback, one session). Variants run
  * interleaved in rounds, sequential calls; each is printed as the median time per call and as a
- * ratio to the built-in tool measured in the same rounds.
+ * ratio to the built-in tool measured in the same rounds, with one plain HTTP round trip to the
+ * same loopback server for scale (on a shared machine that round trip dominates the HTTP figure).
  * Options: --rounds N (default 5), --calls N per variant and round (default 200).
  */
 import type { AIMessage } from "@langchain/core/messages";
@@ -43,10 +44,17 @@ async function timePerCall(tool: AnyToolSpec, calls: number): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6 / calls;
 }
 
+/** One plain HTTP round trip to the same loopback server (no MCP), for scale. */
+async function fetchPerCall(url: string, calls: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < calls; i += 1) await (await fetch(url)).arrayBuffer();
+  return Number(process.hrtime.bigint() - started) / 1e6 / calls;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const http = await startFixtureHttpServer();
+  const http = await startFixtureHttpServer({ sessions: true });
   const config = parseExternalToolsConfig(
     { mcpServers: { stdio: { command: process.execPath, args: ["--import", "tsx", FIXTURE] }, http: { url: http.url, transport: "http" } }, agents: { assistant: ["stdio.lookup_record", "http.lookup_record"] } },
     "bench config",
@@ -63,10 +71,15 @@ async function main(): Promise<void> {
     if (variants.some(([, tool]) => !tool)) throw new Error(`an MCP server did not start: ${JSON.stringify(catalog.external!.problems())}`);
     for (const [, tool] of variants) await timePerCall(tool, 20);
     const samples = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-    for (let round = 0; round < ROUNDS; round += 1) for (const [name, tool] of variants) samples.get(name)!.push(await timePerCall(tool, CALLS));
+    const plain = "plain HTTP GET (no MCP)";
+    samples.set(plain, []);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const [name, tool] of variants) samples.get(name)!.push(await timePerCall(tool, CALLS));
+      samples.get(plain)!.push(await fetchPerCall(http.url, CALLS));
+    }
     const base = median(samples.get("built-in")!);
     console.log(`bench:mcp — ${ROUNDS} rounds × ${CALLS} sequential calls per variant, median ms per call through executeToolCalls`);
-    for (const [name] of variants) {
+    for (const name of samples.keys()) {
       const ms = median(samples.get(name)!);
       console.log(`${name.padEnd(22)} ${ms.toFixed(3).padStart(8)} ms/call   ×${(ms / base).toFixed(1)} the built-in tool`);
     }
