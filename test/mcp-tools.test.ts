@@ -53,8 +53,9 @@ describe("MCP servers as tool sources", () => {
           fx: { command: process.execPath, args: ["--import", "tsx", FIXTURE], env: { FIXTURE_TOKEN: "${P21A_TOKEN}" }, timeoutMs: 1_500 },
           web: { url: http.url, headers: { Authorization: "Bearer ${P21A_TOKEN}" } },
           ghost: { command: process.execPath, args: ["/nonexistent/mcp-server.js"] },
+          nokey: { url: http.url, headers: { Authorization: "Bearer ${P21A_UNSET_TOKEN}" } },
         },
-        agents: { assistant: ["fx.*", "web.lookup_record", "ghost.*"] },
+        agents: { assistant: ["fx.*", "web.lookup_record", "ghost.*", "nokey.*"] },
       },
       "test config",
     );
@@ -75,8 +76,10 @@ describe("MCP servers as tool sources", () => {
   const agentGraph = () => createAgentBuilder({ models: staticModels(chatModel()), tools: catalog }, { tools: ["calculator"] }).compile({ checkpointer: saver });
   const toolMessages = (request: number) => (stub.chatRequests[request]!.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").map((m) => m.content);
 
-  it("reports a server missing at start by name and offers the others' tools to the configured agent only", () => {
-    expect(Object.keys(catalog.external!.problems())).toEqual(["ghost"]);
+  it("reports a server missing at start (or missing its secret) by name and offers the others' tools to the configured agent only", () => {
+    const problems = catalog.external!.problems();
+    expect(Object.keys(problems).sort()).toEqual(["ghost", "nokey"]);
+    expect(problems.nokey).toMatch(/MCP server 'nokey' headers \(Authorization\) refers to \$\{P21A_UNSET_TOKEN\}, which is not set/);
     const names = catalog.select(["calculator"], "assistant").map((tool) => tool.name);
     expect(names).toEqual(expect.arrayContaining(["calculator", "fx__lookup_record", "fx__delete_record", "fx__hang", "web__lookup_record"]));
     expect(names).not.toContain("web__delete_record");
