@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { externalToolName, parseExternalToolsConfig, resolveReferences, secretScrubber } from "./config.js";
-import { sideEffectFromAnnotations } from "./mcp-tool.js";
+import { resultText, sideEffectFromAnnotations } from "./mcp-tool.js";
 
 describe("external tool sources config", () => {
   it("accepts the Claude Desktop shape plus agents, and names what is wrong otherwise", () => {
@@ -11,7 +11,10 @@ describe("external tool sources config", () => {
     expect(config.mcpServers.fs).toMatchObject({ command: "npx", timeoutMs: 60_000 });
     expect(() => parseExternalToolsConfig({ mcpServers: { fs: { command: "x" } }, agents: { researcher: ["github.*"] } }, "mcp.json")).toThrow(/agent 'researcher' 'github\.\*', but no source has that name/);
     expect(() => parseExternalToolsConfig({ mcpServers: { "My-Server": { command: "x" } } }, "mcp.json")).toThrow(/mcpServers\.My-Server.*snake_case/);
-    expect(() => parseExternalToolsConfig({ mcpServers: { fs: { command: "x", headers: {} } } }, "mcp.json")).toThrow(/mcp\.json is invalid/);
+    expect(() => parseExternalToolsConfig({ mcpServers: { fs: { url: "ftp://x" } } }, "mcp.json")).toThrow(/mcp\.json is invalid: mcpServers\.fs/);
+    // Other clients' keys are ignored, `type` works like `transport`.
+    const desktop = parseExternalToolsConfig({ mcpServers: { gh: { type: "http", url: "http://127.0.0.1:${PORT}/mcp", disabled: false, autoApprove: [] } } }, "mcp.json");
+    expect(desktop.mcpServers.gh).toMatchObject({ type: "http", url: "http://127.0.0.1:${PORT}/mcp" });
   });
 
   it("resolves ${VAR} references, fails naming a missing one, and scrubs resolved values", () => {
@@ -28,5 +31,12 @@ describe("external tool sources config", () => {
     expect(sideEffectFromAnnotations({ destructiveHint: false, idempotentHint: true })).toBe("idempotent_write");
     expect(sideEffectFromAnnotations({ destructiveHint: true })).toBe("external_side_effect");
     expect(sideEffectFromAnnotations(undefined)).toBe("external_side_effect");
+  });
+
+  it("turns an MCP result into text: text blocks, named other blocks, structured content when there is no text", () => {
+    expect(resultText(["plain", []])).toBe("plain");
+    expect(resultText([{ type: "text", text: "with structure", structuredContent: { a: 1 } }, [{ type: "mcp_structured_content", data: { a: 1 } }]])).toBe("with structure");
+    expect(resultText([[{ type: "text", text: "a" }, { type: "image", data: "..." }], []])).toBe("a\n[image omitted]");
+    expect(resultText([[], [{ type: "mcp_structured_content", data: { temperature: 21 } }]])).toBe('{"temperature":21}');
   });
 });

@@ -23,8 +23,11 @@ const sourceCommon = {
   sideEffects: z.record(z.string(), sideEffectClass).default({}),
 };
 
-const stdioServer = z.strictObject({
+// Keys other clients' files carry (disabled, autoApprove, ...) are ignored, so a Claude Desktop or
+// VS Code file works as it is; `type` is the same as `transport`.
+const stdioServer = z.object({
   transport: z.literal("stdio").optional(),
+  type: z.literal("stdio").optional(),
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
@@ -32,9 +35,11 @@ const stdioServer = z.strictObject({
   ...sourceCommon,
 });
 
-const httpServer = z.strictObject({
+const httpServer = z.object({
   transport: z.enum(["http", "sse"]).optional(),
-  url: z.string().url(),
+  type: z.enum(["http", "sse", "streamable-http", "streamableHttp"]).optional(),
+  /** http(s) URL; may contain `${VAR}` references. */
+  url: z.string().regex(/^(https?:\/\/|\$\{)/, "must be an http(s) URL"),
   headers: z.record(z.string(), z.string()).default({}),
   ...sourceCommon,
 });
@@ -53,7 +58,7 @@ const openapiService = z.strictObject({
   ...sourceCommon,
 });
 
-const configSchema = z.strictObject({
+const configSchema = z.object({
   mcpServers: z.record(z.string().regex(SOURCE_NAME, "server names are snake_case, at most 24 characters"), z.union([stdioServer, httpServer])).default({}),
   openapi: z.record(z.string().regex(SOURCE_NAME, "service names are snake_case, at most 24 characters"), openapiService).default({}),
   /** Agent name, graph id (every agent of that graph) or `*` (every agent) → tool patterns `source.tool` or `source.*`. */

@@ -188,11 +188,12 @@ export class McpServerHandle {
 function connectionOf(name: string, config: McpServerConfig, lookup: EnvLookup, secrets: Set<string>): Connection {
   const where = `MCP server '${name}'`;
   if (!("command" in config)) {
+    const transport = config.transport ?? (config.type === "sse" ? "sse" : config.type ? "http" : undefined);
     return {
-      transport: config.transport ?? "http",
+      transport: transport ?? "http",
       url: resolveReferences(config.url, lookup, where, secrets),
       headers: resolveReferenceMap(config.headers, lookup, `${where} headers`, secrets),
-      automaticSSEFallback: config.transport === undefined,
+      automaticSSEFallback: transport === undefined,
     };
   }
   const path = lookup("PATH");

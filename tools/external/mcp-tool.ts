@@ -71,7 +71,7 @@ export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin):
         // second validation and no nested tool run. The SDK's request timeout stays above ours, so
         // ours decides and the server is sent a cancellation.
         const output: unknown = await live.func(args, undefined, { signal: ctx.signal, metadata: { timeoutMs: config.timeoutMs + 1_000 } });
-        return handle.scrubbed(contentText(Array.isArray(output) && output.length === 2 && Array.isArray(output[1]) ? output[0] : output));
+        return handle.scrubbed(resultText(output));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (TRANSPORT_FAILURE.test(message) && !ctx.signal.aborted) handle.reportBroken();
@@ -81,11 +81,19 @@ export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin):
   };
 }
 
-/** The text of an adapter tool's output: a string, or content blocks (text kept, others named). */
-function contentText(output: unknown): string {
-  if (typeof output === "string") return output;
-  if (!Array.isArray(output)) return JSON.stringify(output) ?? "";
-  return output
-    .map((block: { type?: string; text?: string }) => (block?.type === "text" && typeof block.text === "string" ? block.text : `[${block?.type ?? "content"} omitted]`))
+type Block = { type?: string; text?: string; data?: unknown } | string | null | undefined;
+
+/**
+ * The text of an adapter tool's `[content, artifacts]`: text blocks kept, other blocks named; a
+ * result with no text but structured content gives that content as JSON.
+ */
+export function resultText(output: unknown): string {
+  const [content, artifacts] = Array.isArray(output) && output.length === 2 && Array.isArray(output[1]) ? (output as [unknown, Block[]]) : [output, [] as Block[]];
+  const blocks: Block[] = Array.isArray(content) ? content : [content as Block];
+  const text = blocks
+    .map((block) => (typeof block === "string" ? block : block?.type === "text" && typeof block.text === "string" ? block.text : `[${block?.type ?? "content"} omitted]`))
     .join("\n");
+  if (text.trim()) return text;
+  const structured = artifacts.find((artifact) => typeof artifact === "object" && artifact?.type === "mcp_structured_content");
+  return structured && typeof structured === "object" ? (JSON.stringify(structured.data) ?? "") : text;
 }
