@@ -39,8 +39,10 @@ export function renderListing(listing: readonly SourceListing[]): string {
     .map((source) => {
       const head = `${source.name} (${source.kind}${source.state === "ready" ? `, ${source.tools.length} tools` : `, not running: ${source.problem ?? source.state}`})`;
       const width = Math.max(0, ...source.tools.map((tool) => tool.name.length));
+      const originalWidth = Math.max(0, ...source.tools.map((tool) => tool.original.length));
       const lines = source.tools.map(
-        (tool) => `  ${tool.name.padEnd(width)}  ${tool.sideEffect.padEnd(20)}  ${tool.original}  → ${tool.agents.length ? tool.agents.join(", ") : "(no agent)"}`,
+        (tool) =>
+          `  ${tool.name.padEnd(width)}  ${tool.sideEffect.padEnd(20)}  ${tool.original.padEnd(originalWidth)}  → ${tool.agents.length ? tool.agents.join(", ") : "(no agent)"}`,
       );
       return [head, ...lines].join("\n");
     })
