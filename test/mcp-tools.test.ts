@@ -157,6 +157,22 @@ describe("MCP servers as tool sources", () => {
     await call("fx__add_tool", "c3");
     await waitUntil(() => catalog.select([], "assistant").some((tool) => tool.name === "fx__late_tool"), "late_tool to be offered");
   });
+
+  it("reconnects to an HTTP server that went away and came back, with backoff in between", async () => {
+    const web = catalog.external!.sources.get("web") as McpServerHandle;
+    const ctx = { threadId: `${prefix}http`, runId: "r", graphId: "agent", agent: "assistant", toolCallsUsed: 0, toolCallBudget: 10 };
+    const call = (id: string) =>
+      executeToolCalls({ tool_calls: [{ name: "web__lookup_record", args: { id }, id, type: "tool_call" }] } as unknown as AIMessage, catalog.select([], "assistant"), ctx, catalog.executorDeps);
+    const port = Number(new URL(http.url).port);
+    await http.close();
+    expect((await call("gone")).messages[0]!.content).toMatch(/^Error: web__lookup_record failed: .*fetch failed/);
+    await waitUntil(() => web.state === "restarting" && web.problem !== undefined, "the failed reconnect to be reported");
+    expect(catalog.select([], "assistant").map((tool) => tool.name)).not.toContain("web__lookup_record");
+    expect(web.problem).not.toContain(TOKEN);
+    http = await startFixtureHttpServer({ requireBearer: TOKEN, port });
+    await waitUntil(() => web.state === "ready", "the web server to be reconnected");
+    expect((await call("back")).messages[0]!.content).toBe("record back: title of back");
+  });
 });
 
 describe("the composition root", () => {

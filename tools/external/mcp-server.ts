@@ -69,7 +69,6 @@ export class McpServerHandle {
     return this.starting;
   }
 
-
   /** Called by a tool whose call failed for a transport reason: the server is restarted in the background. */
   reportBroken(): void {
     if (this.state !== "ready") return;

@@ -38,8 +38,8 @@ export function sideEffectFromAnnotations(annotations: ToolAnnotations | undefin
   return "external_side_effect";
 }
 
-// Errors that mean the connection, not the tool, failed: the server is restarted.
-const TRANSPORT_FAILURE = /connection closed|not connected|ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|EPIPE/i;
+// Errors that mean the connection, not the tool, failed (a 404 is a session the server forgot): reconnect.
+const TRANSPORT_FAILURE = /connection closed|not connected|ECONNREFUSED|ECONNRESET|fetch failed|socket hang up|EPIPE|\(HTTP 404\)|session not found/i;
 
 /** The spec of one MCP tool. */
 export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin): AnyToolSpec {
