@@ -27,6 +27,7 @@ import { startFixtureHttpServer } from "./fixtures/mcp/fixture-server.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
 import { deleteByPrefix, keysUnder, testRedisUrl, uniquePrefix } from "./support/redis.js";
 import { waitUntil } from "./support/scale.js";
+import { startTestServer } from "./support/server.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/mcp/fixture-server.ts", import.meta.url));
 const TOKEN = "tok-p21a-secret-7f3e9c";
@@ -191,6 +192,29 @@ describe("the composition root", () => {
       expect(fx.state).toBe("closed");
     } finally {
       await services.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the server", () => {
+  it("offers the configured MCP tools to the agent graph's runs and runs them through the executor", async () => {
+    const stub = await startOpenAIStub();
+    const dir = mkdtempSync(join(tmpdir(), "p21a-mcp-"));
+    const file = join(dir, "mcp.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { fx: { command: process.execPath, args: ["--import", "tsx", FIXTURE] } }, agents: { agent: ["fx.lookup_record"] } }));
+    const server = await startTestServer({ env: { SWITCHBOARD_MCP_CONFIG: file, OPENAI_API_KEY: "test", OPENAI_BASE_URL: stub.url, OPENAI_MODEL: "stub-model" } });
+    try {
+      stub.enqueue(reply.toolCall("fx__lookup_record", { id: "s1" }), reply.text("Found s1."));
+      const client = server.client();
+      const thread = await client.threads.create();
+      const values = (await client.runs.wait(thread.thread_id, "agent", { input: { messages: [{ role: "human", content: "Find s1." }] } })) as { messages: { type: string; content: string }[] };
+      expect(stub.chatRequests[0]!.body.tools.map((tool: { function: { name: string } }) => tool.function.name)).toContain("fx__lookup_record");
+      expect(values.messages.find((message) => message.type === "tool")?.content).toBe("record s1: title of s1");
+      expect(values.messages.at(-1)?.content).toBe("Found s1.");
+    } finally {
+      await server.close();
+      await stub.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
