@@ -60,9 +60,9 @@ describe("OpenAPI services as tool sources", () => {
   const received: { method: string; url: string; auth?: string; idempotencyKey?: string; body: string }[] = [];
   const prefix = uniquePrefix("p21a-openapi");
 
-  const catalogFor = (allowlist: string | undefined) =>
+  const catalogFor = (allowlist: string | undefined, more: Record<string, string> = {}) =>
     createToolCatalog({
-      env: parseEnv({ ...(allowlist ? { TOOL_NET_ALLOWLIST: allowlist } : {}) }),
+      env: parseEnv({ ...(allowlist ? { TOOL_NET_ALLOWLIST: allowlist } : {}), ...more }),
       externalTools: {
         config: parseExternalToolsConfig({ openapi: { records: { spec: `${base}/openapi.json`, auth: { bearerAuth: "${P21A_API_TOKEN}" }, maxResponseChars: 200 } }, agents: { assistant: ["records.*"] } }, "test"),
         lookup: (name) => (name === "P21A_API_TOKEN" ? TOKEN : undefined),
@@ -153,6 +153,23 @@ describe("OpenAPI services as tool sources", () => {
     for (const key of await keysUnder(redis, prefix)) if (String(await redis.type(key)) === "hash") stored.push(...Object.values(await redis.hGetAll(key)).map(String));
     expect(stored.join("\n")).toContain("all green");
     expect(stored.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("applies TOOL_RATE_LIMITS and the run's tool-call budget to an operation like to a built-in tool", async () => {
+    const limited = catalogFor("127.0.0.1", { TOOL_RATE_LIMITS: '{"records__get_record":{"capacity":1,"refillPerSecond":0.001}}' });
+    try {
+      await limited.external!.start();
+      const ctx = { threadId: "t", runId: "r", graphId: "agent", agent: "assistant", toolCallsUsed: 0, toolCallBudget: 2 };
+      const calls = ["a", "b", "c"].map((id) => ({ name: "records__get_record", args: { id }, id, type: "tool_call" }));
+      const executed = await executeToolCalls({ tool_calls: calls } as unknown as AIMessage, limited.select([], "assistant"), ctx, limited.executorDeps);
+      const answers = executed.messages.map((message) => String(message.content));
+      expect(answers.filter((text) => text.startsWith("HTTP 200"))).toHaveLength(1);
+      expect(answers.filter((text) => /records__get_record is rate limited/.test(text))).toHaveLength(1);
+      expect(answers[2]).toMatch(/tool-call budget is exhausted/);
+      expect(executed.railEvents.map((event) => event.kind).sort()).toEqual(["rate_limited", "tool_budget_exhausted"]);
+    } finally {
+      await limited.external!.close();
+    }
   });
 
   it("refuses a private address that is not allow-listed, for the document and for calls, as tool errors", async () => {
