@@ -11,7 +11,7 @@
 import type { AIMessage } from "@langchain/core/messages";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseEnv } from "../lib/env.js";
+import { parseEnv, readEnvReference } from "../lib/env.js";
 import { createToolCatalog, defineTool, executeToolCalls, type AnyToolSpec } from "../tools/index.js";
 import { parseExternalToolsConfig } from "../tools/external/index.js";
 import { startFixtureHttpServer } from "../test/fixtures/mcp/fixture-server.js";
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     { mcpServers: { stdio: { command: process.execPath, args: ["--import", "tsx", FIXTURE] }, http: { url: http.url, transport: "http" } }, agents: { assistant: ["stdio.lookup_record", "http.lookup_record"] } },
     "bench config",
   );
-  const catalog = createToolCatalog({ env: parseEnv({}), externalTools: { config, lookup: (name) => process.env[name] } });
+  const catalog = createToolCatalog({ env: parseEnv({}), externalTools: { config, lookup: (name) => readEnvReference(name) } });
   try {
     await catalog.external!.start();
     const byName = new Map(catalog.select([], "assistant").map((tool) => [tool.name, tool]));
