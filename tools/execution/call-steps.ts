@@ -11,7 +11,7 @@ export const MAX_TOOL_OUTPUT_CHARS = 20_000;
 
 /** A compact JSON schema of a tool's arguments, for error messages. */
 export function argumentsSchemaText(spec: AnyToolSpec): string {
-  const schema = z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
+  const schema = { ...(spec.modelSchema ?? (z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>)) };
   delete schema.$schema;
   return JSON.stringify(schema).slice(0, 1_500);
 }
