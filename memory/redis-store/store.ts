@@ -105,16 +105,23 @@ export class RedisStore extends BaseStore {
     const embedder = describeEmbedder(index.embeddings);
     const recorded = await this.context.commands.readHash(this.context.keys.index);
     if (!recorded.dims) {
-      await this.context.commands.writeHash(this.context.keys.index, { dims: String(index.dims), embedder });
+      await this.context.commands.writeHash(this.context.keys.index, { dims: String(index.dims), embedder, gen: "0" });
       return;
     }
     if (recorded.dims !== String(index.dims)) {
+      const moving = recorded.next_dims === String(index.dims) && recorded.next_embedder === embedder;
       throw new ConfigError(
-        `The store under prefix '${this.context.keys.prefix}' holds ${recorded.dims}-dim vectors (${recorded.embedder}); the configured index makes ${index.dims}-dim ones (${embedder}). Use another REDIS_KEY_PREFIX or the embedding model the data was indexed with.`,
+        moving
+          ? `The store under prefix '${this.context.keys.prefix}' is being re-embedded to ${embedder} (npm run ingest -- --reembed); until that finishes it answers with ${recorded.embedder}: start this process with that model, or after the move.`
+          : `The store under prefix '${this.context.keys.prefix}' holds ${recorded.dims}-dim vectors (${recorded.embedder}); the configured index makes ${index.dims}-dim ones (${embedder}). Run \`npm run ingest -- --reembed\` with the new model to move the vectors, or use the embedding model the data was indexed with.`,
+        { setting: "OPENAI_EMBEDDINGS_MODEL" },
       );
     }
+    // Read the generation the index points at; a process keeps it for its life, so a re-embedding
+    // finishing meanwhile does not hand it vectors its model cannot query.
+    this.context.keys.generation = Number(recorded.gen ?? 0);
     if (recorded.embedder !== embedder) {
-      this.context.logger.warn({ recorded: recorded.embedder, configured: embedder }, "store vectors were made by another embedding model; search quality may suffer until re-ingested");
+      this.context.logger.warn({ recorded: recorded.embedder, configured: embedder }, "store vectors were made by another embedding model; run npm run ingest -- --reembed to move them");
     }
   }
 
@@ -165,7 +172,8 @@ export class RedisStore extends BaseStore {
   }
 }
 
-function describeEmbedder(embeddings: object): string {
+/** How the index names an embedding model, e.g. `OpenAIEmbeddings:text-embedding-3-small`. */
+export function describeEmbedder(embeddings: object): string {
   const model = (embeddings as { model?: unknown; modelName?: unknown }).model ?? (embeddings as { modelName?: unknown }).modelName;
   return typeof model === "string" ? `${embeddings.constructor.name}:${model}` : embeddings.constructor.name;
 }
