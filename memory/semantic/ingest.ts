@@ -9,8 +9,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InvalidInputError } from "../../lib/errors.js";
-import type { DocumentInput, IngestFileResult, KnowledgeBase } from "./knowledge-base.js";
-import { documentKind, loadDocument, skipReason, type DocumentKind } from "./loaders.js";
+import type { IngestFileResult, KnowledgeBase } from "./knowledge-base.js";
+import { documentKind, loadDocument, skipReason, type DocumentKind, type LoadedDocument } from "./loaders.js";
 import { isUrl, type PageFetcher, webTargets } from "./web.js";
 
 /** A progress event of an ingest run. */
@@ -121,36 +121,44 @@ export async function ingestPaths(knowledge: KnowledgeBase, owner: string, paths
       summary.skippedFiles.push({ source, reason });
       report({ type: "skipped", ...at, kind, source, reason, failed });
     };
+    // Only reading and parsing the source is this file's fault; store or embedding failures stop the run.
+    let loaded: { kind: DocumentKind; bytes: Uint8Array } | { reason: string };
     try {
-      const loaded = "file" in target ? await readTarget(target.file) : await fetchTarget(target.url, options.fetchPage!);
-      if ("reason" in loaded) {
-        skip(loaded.reason);
+      loaded = "file" in target ? await readTarget(target.file) : await fetchTarget(target.url, options.fetchPage!);
+    } catch (error) {
+      skip(`could not be read: ${error instanceof Error ? error.message : String(error)}`, true);
+      continue;
+    }
+    if ("reason" in loaded) {
+      skip(loaded.reason);
+      continue;
+    }
+    kind = loaded.kind;
+    const contentHash = knowledge.contentHash(loaded.bytes);
+    const link = "file" in target ? pathToFileURL(target.file).href : target.url;
+    const unchanged = await knowledge.unchangedChunks(owner, source, contentHash);
+    let result: IngestFileResult;
+    if (unchanged !== undefined) result = { source, status: "unchanged", chunks: unchanged, written: 0, removed: 0 };
+    else {
+      if (textual(loaded.kind) && loaded.bytes.includes(0)) {
+        skip("binary content in a text file");
         continue;
       }
-      kind = loaded.kind;
-      const contentHash = knowledge.contentHash(loaded.bytes);
-      const link = "file" in target ? pathToFileURL(target.file).href : target.url;
-      const unchanged = await knowledge.unchangedChunks(owner, source, contentHash);
-      let result: IngestFileResult;
-      if (unchanged !== undefined) result = { source, status: "unchanged", chunks: unchanged, written: 0, removed: 0 };
-      else {
-        if (textual(loaded.kind) && loaded.bytes.includes(0)) {
-          skip("binary content in a text file");
-          continue;
-        }
-        const input: DocumentInput = { document: await loadDocument(loaded.kind, loaded.bytes, source), contentHash, link };
-        result = await knowledge.ingestDocument(owner, source, input, (written) => report({ type: "chunks", written }));
+      let document: LoadedDocument;
+      try {
+        document = await loadDocument(loaded.kind, loaded.bytes, source);
+      } catch (error) {
+        skip(`could not be read as ${loaded.kind}: ${error instanceof Error ? error.message : String(error)}`, true);
+        continue;
       }
-      summary[result.status] += 1;
-      summary.chunks += result.chunks;
-      summary.written += result.written;
-      counts(kind)[result.status === "unchanged" ? "unchanged" : "ingested"] += 1;
-      counts(kind).chunks += result.chunks;
-      report({ type: "file", ...at, kind, result });
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw error;
-      skip(`could not be read: ${error instanceof Error ? error.message : String(error)}`, true);
+      result = await knowledge.ingestDocument(owner, source, { document, contentHash, link }, (written) => report({ type: "chunks", written }));
     }
+    summary[result.status] += 1;
+    summary.chunks += result.chunks;
+    summary.written += result.written;
+    counts(kind)[result.status === "unchanged" ? "unchanged" : "ingested"] += 1;
+    counts(kind).chunks += result.chunks;
+    report({ type: "file", ...at, kind, result });
   }
   if (options.prune && folders.length > 0) await prune(knowledge, owner, folders, unique, root, summary, report);
   return summary;

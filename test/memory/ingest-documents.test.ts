@@ -91,6 +91,20 @@ describe("ingesting real documents", () => {
     expect(chunks.find((chunk) => chunk.text.includes("zstd"))).toMatchObject({ headings: ["Guide", "Install", "Linux"] });
   });
 
+  it("skips a file its loader cannot read, saying why; an embedding failure stops the run instead", async () => {
+    writeFixture(dir, "broken.pdf", "this is not a PDF");
+    const summary = await ingestPaths(new KnowledgeBase(new InMemoryStore({ index: index() })), "ada", ["broken.pdf", "notes.txt"], { root: dir });
+    expect(summary).toMatchObject({ added: 1, skipped: 1, failed: 1 });
+    expect(summary.skippedFiles[0]).toMatchObject({ source: "broken.pdf", reason: expect.stringMatching(/^could not be read as pdf: /) });
+
+    const failing = new HashedNgramEmbeddings();
+    failing.embedDocuments = async () => {
+      throw new Error("embedding endpoint down");
+    };
+    const down = new KnowledgeBase(new RedisStore(connection, { keyPrefix, index: { dims: 384, embeddings: failing } }));
+    await expect(ingestPaths(down, "bob", ["notes.txt"], { root: dir })).rejects.toThrow(/embedding endpoint down/);
+  });
+
   for (const backend of ["redis", "embedded"] as const) {
     it(`${backend}: a second ingest does nothing; a changed file replaces exactly its changed chunks; prune drops a deleted file`, async () => {
       const target: BaseStore = backend === "redis" ? store : new InMemoryStore({ index: index() });
