@@ -52,8 +52,9 @@ export function createIngestProgress(out: NodeJS.WriteStream = process.stdout, n
       else if (event.type === "file" || event.type === "skipped") done = event.index;
       if (tty) {
         // Skips and removals stay visible above the bar; per-file lines would scroll it away.
-        if (event.type === "skipped" || event.type === "removed") out.write(`\r\x1b[K${describe(event)}\n`);
-        draw(event.type === "planned");
+        const printed = event.type === "skipped" || event.type === "removed";
+        if (printed) out.write(`\r\x1b[K${describe(event)}\n`);
+        draw(printed || event.type === "planned");
       } else {
         const line = describe(event);
         if (line) out.write(`${line}\n`);
