@@ -105,6 +105,34 @@ describe("ingesting real documents", () => {
     await expect(ingestPaths(down, "bob", ["notes.txt"], { root: dir })).rejects.toThrow(/embedding endpoint down/);
   });
 
+  it("a changed file whose re-ingest dies between two batches ends, when run again, exactly as a clean ingest", async () => {
+    let failAt = Infinity;
+    let calls = 0;
+    const flaky = new HashedNgramEmbeddings();
+    const embed = flaky.embedDocuments.bind(flaky);
+    flaky.embedDocuments = async (texts) => {
+      calls += 1;
+      if (calls === failAt) throw new Error("killed");
+      return embed(texts);
+    };
+    const store = new InMemoryStore({ index: { dims: 384, embeddings: flaky } });
+    const knowledge = new KnowledgeBase(store, { chunkSize: 60, chunkOverlap: 0 });
+    const version = (n: number) => Array.from({ length: 300 }, (_, i) => `Line ${i} of version ${i % 3 === 0 ? n : 1} about the harbour.`).join("\n\n");
+    writeFixture(dir, "big.md", version(1));
+    await ingestPaths(knowledge, "ada", ["big.md"], { root: dir });
+    writeFixture(dir, "big.md", version(2));
+    failAt = calls + 2;
+    await expect(ingestPaths(knowledge, "ada", ["big.md"], { root: dir })).rejects.toThrow("killed");
+    const rerun = await ingestPaths(knowledge, "ada", ["big.md"], { root: dir });
+    expect(rerun).toMatchObject({ updated: 1 });
+
+    const clean = new InMemoryStore({ index: index() });
+    await ingestPaths(new KnowledgeBase(clean, { chunkSize: 60, chunkOverlap: 0 }), "ada", ["big.md"], { root: dir });
+    const texts = async (target: BaseStore) => new Map([...(await chunkKeys(target, "ada"))].map(([key, value]) => [key, (value as { text: string }).text]));
+    expect(await texts(store)).toEqual(await texts(clean));
+    expect((await texts(clean)).size).toBeGreaterThan(64);
+  });
+
   for (const backend of ["redis", "embedded"] as const) {
     it(`${backend}: a second ingest does nothing; a changed file replaces exactly its changed chunks; prune drops a deleted file`, async () => {
       const target: BaseStore = backend === "redis" ? store : new InMemoryStore({ index: index() });
