@@ -1,12 +1,12 @@
 /**
  * `--reembed` (issue 24): knowledge, episodes and skills move from the offline embedder (384
- * dims) to the stub's embeddings endpoint (64 dims) in place. During the move a store on the old
- * model keeps answering from the old vectors, and a document it writes meanwhile is caught up;
- * afterwards a store opened with the new model searches the new vectors; items, threads and
+ * dims) to the stub's embeddings endpoint (64 dims) in place. During the move a running server
+ * keeps answering from the old vectors, and a document written meanwhile is caught up; then the
+ * server switches to the new model and vectors, as does any store opened afterwards; items, threads and
  * checkpoints are byte-for-byte untouched; a killed move resumes.
  */
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
-import { createEmbeddings } from "../../memory/embeddings/factory.js";
+import { createEmbeddings, embeddingsForIndex } from "../../memory/embeddings/factory.js";
 import { HashedNgramEmbeddings } from "../../memory/embeddings/hashed-ngram.js";
 import { EpisodicMemory } from "../../memory/episodic/episodic-memory.js";
 import { ProceduralMemory } from "../../memory/procedural/procedural-memory.js";
@@ -61,9 +61,17 @@ describe("re-embedding long-term memory", () => {
   }
   const notVectors = (key: string) => !/:vec(:g\d+)?$/.test(key) && !key.endsWith("store:index") && !key.endsWith("store:reembed") && !/:(meta|chg)$/.test(key);
 
-  it("moves every memory to the new model while the old store keeps answering, then new stores search the new vectors", async () => {
+  it("moves every memory to the new model while a running server answers from the old vectors, then switches", async () => {
     const old = await seed();
     const oldKnowledge = new KnowledgeBase(old);
+    // A running server: on the old model, following the index pointer as openStore sets it up.
+    const server = new RedisStore(connection, {
+      keyPrefix,
+      index: { dims: 384, embeddings: new HashedNgramEmbeddings() },
+      followIndex: { embedderFor: (recorded) => embeddingsForIndex(env(), recorded), checkEveryMs: 0 },
+    });
+    await server.setup();
+    const serverKnowledge = new KnowledgeBase(server);
     const before = await snapshot(notVectors);
     const duringMove: string[] = [];
     let lateWrite: Promise<unknown> | undefined;
@@ -80,7 +88,7 @@ describe("re-embedding long-term memory", () => {
       pageSize: 2,
       onProgress: () => {
         // Searches during the move are answered by the old model from the old vectors.
-        void oldKnowledge.search("tidal bore severn", { owner: "ada", k: 1 }).then(([hit]) => duringMove.push(hit?.source ?? "none"));
+        void serverKnowledge.search("severn tidal bore", { owner: "ada", k: 1 }).then(([hit]) => duringMove.push(hit?.source ?? "none"));
         lateWrite ??= oldKnowledge.ingestDocument("ada", "notes/late.md", "# Late\n\nA note about the volcano eruption, written during the move.\n");
       },
     });
@@ -91,7 +99,14 @@ describe("re-embedding long-term memory", () => {
     expect(new Set(duringMove)).toEqual(new Set(["notes/1.md"]));
     expect(stub.requests.filter((request) => request.path.endsWith("/embeddings")).length).toBeGreaterThan(0);
 
-    // The old store still answers after the switch (its process keeps generation 0).
+    // During the move the server embedded its queries itself (offline): the stub saw none of them.
+    const asked = (text: string) => stub.requests.some((request) => JSON.stringify(request.body?.input ?? "").includes(text));
+    expect(asked("severn tidal bore")).toBe(false);
+    // Once the move is done the server switches: its next search embeds with the new model and
+    // reads the new vectors, which include the note written during the move.
+    expect((await serverKnowledge.search("volcano eruption", { owner: "ada", k: 1 }))[0]!.source).toBe("notes/late.md");
+    expect(asked("volcano eruption")).toBe(true);
+    // A process that cannot build the new model keeps its generation and answers from the old vectors.
     expect((await oldKnowledge.search("lighthouse keeper", { owner: "ada", k: 1 }))[0]!.source).toBe("notes/5.md");
     // A store opened with the new model searches generation 1, including the late document.
     const fresh = new RedisStore(connection, { keyPrefix, index: { dims: 64, embeddings: target.embeddings } });
