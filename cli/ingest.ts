@@ -46,7 +46,7 @@ async function reembed(env: ReturnType<typeof getEnv>): Promise<void> {
     return;
   }
   console.log(
-    `Re-embedded ${result.items} items in ${result.namespaces} namespaces in ${clock((Date.now() - started) / 1000)}: ${result.from.embedder} (${result.from.dims} dims) -> ${result.description}. Searches now use generation ${result.to.generation}; restart processes still running the old model.`,
+    `Re-embedded ${result.items} items in ${result.namespaces} namespaces in ${clock((Date.now() - started) / 1000)}: ${result.from.embedder} (${result.from.dims} dims) -> ${result.description}. Searches now use generation ${result.to.generation}; running servers switch within 5 s (one that cannot build the new model keeps the old vectors until restarted with the new settings).`,
   );
 }
 
