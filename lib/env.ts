@@ -193,6 +193,7 @@ const variables = z.object({
       }
       return parsed;
     }),
+  SERVER_MCP_TOOLS: z.enum(["assistants", "graphs"], { error: "must be 'assistants' (every assistant the caller sees is a tool at /mcp) or 'graphs' (only each graph's built-in assistant)" }).default("assistants"),
 
   // --- Scale-out (queue workers, leases; npm run worker) ---
   WORKERS: z
