@@ -97,13 +97,16 @@ export async function chunkDocument(document: LoadedDocument, options: ChunkingO
   if (document.kind === "csv" || document.kind === "jsonl") {
     chunks = await packRows(splitter, document.sections, params.chunkSize);
   } else {
+    // Line numbers help only where the text is the file's own (Markdown, text, HTML's text);
+    // a DOCX's or JSON's extracted text has no lines a reader could find.
+    const withLines = document.kind === "markdown" || document.kind === "text" || document.kind === "html";
     for (const section of document.sections) {
       const headings = document.kind === "markdown" ? headingPaths(section.text) : undefined;
       for (const piece of await splitText(splitter, section.text)) {
         const path = headings?.[piece.lines.from - 1];
         chunks.push({
           text: piece.text,
-          ...(section.page === undefined ? { lines: piece.lines } : { page: section.page }),
+          ...(section.page !== undefined ? { page: section.page } : withLines ? { lines: piece.lines } : {}),
           ...(path && path.length > 0 ? { headings: path } : {}),
         });
       }

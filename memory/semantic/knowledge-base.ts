@@ -121,7 +121,9 @@ export class KnowledgeBase {
     // still knows each chunk it has to keep or remove.
     await this.store.put(sources, id, manifest("writing", [...new Set([...oldIds, ...newIds])]), false);
     const namespace = knowledgeNamespace(owner);
-    const kept = new Set(previous ? await this.existing(namespace, newIds.filter((key) => oldIds.includes(key))) : []);
+    const oldSet = new Set(oldIds);
+    const newSet = new Set(newIds);
+    const kept = new Set(previous ? await this.existing(namespace, newIds.filter((key) => oldSet.has(key))) : []);
     const toWrite = keyed.filter(({ key }) => !kept.has(key));
     const ingestedAt = new Date().toISOString();
     for (let start = 0; start < toWrite.length; start += WRITE_BATCH) {
@@ -134,7 +136,7 @@ export class KnowledgeBase {
       );
       onChunks?.(batch.length);
     }
-    const stale = oldIds.filter((key) => !newIds.includes(key));
+    const stale = oldIds.filter((key) => !newSet.has(key));
     if (stale.length > 0) await this.store.batch(stale.map((key) => ({ namespace, key, value: null })));
     await this.store.put(sources, id, manifest("complete", newIds), false);
     return { source, status: previous ? "updated" : "added", chunks: newIds.length, written: toWrite.length, removed: stale.length };
