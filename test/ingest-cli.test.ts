@@ -88,8 +88,7 @@ describe("npm run ingest", () => {
     expect(partial.manifests.size).toBeLessThan(FILES);
 
     const rerun = await runIngest([join(dir, "docs")], envFor(prefix));
-    expect(rerun.stderr).toBe("");
-    expect(rerun.code).toBe(0);
+    expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/unchanged +.*\(\d+ chunks\)/);
     expect(rerun.stdout).toMatch(/^type +ingested +unchanged +skipped +chunks$/m);
     expect(rerun.stdout).toMatch(/^\.png +0 +0 +1 +0$/m);
