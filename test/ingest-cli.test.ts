@@ -3,7 +3,7 @@
  * it ends in the same state as one uninterrupted ingest; another run embeds nothing; the output
  * has plain per-file lines (stdout is no terminal) and the summary table with skipped files.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,9 +18,12 @@ import { startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "./support/redis.js";
 
 const FILES = 30;
+const children = new Set<ChildProcess>();
 
 function runIngest(args: string[], env: Record<string, string>, killWhen?: (stdout: string) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "cli/ingest.ts", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {
@@ -49,6 +52,9 @@ describe("npm run ingest", () => {
     writeFixture(dir, "docs/photo.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]));
   });
   afterAll(async () => {
+    // A test that timed out may leave an ingest running; it must not write after the clean-up.
+    for (const child of children) child.kill("SIGKILL");
+    await Promise.all([...children].map((child) => new Promise((resolve) => child.once("exit", resolve))));
     for (const prefix of prefixes) await deleteByPrefix(connection, prefix);
     rmSync(dir, { recursive: true, force: true });
     await stub.close();
