@@ -23,6 +23,7 @@ import { storeRoutes } from "./api/store/routes.js";
 import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
+import { mcpRoutes } from "./api/mcp/routes.js";
 import { uiRoutes } from "./http/ui.js";
 import { consoleRoutes } from "./console/routes.js";
 
@@ -69,6 +70,8 @@ export function createApp(deps: AppDeps): Hono {
   if (!http?.disable_runs) app.route("/", deadLetterRoutes(deps));
   if (!http?.disable_runs) app.route("/", runsRoutes(deps));
   if (!http?.disable_store) app.route("/", storeRoutes(deps));
+  // Its tools call the app's own run routes as the caller, through every middleware above.
+  if (!http?.disable_mcp) app.route("/", mcpRoutes(deps, async (path, init) => app.request(path, init)));
   if (deps.ui) app.route("/", uiRoutes(deps.ui));
   if (deps.traceStore) {
     const { storage } = deps;

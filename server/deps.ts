@@ -52,6 +52,8 @@ export interface AppDeps {
   redisWatchdog?: RedisWatchdog;
   /** The web console's options (LangSmith links when tracing is on); absent: no links. */
   console?: { langsmithRunUrl?: (runId: string) => Promise<string> };
+  /** Which assistants /mcp offers as tools: every one the caller sees (default), or each graph's built-in one. */
+  mcpTools?: "assistants" | "graphs";
   /** This process's run workers, for /health and /ready (none: API only). */
   workers?: WorkerState;
 }

@@ -167,6 +167,7 @@ export async function buildServerRuntime(
     ...(ui ? { ui } : {}),
     ...(customAuth ? { customAuth } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
+    mcpTools: env.SERVER_MCP_TOOLS,
     freshRuns,
     traceStore,
     crons,

@@ -9,9 +9,9 @@ import { redactSecrets, type AnyToolSpec, type ToolOutput, type ToolRunContext }
 /** The longest tool output handed to the model; longer output is cut with a note (protects the context window). */
 export const MAX_TOOL_OUTPUT_CHARS = 20_000;
 
-/** The JSON schema of a tool's arguments (what a caller may send). */
+/** The JSON schema of a tool's arguments (what a caller may send; an external tool's own schema when it has one). */
 export function argumentsJsonSchema(spec: AnyToolSpec): Record<string, unknown> {
-  const schema = z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
+  const schema = { ...(spec.modelSchema ?? (z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>)) };
   delete schema.$schema;
   return schema;
 }

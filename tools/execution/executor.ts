@@ -159,6 +159,7 @@ export async function executeToolCalls(
     tool: plan.name,
     toolCallId: plan.id,
     agent: ctx.agent,
+    ...(plan.spec?.source ? { source: plan.spec.source } : {}),
     args: plan.args ? redactSecrets(plan.args, plan.spec?.secretFields) : callArgs(message, plan.id),
     ...(plan.policy ? { policy: plan.policy } : {}),
     ...(plan.approval ? { approval: plan.approval } : {}),

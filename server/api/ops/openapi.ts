@@ -77,6 +77,9 @@ const ROUTES: Route[] = [
   ["delete", "/store/items", "Delete an item", "Store", true],
   ["post", "/store/items/search", "Search items", "Store", true],
   ["post", "/store/namespaces", "List namespaces", "Store", true],
+  ["post", "/mcp", "Model Context Protocol (Streamable HTTP, stateless, JSON answers): every assistant as a tool; tools/list, tools/call (thread_id continues a thread, resume a paused run)", "MCP", true],
+  ["get", "/mcp", "405: /mcp keeps no sessions and opens no server-to-client stream", "MCP"],
+  ["delete", "/mcp", "405: /mcp keeps no sessions", "MCP"],
 ];
 
 /** The OpenAPI 3.1 document. */
