@@ -2,6 +2,7 @@
  * Keeps Switchboard's layers pointing one way: lib <- tools <- agents <- graphs <- server, cli,
  * with memory and tracing used above them and using only lib; and keeps the doors of memory/,
  * tools/ and tracing/ single: code outside them imports their index.ts, never an inner file.
+ * evals/ sits beside server and cli at the top: it drives graphs as the CLI does; nothing imports it.
  * Run by `npm run lint:deps` (bench/ and test/ are not cruised; tests beside code may reach in).
  */
 const layer = (from, forbidden, comment) => ({
@@ -23,13 +24,14 @@ const door = (folder) => ({
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "Circular imports make load order fragile.", from: {}, to: { circular: true } },
-    layer("lib", ["tools", "agents", "graphs", "memory", "tracing", "server", "cli"], "lib is the base layer."),
-    layer("memory", ["tools", "agents", "graphs", "tracing", "server", "cli"], "memory uses only lib."),
-    layer("tracing", ["tools", "agents", "graphs", "memory", "server", "cli"], "tracing uses only lib."),
-    layer("tools", ["agents", "graphs", "memory", "tracing", "server", "cli"], "tools use lib; memory reaches them by injection."),
-    layer("agents", ["graphs", "memory", "tracing", "server", "cli"], "agents build on tools and lib."),
-    layer("graphs", ["server", "cli"], "graphs do not know who serves them."),
-    layer("server", ["cli"], "the server does not depend on the CLI."),
+    layer("lib", ["tools", "agents", "graphs", "memory", "tracing", "server", "cli", "evals"], "lib is the base layer."),
+    layer("memory", ["tools", "agents", "graphs", "tracing", "server", "cli", "evals"], "memory uses only lib."),
+    layer("tracing", ["tools", "agents", "graphs", "memory", "server", "cli", "evals"], "tracing uses only lib."),
+    layer("tools", ["agents", "graphs", "memory", "tracing", "server", "cli", "evals"], "tools use lib; memory reaches them by injection."),
+    layer("agents", ["graphs", "memory", "tracing", "server", "cli", "evals"], "agents build on tools and lib."),
+    layer("graphs", ["server", "cli", "evals"], "graphs do not know who serves them."),
+    layer("server", ["cli", "evals"], "the server does not depend on the CLI."),
+    layer("cli", ["evals"], "the CLI does not depend on the evals."),
     door("memory"),
     door("tools"),
     door("tracing"),

@@ -9,7 +9,8 @@ export default defineConfig({
     // A MaxListenersExceededWarning fails the test it happened in (listener leaks, issue 18).
     setupFiles: ["./test/support/fail-on-warnings.ts"],
     // A developer's own ./.env must not steer the servers and CLIs the tests start (children inherit this).
-    env: { SWITCHBOARD_SKIP_DOTENV: "1" },
+    // Nor may a developer's ./mcp.json hand the graphs under test extra tools.
+    env: { SWITCHBOARD_SKIP_DOTENV: "1", SWITCHBOARD_MCP_CONFIG: "off" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration tests share one Redis; each suite isolates itself with a unique key prefix.

@@ -18,6 +18,8 @@ export interface CliOptions {
   resume: boolean;
   help: boolean;
   list: boolean;
+  /** List the tools each configured MCP server / OpenAPI service offers and the agents that get them. */
+  mcpTools: boolean;
   /** Print the recorded trace of this run id, or of every run of this thread, instead of running. */
   trace: string | undefined;
   /** Print this graph as a Mermaid diagram instead of running. */
@@ -50,6 +52,8 @@ When input is not a terminal (a script, CI, a pipe), a loop ends the run as loop
 approval reads its answer from the input; with none it pauses (exit 3) and says how to resume.
   --draw <id>           print a graph as a Mermaid diagram (paste it into Markdown: GitHub renders it)
   --list                list the graphs
+  --mcp-tools           list the tools each configured MCP server and OpenAPI service offers, and
+                        which agents get them (config: SWITCHBOARD_MCP_CONFIG, default ./mcp.json)
   -h, --help            show this help
 
 Graphs:
@@ -88,6 +92,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         "max-tool-calls": { type: "string" },
         "max-duration": { type: "string" },
         list: { type: "boolean", default: false },
+        "mcp-tools": { type: "boolean", default: false },
         trace: { type: "string" },
         draw: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -105,6 +110,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     resume: values.resume,
     help: values.help,
     list: values.list,
+    mcpTools: values["mcp-tools"],
     trace: values.trace,
     draw: values.draw,
     approvals: values.approve ? "approve" : values.reject ? "reject" : "ask",
@@ -117,7 +123,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       }).filter(([, value]) => value !== undefined),
     ),
   };
-  if (options.help || options.list || options.draw !== undefined) return options;
+  if (options.help || options.list || options.mcpTools || options.draw !== undefined) return options;
   if (values.approve && values.reject) throw new InvalidInputError("--approve and --reject contradict each other; give one of them (or neither, to be asked).");
   if (options.trace !== undefined) {
     if (!options.trace.trim() || goal || options.resume) throw new InvalidInputError("--trace takes a run id and nothing else, e.g. npm start -- --trace 1f0c…; run ids are printed at the end of each run.");

@@ -1,16 +1,24 @@
 /**
- * `npm run ingest -- <file or folder>... [--owner <id>] [--chunk-size <n>] [--chunk-overlap <n>]`
- * Chunks Markdown, text and HTML files, embeds them and indexes them in the owner's knowledge
- * (Redis), printing one line per file. Re-running replaces changed files' chunks, skips unchanged
- * files and drops files that left an ingested folder.
+ * `npm run ingest -- <file, folder or URL>... [--owner <id>] [--chunk-size <n>] [--chunk-overlap <n>] [--prune]`
+ * Reads PDF, DOCX, CSV/TSV, JSON/JSONL, HTML, Markdown and text files and web pages (a sitemap
+ * URL brings every page it lists; pages go through the tools' network guard), embeds them and
+ * indexes them in the owner's knowledge. Unchanged files cost nothing; changed ones replace their
+ * chunks; `--prune` drops files gone from an ingested folder.
+ * `npm run ingest -- --reembed` moves knowledge, episodes and skills to the embedding model the
+ * environment names now, in place; processes still on the old model keep answering meanwhile.
  */
 import { parseArgs } from "node:util";
 import { getEnv } from "../lib/env.js";
 import { ConfigError, SwitchboardError } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
-import { DEFAULT_OWNER, ingestPaths, KnowledgeBase, openStore, type IngestEvent } from "../memory/index.js";
+import { DEFAULT_OWNER, ingestPaths, KnowledgeBase, openStore, reembedMemory } from "../memory/index.js";
+import { clock, createIngestProgress, summaryTable } from "./ingest-progress.js";
+import { guardedPageFetcher } from "./ingest-web.js";
 
-const USAGE = "usage: npm run ingest -- <file or folder>... [--owner <id>] [--chunk-size <chars>] [--chunk-overlap <chars>]";
+const USAGE = [
+  "usage: npm run ingest -- <file, folder or URL>... [--owner <id>] [--chunk-size <chars>] [--chunk-overlap <chars>] [--prune]",
+  "       npm run ingest -- --reembed     (move stored vectors to the configured embedding model)",
+].join("\n");
 
 function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -19,13 +27,27 @@ function positive(value: string | undefined, name: string): number | undefined {
   return parsed;
 }
 
-function describe(event: IngestEvent): string {
-  if (event.type === "removed") return `removed   ${event.source} (file gone; ${event.chunks} chunks dropped)`;
-  const at = `[${event.index}/${event.total}]`;
-  if (event.type === "skipped") return `${at} skipped   ${event.source} (${event.reason})`;
-  const { result } = event;
-  const removed = result.removed > 0 ? `, ${result.removed} stale removed` : "";
-  return `${at} ${result.status.padEnd(9)} ${result.source} (${result.chunks} chunks${removed})`;
+async function reembed(env: ReturnType<typeof getEnv>): Promise<void> {
+  const started = Date.now();
+  const tty = Boolean(process.stdout.isTTY);
+  let last = 0;
+  const result = await reembedMemory(env, {
+    onProgress: ({ namespace, items, namespacesDone, namespaces }) => {
+      const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const line = `re-embedded ${items} items (${(items / seconds).toFixed(0)}/s), namespace ${namespacesDone + 1}/${namespaces}: ${namespace}`;
+      if (tty) process.stdout.write(`\r${line}\x1b[K`);
+      else if (Date.now() - last > 1_000) console.log(line);
+      last = Date.now();
+    },
+  });
+  if (tty) process.stdout.write("\r\x1b[K");
+  if (result.alreadyCurrent) {
+    console.log(`Nothing to re-embed: the store already uses ${result.to.embedder} (${result.to.dims} dims).`);
+    return;
+  }
+  console.log(
+    `Re-embedded ${result.items} items in ${result.namespaces} namespaces in ${clock((Date.now() - started) / 1000)}: ${result.from.embedder} (${result.from.dims} dims) -> ${result.description}. Searches now use generation ${result.to.generation}; running servers switch within 5 s (one that cannot build the new model keeps the old vectors until restarted with the new settings).`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -35,12 +57,14 @@ async function main(): Promise<void> {
       owner: { type: "string", default: DEFAULT_OWNER },
       "chunk-size": { type: "string" },
       "chunk-overlap": { type: "string" },
+      prune: { type: "boolean", default: false },
+      reembed: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help || positionals.length === 0) {
+  if (values.help || (positionals.length === 0 && !values.reembed)) {
     console.log(USAGE);
-    if (positionals.length === 0 && !values.help) process.exitCode = 2;
+    if (!values.help) process.exitCode = 2;
     return;
   }
   const env = getEnv();
@@ -49,18 +73,23 @@ async function main(): Promise<void> {
       setting: "REDIS_URL",
     });
   }
+  if (values.reembed) return reembed(env);
   const chunkSize = positive(values["chunk-size"], "chunk-size");
   const chunkOverlap = positive(values["chunk-overlap"], "chunk-overlap");
   const opened = await openStore(env, { logger: createLogger({ level: env.LOG_LEVEL, name: "ingest" }) });
   try {
     console.log(`Ingesting into owner '${values.owner}' with ${opened.embeddings.description}`);
     const knowledge = new KnowledgeBase(opened.store, { ...(chunkSize ? { chunkSize } : {}), ...(chunkOverlap ? { chunkOverlap } : {}) });
+    const progress = createIngestProgress();
     const started = Date.now();
-    const summary = await ingestPaths(knowledge, values.owner, positionals, { onProgress: (event) => console.log(describe(event)) });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(
-      `Done in ${seconds}s: ${summary.files} files (${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped), ${summary.removedSources} removed, ${summary.chunks} chunks indexed.`,
-    );
+    const summary = await ingestPaths(knowledge, values.owner, positionals, {
+      prune: values.prune,
+      fetchPage: guardedPageFetcher(env.TOOL_NET_ALLOWLIST),
+      onProgress: (event) => progress.onEvent(event),
+    });
+    progress.finish();
+    console.log(summaryTable(summary, (Date.now() - started) / 1000));
+    if (summary.failed > 0) process.exitCode = 1;
   } finally {
     await opened.close();
   }

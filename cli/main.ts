@@ -17,6 +17,7 @@ import { processOutput, type Output } from "./render.js";
 import { driveRun, reportLines, type RunReport } from "./run.js";
 import { traceLinks } from "./tracing.js";
 import { showTrace } from "./trace-view.js";
+import { listExternalTools } from "./external-tools.js";
 import { chooseThreadGraph } from "./threads.js";
 
 const EXIT_CODES: Record<RunReport["status"], number> = {
@@ -62,6 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     return 64;
   }
   if (options.trace !== undefined) return showTrace(env, options.trace, out);
+  if (options.mcpTools) return listExternalTools(env, out);
   // Progress lines already show tool errors; JSON logs on the terminal only for real trouble (or debugging).
   const logger = createLogger({ level: env.LOG_LEVEL === "debug" ? "debug" : "error", name: "cli" });
   const threadId = options.thread ?? crypto.randomUUID();

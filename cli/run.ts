@@ -43,6 +43,10 @@ export interface DriveOptions {
   signal: AbortSignal;
   /** Tracing for each run segment (first run and each resume), by its run id. */
   tracing?: (runId: string) => RunTracing;
+  /** More of the run's `configurable` (e.g. `toolPolicies`); the driver's own keys win. */
+  configurable?: Record<string, unknown>;
+  /** Sees every progress event with its subgraph depth (the evals read the trajectory from them). */
+  onProgress?: (event: ProgressEvent, depth: number) => void;
 }
 
 interface FinalValues {
@@ -57,6 +61,7 @@ export async function driveRun(options: DriveOptions): Promise<RunReport> {
   const { graph, out } = options;
   const base = {
     configurable: {
+      ...options.configurable,
       thread_id: options.threadId,
       graph_id: options.graphId,
       onLoop: options.interactive === false ? "stop" : "ask",
@@ -84,6 +89,7 @@ export async function driveRun(options: DriveOptions): Promise<RunReport> {
       const stream = await graph.stream(input, { ...base, ...traced, runId, runName: options.graphId, signal: options.signal, streamMode: ["custom"], subgraphs: true });
       for await (const chunk of stream) {
         const [namespace, , event] = chunk as [string[], string, ProgressEvent];
+        options.onProgress?.(event, namespace.length);
         const line = formatProgress(event, namespace.length);
         if (line) out.info(line);
       }

@@ -20,6 +20,9 @@ import type { GraphDeps } from "./shared/deps.js";
 /** How long `close()` waits for traces to reach LangSmith and the trace store. */
 const FLUSH_TIMEOUT_MS = 10_000;
 
+/** How long loading the graphs waits for external tool sources; slower ones join when ready. */
+const TOOL_SOURCES_WAIT_MS = 10_000;
+
 /** Options of `openServices`. */
 export interface ServicesOptions {
   logger?: Logger;
@@ -84,6 +87,17 @@ export async function openServices(env: Env, options: ServicesOptions = {}): Pro
       const [{ assembleGraphServices, secretFieldsOf }, { longTermServices }] = await Promise.all([import("./shared/graph-services.js"), import("./shared/long-term.js")]);
       const assembled = assembleGraphServices(env, { redis, knowledge: memory.knowledge, logger });
       const deps = { ...assembled, ...longTermServices(memory), ...options.graphDeps };
+      const external = deps.tools === assembled.tools ? assembled.tools.external : undefined;
+      if (external) {
+        // Closed before the connections below; started now, so the first run already sees their tools.
+        closers.push(() => external.close());
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([external.start(), new Promise<void>((resolve) => (timer = setTimeout(resolve, TOOL_SOURCES_WAIT_MS)).unref())]);
+        clearTimeout(timer);
+        for (const [source, problem] of Object.entries(external.problems())) logger.warn({ source, problem }, "tool source is not running; its tools are not offered");
+        const starting = [...external.sources.values()].filter((source) => source.state === "starting").map((source) => source.name);
+        if (starting.length > 0) logger.warn({ sources: starting }, "tool sources still starting; their tools are offered once they run");
+      }
       secretFields = secretFieldsOf(deps.tools);
       return { deps, catalog: assembled.tools, secretFields };
     };

@@ -30,6 +30,12 @@ describe("parseEnv", () => {
     expect((caught as Error).message).toContain("REDIS_URL");
   });
 
+  it("takes SERVER_MCP_TOOLS as assistants (the default) or graphs, and says which otherwise", () => {
+    expect(parseEnv({}).SERVER_MCP_TOOLS).toBe("assistants");
+    expect(parseEnv({ SERVER_MCP_TOOLS: "graphs" }).SERVER_MCP_TOOLS).toBe("graphs");
+    expect(() => parseEnv({ SERVER_MCP_TOOLS: "all" })).toThrow(/SERVER_MCP_TOOLS.*'graphs'/);
+  });
+
   it("rejects a non-numeric TTL and a malformed cluster list", () => {
     expect(() => parseEnv({ CHECKPOINT_TTL_MINUTES: "soon" })).toThrow(/CHECKPOINT_TTL_MINUTES/);
     expect(() => parseEnv({ REDIS_CLUSTER_NODES: "a:1,b" })).toThrow(/REDIS_CLUSTER_NODES/);

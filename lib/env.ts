@@ -3,7 +3,7 @@
  * zod, once, and fails fast with a message naming the variable at fault.
  * `.env.example` documents each variable; keep the two in step.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv as parseDotenv } from "node:util";
 import { z } from "zod";
@@ -132,6 +132,8 @@ const variables = z.object({
     "must be a comma-separated list of host names, IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8,intranet.example",
   ),
 
+  SWITCHBOARD_MCP_CONFIG: optionalString,
+
   LANGSMITH_TRACING: booleanFlag,
   LANGSMITH_API_KEY: optionalString,
   LANGSMITH_ENDPOINT: optionalString.refine(
@@ -193,6 +195,7 @@ const variables = z.object({
       }
       return parsed;
     }),
+  SERVER_MCP_TOOLS: z.enum(["assistants", "graphs"], { error: "must be 'assistants' (every assistant the caller sees is a tool at /mcp) or 'graphs' (only each graph's built-in assistant)" }).default("assistants"),
 
   // --- Scale-out (queue workers, leases; npm run worker) ---
   WORKERS: z
@@ -250,10 +253,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
-/** The process environment, parsed on first use and cached; fails fast on a bad value. */
+/**
+ * The process environment, parsed on first use and cached; fails fast on a bad value. Only here
+ * does `./mcp.json` become the default `SWITCHBOARD_MCP_CONFIG`: an env parsed from an object (as
+ * tests build theirs) never picks up a file a developer keeps in the working directory.
+ */
 export function getEnv(): Env {
-  cached ??= parseEnv(process.env);
+  cached ??= parseEnv({ ...process.env, SWITCHBOARD_MCP_CONFIG: process.env.SWITCHBOARD_MCP_CONFIG ?? defaultMcpConfig() });
   return cached;
+}
+
+/** `mcp.json` when the working directory has one (the file Claude Desktop-style clients keep). */
+function defaultMcpConfig(): string | undefined {
+  return existsSync(resolve("mcp.json")) ? "mcp.json" : undefined;
 }
 
 /** Where values for the environment come from: a `.env`-style file, or an object (langgraph.json's `env`). */
@@ -351,4 +363,13 @@ export function currentLanggraphConfig(): Env["LANGGRAPH_CONFIG"] {
 /** Forgets the cached environment so the next `getEnv()` re-reads it (tests only). */
 export function resetEnvForTests(): void {
   cached = undefined;
+}
+
+/**
+ * The value of an environment variable named by a `${VAR}` reference in a tool-source config
+ * (MCP server env and headers, OpenAPI credentials); `undefined` when it is not set.
+ */
+export function readEnvReference(name: string, source: Record<string, string | undefined> = process.env): string | undefined {
+  const value = source[name];
+  return value === undefined || value === "" ? undefined : value;
 }

@@ -7,7 +7,7 @@ import { InMemoryStore, type BaseStore } from "@langchain/langgraph-checkpoint";
 import type { Env } from "../lib/env.js";
 import type { Logger } from "../lib/logger.js";
 import { openRedis, type RedisConnection } from "../lib/redis.js";
-import { createEmbeddings, type EmbeddingsChoice } from "./embeddings/factory.js";
+import { createEmbeddings, embeddingsForIndex, type EmbeddingsChoice } from "./embeddings/factory.js";
 import { EpisodicMemory } from "./episodic/episodic-memory.js";
 import { ProceduralMemory } from "./procedural/procedural-memory.js";
 import { RedisStore } from "./redis-store/store.js";
@@ -38,7 +38,13 @@ export async function openStore(
 ): Promise<{ store: BaseStore; durable: boolean; embeddings: EmbeddingsChoice; close(): Promise<void> }> {
   const embeddings = options.embeddings ?? createEmbeddings(env);
   const index = { dims: embeddings.dims, embeddings: embeddings.embeddings };
-  const config = { index, keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) };
+  const config = {
+    index,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    // A running server follows `npm run ingest -- --reembed`: old vectors until the move is done, then the new ones.
+    followIndex: { embedderFor: (recorded: { dims: number; embedder: string }) => embeddingsForIndex(env, recorded) },
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
   const connection = options.redis ?? (await openRedis(env.redis, { name: "switchboard-store", ...(options.logger ? { logger: options.logger } : {}) }));
   if (!connection) return { store: new InMemoryStore({ index }), durable: false, embeddings, close: async () => undefined };
   const owned = !options.redis;

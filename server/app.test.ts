@@ -73,10 +73,12 @@ describe("server HTTP contract", () => {
   });
 
   it("leaves out the route groups langgraph.json's http options disable", async () => {
-    const trimmed = createApp({ ...runtime.deps, http: { disable_store: true, disable_assistants: false, disable_threads: false, disable_runs: false, disable_meta: true, disable_ui: false } });
+    const trimmed = createApp({ ...runtime.deps, http: { disable_store: true, disable_assistants: false, disable_threads: false, disable_runs: false, disable_meta: true, disable_mcp: true, disable_ui: false } });
     const headers = { authorization: `Bearer ${ALICE}`, "content-type": "application/json" };
     expect((await trimmed.request("/store/namespaces", { method: "POST", headers, body: "{}" })).status).toBe(404);
     expect((await trimmed.request("/info")).status).toBe(404);
+    expect((await trimmed.request("/mcp", { method: "POST", headers, body: "{}" })).status).toBe(404);
+    expect((await app.request("/mcp", { method: "POST", headers, body: "{}" })).status).toBe(406);
     expect((await trimmed.request("/threads/search", { method: "POST", headers, body: "{}" })).status).toBe(200);
   });
 

@@ -23,7 +23,9 @@ import { storeRoutes } from "./api/store/routes.js";
 import { cronsRoutes } from "./api/crons/routes.js";
 import { threadsRoutes } from "./api/threads/routes.js";
 import { traceRoutes } from "./api/traces/index.js";
+import { mcpRoutes } from "./api/mcp/routes.js";
 import { uiRoutes } from "./http/ui.js";
+import { consoleRoutes } from "./console/routes.js";
 
 export type { AppDeps } from "./deps.js";
 
@@ -68,12 +70,22 @@ export function createApp(deps: AppDeps): Hono {
   if (!http?.disable_runs) app.route("/", deadLetterRoutes(deps));
   if (!http?.disable_runs) app.route("/", runsRoutes(deps));
   if (!http?.disable_store) app.route("/", storeRoutes(deps));
+  // Its tools call the app's own run routes as the caller, through every middleware above.
+  if (!http?.disable_mcp) app.route("/", mcpRoutes(deps, async (path, init) => app.request(path, init)));
   if (deps.ui) app.route("/", uiRoutes(deps.ui));
   if (deps.traceStore) {
     const { storage } = deps;
     const canReadRun = async (owner: string, threadId: string, runId: string) => (await storage.runs.get(threadId, runId))?.owner === owner;
     app.route("/", traceRoutes({ traceStore: deps.traceStore, ownerOf, canReadRun }));
   }
+  // The web console: a page and its bundle beside the API (its calls go through the API like any client's).
+  app.route(
+    "/",
+    consoleRoutes({
+      langsmithRunUrl: deps.console?.langsmithRunUrl,
+      canReadRun: async (c, threadId, runId) => (await deps.storage.runs.get(threadId, runId))?.owner === ownerOf(c),
+    }),
+  );
   app.notFound((c) => c.json({ error: "not_found", message: `No route ${c.req.method} ${c.req.path}.` }, 404));
   app.onError(createErrorHandler(deps.logger));
   return app;

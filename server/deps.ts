@@ -50,6 +50,10 @@ export interface AppDeps {
   draining?: () => boolean;
   /** Whether Redis answers; requests fail fast with 503 while it does not (absent: embedded mode). */
   redisWatchdog?: RedisWatchdog;
+  /** The web console's options (LangSmith links when tracing is on); absent: no links. */
+  console?: { langsmithRunUrl?: (runId: string) => Promise<string> };
+  /** Which assistants /mcp offers as tools: every one the caller sees (default), or each graph's built-in one. */
+  mcpTools?: "assistants" | "graphs";
   /** This process's run workers, for /health and /ready (none: API only). */
   workers?: WorkerState;
 }

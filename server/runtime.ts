@@ -30,6 +30,7 @@ import { buildGraphUi, describeGraphUi } from "./http/ui.js";
 import { loadCustomAuth } from "./middleware/custom-auth.js";
 import { createServerMetrics } from "./api/ops/metrics.js";
 import { registerCostMetrics } from "./api/traces/index.js";
+import { langsmithRunUrl } from "../tracing/index.js";
 import { InMemoryRunEventLog } from "./execution/event-log-memory.js";
 import { RedisRunEventLog } from "./execution/event-log-redis.js";
 import { createRunHandler } from "./execution/handler.js";
@@ -166,10 +167,12 @@ export async function buildServerRuntime(
     ...(ui ? { ui } : {}),
     ...(customAuth ? { customAuth } : {}),
     bodyLimitBytes: env.SERVER_BODY_LIMIT_BYTES,
+    mcpTools: env.SERVER_MCP_TOOLS,
     freshRuns,
     traceStore,
     crons,
     ...(redisWatchdog ? { redisWatchdog } : {}),
+    ...(env.LANGSMITH_TRACING ? { console: { langsmithRunUrl: (runId: string) => langsmithRunUrl(env, runId) } } : {}),
   };
   await crons.start((cronId, tick) => fireCron(deps, cronId, tick));
   closers.unshift(async () => stopTtlSweeper());

@@ -44,6 +44,7 @@ export async function serveProcess(env: Env, logger: Logger, options: ServeOptio
   const app = createApp(deps);
   const server = serveApp(app, { port, hostname: host }, (info) => {
     logger.info({ port: info.port, host, graphs: deps.graphs.ids(), durable: deps.storage.durable }, "switchboard server listening");
+    logger.info(`Console: http://${host.includes(":") ? `[${host}]` : host}:${info.port}/console (API docs at /docs)`);
     // One machine-readable line on stdout for scripts and tests that start the server on port 0
     // (with SERVER_PROCESSES, the primary prints it once for all processes).
     if (isForkedServer()) reportListening(`http://${host}:${info.port}`);

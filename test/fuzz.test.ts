@@ -65,7 +65,9 @@ describe.each(["embedded", "redis"] as const)("HTTP fuzz (%s): every route famil
     const failures: string[] = [];
     for (const fuzz of cases) {
       const init: RequestInit = { method: fuzz.method, signal: AbortSignal.timeout(15_000) };
-      if (fuzz.body !== undefined) Object.assign(init, { body: fuzz.body, headers: { "content-type": fuzz.contentType! } });
+      const headers: Record<string, string> = fuzz.accept ? { accept: fuzz.accept } : {};
+      if (fuzz.body !== undefined) Object.assign(init, { body: fuzz.body, headers: { ...headers, "content-type": fuzz.contentType! } });
+      else init.headers = headers;
       const label = `${fuzz.route} [${fuzz.name}]`;
       let response: Response;
       let text: string;
@@ -86,7 +88,10 @@ describe.each(["embedded", "redis"] as const)("HTTP fuzz (%s): every route famil
             return undefined;
           }
         })();
-        if (typeof body?.error !== "string" || typeof body.message !== "string") failures.push(`${label}: ${response.status} without a JSON error body: ${text.slice(0, 120)}`);
+        // /mcp speaks JSON-RPC: the transport's errors are { jsonrpc, error: { code, message }, id } (the middleware's stay ours).
+        const rpc = fuzz.family === "mcp" && typeof body?.error === "object" ? (body.error as { code?: unknown; message?: unknown } | null) : undefined;
+        const wellFormed = rpc !== undefined ? typeof rpc?.code === "number" && typeof rpc.message === "string" : typeof body?.error === "string" && typeof body.message === "string";
+        if (!wellFormed) failures.push(`${label}: ${response.status} without a JSON error body: ${text.slice(0, 120)}`);
       }
     }
     const families = [...new Set(cases.map((fuzz) => fuzz.family))];

@@ -46,8 +46,9 @@ for (const mode of ["redis", "embedded"] as const) {
     it("creates a missing thread with if_not_exists=create and keeps a stateless run's thread with on_completion=keep", async () => {
       const threadId = crypto.randomUUID();
       await expect(client.runs.wait(threadId, "echo", { input: { messages: [] } })).rejects.toThrow(/404/);
-      await client.runs.wait(threadId, "echo", { input: { messages: [{ role: "human", content: "new" }] }, ifNotExists: "create" });
+      await client.runs.wait(threadId, "echo", { input: { messages: [{ role: "human", content: "new" }] }, ifNotExists: "create", metadata: { origin: "sdk" } });
       expect((await client.threads.getState(threadId)).values).toMatchObject({ echoed: 1 });
+      expect((await client.threads.get(threadId)).metadata).toMatchObject({ graph_id: "echo", origin: "sdk" });
       let runThread: string | undefined;
       // The SDK's types leave on_completion out of stateless runs; the API (and this server) take it.
       const keep = { input: { messages: [] }, onCompletion: "keep", onRunCreated: (meta: { run_id: string; thread_id?: string }) => void (runThread = meta.thread_id ?? meta.run_id) };

@@ -14,6 +14,7 @@ import { parseAllowlist, type NetPolicy, type Resolver } from "./net/net-guard.j
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./execution/rate-limit.js";
 import type { KnowledgeRetriever } from "../lib/contracts/memory.js";
 import type { AnyToolSpec } from "./types.js";
+import { createExternalToolSources, type Backoff, type EnvLookup, type ExternalToolsConfig, type ExternalToolSources } from "./external/index.js";
 
 /** The environment variables the catalog reads (the builtin tools' and the executor's). */
 export type ToolEnv = BuiltinToolEnv & Pick<Env, "TOOL_NET_ALLOWLIST" | "TOOL_POLICIES" | "TOOL_RATE_LIMITS" | "TOOL_CALL_BUDGET" | "REDIS_KEY_PREFIX">;
@@ -30,6 +31,8 @@ export interface ToolCatalogOptions {
   resolve?: Resolver;
   /** Tavily endpoint override (tests, proxies). */
   tavilyBaseUrl?: string;
+  /** MCP servers and OpenAPI services (the `SWITCHBOARD_MCP_CONFIG` file) and how to read its `${VAR}` references. */
+  externalTools?: { config: ExternalToolsConfig; lookup: EnvLookup; backoff?: Backoff };
 }
 
 /** The tools of a process and the executor settings that go with them. */
@@ -40,8 +43,13 @@ export interface ToolCatalog {
   readonly byName: ReadonlyMap<string, AnyToolSpec>;
   /** Tools not offered, with the reason (e.g. `web_search`: `TAVILY_API_KEY is not set`). */
   readonly unavailable: Readonly<Partial<Record<ToolName, string>>>;
-  /** The offered tools among `names` (in that order); unknown names are a ConfigError, unavailable ones are skipped. */
-  select(names: readonly string[]): AnyToolSpec[];
+  /**
+   * The offered tools among `names` (in that order), then the external tools the config gives
+   * `agent` or its graph `graphId`; unknown names are a ConfigError, unavailable ones are skipped.
+   */
+  select(names: readonly string[], agent?: string, graphId?: string): AnyToolSpec[];
+  /** The external tool sources (MCP servers, OpenAPI services), when a config names any. */
+  readonly external?: ExternalToolSources;
   /** Pass to `executeToolCalls` as `deps`. */
   readonly executorDeps: ToolExecutorDeps;
   /** Default tool-call budget of a run (`TOOL_CALL_BUDGET`). */
@@ -67,7 +75,8 @@ export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
   }
 
   for (const name of Object.keys(env.TOOL_RATE_LIMITS)) {
-    if (!(TOOL_NAMES as readonly string[]).includes(name)) {
+    // External tools (`source__tool`) are known only once their source runs.
+    if (!(TOOL_NAMES as readonly string[]).includes(name) && !name.includes("__")) {
       throw new ConfigError(`TOOL_RATE_LIMITS names an unknown tool '${name}'; known tools: ${TOOL_NAMES.join(", ")}.`, { setting: "TOOL_RATE_LIMITS" });
     }
   }
@@ -75,20 +84,26 @@ export function createToolCatalog(options: ToolCatalogOptions): ToolCatalog {
     ? createRedisRateLimiter(options.redis, { keyPrefix: env.REDIS_KEY_PREFIX, ...(options.logger ? { logger: options.logger } : {}) })
     : createMemoryRateLimiter();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const external = options.externalTools
+    ? createExternalToolSources({ ...options.externalTools, policy, ...(options.logger ? { logger: options.logger } : {}) })
+    : undefined;
 
   return {
     tools,
     byName,
     unavailable,
-    select(names) {
-      return names.flatMap((name) => {
+    select(names, agent, graphId) {
+      const builtin = names.flatMap((name) => {
         if (!(TOOL_NAMES as readonly string[]).includes(name) && !byName.has(name)) {
           throw new ConfigError(`Unknown tool '${name}'; known tools: ${TOOL_NAMES.join(", ")}.`);
         }
         const tool = byName.get(name);
         return tool ? [tool] : [];
       });
+      const extra = agent && external ? external.toolsFor(agent, graphId) : [];
+      return extra.length > 0 ? [...builtin, ...extra.filter((tool) => !byName.has(tool.name))] : builtin;
     },
+    ...(external ? { external } : {}),
     executorDeps: {
       policies: env.TOOL_POLICIES,
       rateLimits: env.TOOL_RATE_LIMITS,

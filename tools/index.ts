@@ -13,6 +13,8 @@
  *   `ToolApprovalDecision`. It throws only for a bad `configurable.toolPolicies` (InvalidInputError)
  *   and for LangGraph control flow / a cancelled run.
  * - Build the tool set from env + injected services: `createToolCatalog(...)` (see catalog.ts).
+ * - External tools (MCP servers, OpenAPI services): `loadExternalToolsConfig(env.SWITCHBOARD_MCP_CONFIG)`,
+ *   passed to the catalog as `externalTools`; `catalog.external` starts, lists and closes them.
  */
 export { defineTool, type AnyToolSpec, type SideEffectClass, type ToolExecutionContext } from "./types.js";
 export type { ToolApprovalDecision, ToolApprovalRequest } from "./execution/guardrail.js";
@@ -22,6 +24,7 @@ export { createRedisCallLedger, TOOL_LEDGER_CONFIG_KEY } from "./execution/call-
 export { toLangChainTools } from "./langchain.js";
 export { DestinationRefusedError, guardedRequest, parseAllowlist, type NetPolicy } from "./net/net-guard.js";
 export { createToolCatalog, type ToolCatalog } from "./catalog.js";
+export { loadExternalToolsConfig, type ExternalToolSources, type SourceListing } from "./external/index.js";
 export { TOOL_NAMES } from "./builtin/index.js";
 export { calculatorTool } from "./builtin/calculator.js";
 export { runJavascriptTool } from "./builtin/run-javascript.js";

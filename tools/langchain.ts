@@ -24,7 +24,7 @@ export function toLangChainTool(spec: AnyToolSpec): StructuredToolInterface {
         runtime?.signal,
       );
     },
-    { name: spec.name, description: spec.description, schema: spec.schema },
+    { name: spec.name, description: spec.description, schema: spec.modelSchema ?? spec.schema },
   ) as unknown as StructuredToolInterface;
 }
 

@@ -42,6 +42,10 @@ export interface ToolSpec<Schema extends z.ZodObject = z.ZodObject> {
   sideEffect: SideEffectClass;
   /** Argument or result fields (top-level names) to redact in traces and logs. */
   secretFields?: readonly string[];
+  /** The JSON Schema the model is shown instead of the zod schema's (external tools: the source's own schema). */
+  modelSchema?: Record<string, unknown>;
+  /** Where an external tool comes from (`mcp:<server>`, `openapi:<service>`); traces show it. Unset for built-ins. */
+  source?: string;
   /** Does the work; throw for failures the model should hear about (the executor turns them into tool errors). */
   run(args: z.infer<Schema>, ctx: ToolRunContext): Promise<ToolOutput>;
 }

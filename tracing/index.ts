@@ -9,3 +9,4 @@ export type { RunTrace, TraceStore } from "./trace.js";
 export { renderTrace, stepLine } from "./render.js";
 export { isPlumbingRun } from "./steps.js";
 export { langsmithRunUrl } from "./links.js";
+export { langsmithClient } from "./langsmith.js";

@@ -20,10 +20,10 @@ function isCatalog(source: object): source is ToolCatalog {
   return typeof (source as ToolCatalog).select === "function";
 }
 
-/** The tools of `wanted` on offer; fails when none is, naming what is missing. */
-export function pickTools(agent: string, source: ToolSource, wanted: readonly string[]): AnyToolSpec[] {
+/** The tools of `wanted` on offer, plus the external tools the catalog's config gives `agent` (or its graph); fails when none is, naming what is missing. */
+export function pickTools(agent: string, source: ToolSource, wanted: readonly string[], graphId?: string): AnyToolSpec[] {
   const resolved = resolveToolSource(source);
-  const picked = isCatalog(resolved) ? resolved.select(wanted) : wanted.flatMap((name) => (resolved[name] ? [resolved[name]] : []));
+  const picked = isCatalog(resolved) ? resolved.select(wanted, agent, graphId) : wanted.flatMap((name) => (resolved[name] ? [resolved[name]] : []));
   if (picked.length === 0 && wanted.length > 0) {
     const why = isCatalog(resolved) ? ` (${wanted.map((name) => `${name}: ${resolved.unavailable[name as keyof typeof resolved.unavailable] ?? "not offered"}`).join("; ")})` : "";
     throw new ConfigError(`Agent '${agent}' has none of its tools on offer${why}; configure them or pass tools in the graph's deps.`);

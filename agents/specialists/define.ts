@@ -36,6 +36,6 @@ export function buildSpecialist(
   overrides: Partial<SpecialistDefinition> = {},
 ): Subagent<SpecialistGraph> {
   const { name, description, prompt, maxIterations, context } = blueprint;
-  const tools = () => pickTools(name, deps.tools, blueprint.tools);
+  const tools = () => pickTools(name, deps.tools, blueprint.tools, deps.graphId);
   return createSpecialist({ name, description, prompt, tools, maxIterations, ...(context ? { context } : {}), ...overrides }, deps);
 }

@@ -22,7 +22,7 @@ export function createAgentBuilder(deps: GraphDeps = {}, options: AgentGraphOpti
       name: "assistant",
       description: "A general assistant with every tool.",
       prompt: options.prompt ?? ASSISTANT_PROMPT,
-      tools: () => pickTools("assistant", resolved.tools, options.tools ?? TOOL_NAMES),
+      tools: () => pickTools("assistant", resolved.tools, options.tools ?? TOOL_NAMES, GRAPH_ID),
       maxIterations: options.maxIterations ?? 10,
       ...(options.context ? { context: options.context } : {}),
     },

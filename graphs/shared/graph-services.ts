@@ -5,11 +5,11 @@
  * it with opened services; graphs built without services (`langgraph dev` importing graph.ts)
  * get their defaults from the same functions, on first use. No I/O here.
  */
-import type { Env } from "../../lib/env.js";
+import { readEnvReference, type Env } from "../../lib/env.js";
 import type { Logger } from "../../lib/logger.js";
 import type { RedisConnection } from "../../lib/redis.js";
 import type { KnowledgeRetriever } from "../../lib/contracts/memory.js";
-import { createToolCatalog, type AnyToolSpec, type ToolCatalog } from "../../tools/index.js";
+import { createToolCatalog, loadExternalToolsConfig, type AnyToolSpec, type ToolCatalog } from "../../tools/index.js";
 import {
   createModelProvider,
   createToolExecutor,
@@ -36,10 +36,20 @@ export interface AssembledGraphServices {
   models: ModelProvider;
 }
 
-/** Builds the catalog and the model provider from the environment and the opened services. */
+/**
+ * Builds the catalog (with the external tool sources of `SWITCHBOARD_MCP_CONFIG`, not started yet)
+ * and the model provider from the environment and the opened services.
+ */
 export function assembleGraphServices(env: Env, inputs: GraphServiceInputs = {}): AssembledGraphServices {
+  const external = loadExternalToolsConfig(env.SWITCHBOARD_MCP_CONFIG);
   return {
-    tools: createToolCatalog({ env, redis: inputs.redis, knowledge: inputs.knowledge, logger: inputs.logger }),
+    tools: createToolCatalog({
+      env,
+      redis: inputs.redis,
+      knowledge: inputs.knowledge,
+      logger: inputs.logger,
+      ...(external ? { externalTools: { config: external, lookup: (name: string) => readEnvReference(name) } } : {}),
+    }),
     models: createModelProvider({ env }),
   };
 }

@@ -49,6 +49,8 @@ export interface KnowledgePassage {
   source: string;
   /** How to cite it in an answer, e.g. `[Annual report 2024, p. 3]`. */
   citation?: string;
+  /** A URL or file link a user can open at the passage (a web page, `file://…#page=3`). */
+  link?: string;
   /** Similarity, higher is closer. */
   score?: number;
 }

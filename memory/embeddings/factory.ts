@@ -59,3 +59,20 @@ export function createEmbeddings(
   });
   return { embeddings, dims, description: `openai:${model} (${dims} dims)` };
 }
+
+/**
+ * The embedder a store's index names (`HashedNgramEmbeddings:hashed-ngram-v1-384`,
+ * `OpenAIEmbeddings:<model>` on this environment's endpoint), or undefined when this process
+ * cannot build it; lets a running process follow a re-embedding to a new model.
+ */
+export function embeddingsForIndex(env: Parameters<typeof createEmbeddings>[0], recorded: { dims: number; embedder: string }): Embeddings | undefined {
+  const [kind, model] = recorded.embedder.split(/:(.*)/s);
+  if (kind === "HashedNgramEmbeddings" && model === `hashed-ngram-v1-${recorded.dims}`) return new HashedNgramEmbeddings({ dims: recorded.dims });
+  if (kind !== "OpenAIEmbeddings" || !model) return undefined;
+  try {
+    return createEmbeddings({ ...env, OPENAI_EMBEDDINGS_MODEL: model, OPENAI_EMBEDDINGS_DIMENSIONS: recorded.dims }).embeddings;
+  } catch {
+    // No endpoint configured for OpenAI-compatible embeddings: this process cannot follow.
+    return undefined;
+  }
+}

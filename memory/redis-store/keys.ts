@@ -13,7 +13,11 @@
  *   <p>store:{<nsid>}:exp     ZSET  item key -> expiry time in ms, for items written with a TTL
  *   <p>store:namespaces       ZSET  every namespace ever written (score 0, member = labels joined
  *                                   by "."), read with ZRANGEBYLEX for prefix listing: no KEYS/SCAN
- *   <p>store:index            HASH  the embedding index the vectors were made with (dims, embedder)
+ *   <p>store:{<nsid>}:vec:g<n> HASH  the same for vector generation n > 0 (made by a re-embedding)
+ *   <p>store:index            HASH  the embedding index the vectors were made with: dims, embedder,
+ *                                   gen (the generation searched); next_dims, next_embedder, next_gen
+ *                                   while a re-embedding builds the next generation
+ *   <p>store:reembed          HASH  namespace -> version up to which the next generation is built
  *
  * `ver` grows by one per item write or deletion; `epoch` is new each time the namespace is created
  * (again), so a process-local mirror can tell "same data" from "recreated with the same version".
@@ -49,10 +53,24 @@ export class StoreKeys {
   readonly registry: string;
   /** The embedding-index fingerprint. */
   readonly index: string;
+  /** Progress of a re-embedding. */
+  readonly reembed: string;
+  /**
+   * The vector generation this process reads and writes; set by `setup()` from the index. A
+   * re-embedding builds generation n+1 beside it and then moves the index's pointer.
+   */
+  generation = 0;
 
   constructor(readonly prefix: string) {
     this.registry = `${prefix}store:namespaces`;
     this.index = `${prefix}store:index`;
+    this.reembed = `${prefix}store:reembed`;
+  }
+
+  /** The vectors hash of a namespace for one generation (0 keeps the original key name). */
+  vectors(namespace: readonly string[], generation: number): string {
+    const base = this.namespace(namespace).meta.slice(0, -"meta".length);
+    return generation === 0 ? `${base}vec` : `${base}vec:g${generation}`;
   }
 
   /** The keys of a namespace, all in the namespace's slot. */
@@ -62,7 +80,7 @@ export class StoreKeys {
     return {
       meta: `${base}meta`,
       items: `${base}items`,
-      vec: `${base}vec`,
+      vec: this.generation === 0 ? `${base}vec` : `${base}vec:g${this.generation}`,
       chg: `${base}chg`,
       dead: `${base}dead`,
       exp: `${base}exp`,

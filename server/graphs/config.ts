@@ -35,6 +35,7 @@ const httpSchema = z.strictObject({
   disable_runs: z.boolean().default(false),
   disable_store: z.boolean().default(false),
   disable_meta: z.boolean().default(false),
+  disable_mcp: z.boolean().default(false),
   // The platform's spec has it; the JS reference (1.5.1) ignores it and always serves `ui`.
   disable_ui: z.boolean().default(false),
   cors: corsSchema.optional(),

@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "node:crypto";
 import { DEFAULT_OWNER } from "../../memory/index.js";
 import { SwitchboardError } from "../../lib/errors.js";
+import { isPublicConsolePath } from "../console/routes.js";
 
 /** API key → owner; undefined = auth off. */
 export type ApiKeys = ReadonlyMap<string, string> | undefined;
@@ -43,7 +44,8 @@ export function ownerOf(c: Context): string {
 export function authenticate(keys: ApiKeys): MiddlewareHandler {
   return async function authenticateRequest(c, next) {
     // Generative UI files are loaded by <script>/<link> tags, which send no key (the reference leaves GET /ui open too).
-    const uiFile = c.req.method === "GET" && c.req.path.startsWith("/ui/");
+    // So is the console's page and bundle: the key is typed into the page, then sent with each API call.
+    const uiFile = c.req.method === "GET" && (c.req.path.startsWith("/ui/") || isPublicConsolePath(c.req.path));
     if (!keys || PUBLIC_PATHS.has(c.req.path) || c.req.method === "OPTIONS" || uiFile) {
       c.set("owner" as never, DEFAULT_OWNER as never);
       return next();

@@ -3,7 +3,8 @@
  * unparsable and wrongly shaped bodies, one field at a time of the wrong type (from a typed base
  * body per route), bodies nested 10,000 deep or over the size limit, bad query values, and odd
  * but parsable input (prototype keys, lone surrogates, empty bodies, text/plain). A case marked
- * `refused` must get a 4xx with `{ error, message }`; every case must get an answer below 500.
+ * `refused` must get a 4xx with `{ error, message }` (on /mcp, a JSON-RPC error: the protocol's shape); every
+ * case must get an answer below 500.
  */
 
 /** One request of the fuzz. */
@@ -15,6 +16,8 @@ export interface HttpFuzzCase {
   path: string;
   body?: string;
   contentType?: string;
+  /** The Accept header (/mcp answers 406 to a client that does not take both JSON and SSE, before reading the body). */
+  accept?: string;
   /** `refused`: malformed, must be a 4xx; `survived`: odd but maybe valid, must only not fail. */
   expect: "refused" | "survived";
 }
@@ -26,6 +29,9 @@ export interface FuzzIds {
   runId: string;
   checkpointId: string;
 }
+
+/** What an MCP client accepts from a Streamable HTTP server. */
+const MCP_ACCEPT = "application/json, text/event-stream";
 
 /** Routes that ignore their body: fuzzed on unknown ids (404) so they do nothing. */
 const BODILESS = new Set(["DELETE /assistants/:assistant_id", "DELETE /threads/:thread_id", "DELETE /threads/:thread_id/runs/:run_id", "POST /threads/:thread_id/copy", "POST /threads/:thread_id/runs/:run_id/cancel"]);
@@ -49,6 +55,7 @@ const WRONG_TOP = ['"string"', "42", "true", "null"];
 /** The family a route belongs to, for the report. */
 export function routeFamily(path: string): string {
   if (/^\/(ok|info|metrics|health|ready|openapi\.json|docs)$/.test(path)) return "ops";
+  if (path === "/mcp") return "mcp";
   if (path.startsWith("/assistants")) return "assistants";
   if (path.startsWith("/store")) return "store";
   if (path.startsWith("/runs")) return "stateless runs";
@@ -161,7 +168,7 @@ export function httpFuzzCases(routes: string[], ids: FuzzIds, bodyLimit: number)
     const [method, template] = route.split(" ") as [string, string];
     const family = routeFamily(template);
     const add = (name: string, path: string, expect: HttpFuzzCase["expect"], body?: string, contentType = "application/json") =>
-      cases.push({ family, route, name, method, path, expect, ...(body !== undefined ? { body, contentType } : {}) });
+      cases.push({ family, route, name, method, path, expect, ...(body !== undefined ? { body, contentType } : {}), ...(family === "mcp" ? { accept: MCP_ACCEPT } : {}) });
     const params = [...template.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     for (const param of params) {
       for (const bad of BAD_PARAMS) {

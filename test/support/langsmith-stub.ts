@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { answerEvalRoute, evalRecords, type LangSmithEvalRecords } from "./langsmith-stub-datasets.js";
 
 /** A run as LangSmith received it (create merged with its updates). */
 export interface ReceivedRun {
@@ -40,6 +41,8 @@ export interface LangSmithStub {
   readonly bodies: string[];
   /** `METHOD /path` of every request. */
   readonly requests: string[];
+  /** Datasets, examples, experiments and feedback that `evaluate()` sent. */
+  readonly evals: LangSmithEvalRecords;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startLangSmithStub(options: { multipart?: boolean } = {}):
   const runs = new Map<string, ReceivedRun>();
   const bodies: string[] = [];
   const requests: string[] = [];
+  const evals = evalRecords();
   const merge = (run: Partial<ReceivedRun> & { id: string }) => runs.set(run.id, { ...(runs.get(run.id) ?? ({} as ReceivedRun)), ...stripUndefined(run) } as ReceivedRun);
 
   const server = createServer((req, res) => {
@@ -56,12 +60,13 @@ export async function startLangSmithStub(options: { multipart?: boolean } = {}):
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0]!.replace(/^\/api\/v1/, "");
+    const url = new URL(req.url ?? "/", "http://stub");
+    const path = url.pathname.replace(/^\/api\/v1/, "");
     requests.push(`${req.method} ${path}`);
     let body = await readBody(req);
     if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body);
     if (req.method === "GET" && path === "/info") {
-      return send(res, 200, { version: "0.12.0", batch_ingest_config: { use_multipart_endpoint: multipart, size_limit: 100, size_limit_bytes: 20_971_520 }, instance_flags: {} });
+      return send(res, 200, { version: "0.12.0", batch_ingest_config: { use_multipart_endpoint: multipart, size_limit: 100, size_limit_bytes: 20_971_520 }, instance_flags: { dataset_examples_multipart_enabled: true } });
     }
     if (req.method === "POST" && path === "/runs/multipart") {
       if (!multipart) return send(res, 404, { detail: "Not Found" });
@@ -70,6 +75,7 @@ export async function startLangSmithStub(options: { multipart?: boolean } = {}):
       const parts = new Map<string, Record<string, unknown>>();
       for (const [name, value] of form.entries()) {
         const [operation, id, field] = name.split(".");
+        if (operation === "feedback" && id) evals.feedback.push(JSON.parse(typeof value === "string" ? value : await value.text()));
         if ((operation !== "post" && operation !== "patch") || !id) continue;
         const text = typeof value === "string" ? value : await value.text();
         const parsed = JSON.parse(text);
@@ -88,6 +94,8 @@ export async function startLangSmithStub(options: { multipart?: boolean } = {}):
       for (const run of [...(batch.post ?? []), ...(batch.patch ?? [])]) merge(run);
       return send(res, 202, {});
     }
+    const evalReply = await answerEvalRoute(evals, req.method ?? "GET", path, url.searchParams, body, String(req.headers["content-type"] ?? ""));
+    if (evalReply) return send(res, evalReply.status, evalReply.body);
     const runMatch = /^\/runs\/([0-9a-f-]{36})$/.exec(path);
     if (req.method === "GET" && runMatch) {
       const run = runs.get(runMatch[1]!);
@@ -104,6 +112,7 @@ export async function startLangSmithStub(options: { multipart?: boolean } = {}):
     runs,
     bodies,
     requests,
+    evals,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -61,6 +61,8 @@ export interface OpenAIStubOptions {
   defaultReply?: StubReply;
   /** Embedding size when the request does not ask for `dimensions` (default 64). */
   embeddingDimensions?: number;
+  /** Wait before answering each embeddings request (ms), to make a long ingest in a test. */
+  embeddingDelayMs?: number;
 }
 
 /** Starts the stub on 127.0.0.1 and a free port. */
@@ -111,7 +113,11 @@ export async function startOpenAIStub(options: OpenAIStubOptions = {}): Promise<
       if (res.destroyed) return;
       return answerChat(request, scripted, res);
     }
-    if (request.method === "POST" && request.path.endsWith("/embeddings")) return answerEmbeddings(request, res);
+    if (request.method === "POST" && request.path.endsWith("/embeddings")) {
+      if (options.embeddingDelayMs) await sleep(options.embeddingDelayMs);
+      if (res.destroyed) return;
+      return answerEmbeddings(request, res);
+    }
     sendJson(res, 404, { error: { message: `openai-stub: no route ${request.method} ${request.path}`, type: "not_found" } });
   }
 

@@ -72,6 +72,8 @@ export interface WebhookReceiver {
   byJob: Map<string, number>;
   /** Deliveries per Idempotency-Key. */
   byKey: Map<string, number>;
+  /** The distinct Idempotency-Keys each job tag was delivered with. */
+  keysByJob: Map<string, Set<string>>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const byJob = new Map<string, number>();
   const byKey = new Map<string, number>();
+  const keysByJob = new Map<string, Set<string>>();
   const server: Server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
@@ -87,6 +90,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const key = String(request.headers["idempotency-key"]);
       byJob.set(job, (byJob.get(job) ?? 0) + 1);
       byKey.set(key, (byKey.get(key) ?? 0) + 1);
+      keysByJob.set(job, (keysByJob.get(job) ?? new Set<string>()).add(key));
       response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
   });
@@ -96,6 +100,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${port}/hook`,
     byJob,
     byKey,
+    keysByJob,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -35,6 +35,8 @@ export async function startTestServer(options: { redis?: boolean; configPath?: s
     ...(options.redis ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix } : {}),
     ...(options.apiKeys ? { SERVER_API_KEYS: options.apiKeys } : {}),
     WORKSPACE_DIR: "./workspace/test-server",
+    // A developer's ./mcp.json must not hand the graphs under test extra tools.
+    SWITCHBOARD_MCP_CONFIG: "off",
     ...options.env,
   });
   const runtime = await buildServerRuntime(env, silentLogger(), { ...(options.configPath ? { configPath: options.configPath } : {}), ...(options.graphDeps ? { graphDeps: options.graphDeps } : {}) });

@@ -37,6 +37,7 @@ export function createSearchKnowledgeTool(options: { retriever: KnowledgeRetriev
           text: passage.text.length > MAX_PASSAGE_CHARS ? `${passage.text.slice(0, MAX_PASSAGE_CHARS - 1)}…` : passage.text,
           source: passage.source,
           citation: passage.citation ?? passage.source,
+          ...(passage.link ? { link: passage.link } : {}),
           ...(passage.score !== undefined ? { score: Number(passage.score.toFixed(4)) } : {}),
         })),
       };

@@ -10,11 +10,16 @@ import { linkedAbort } from "../../lib/linked-abort.js";
 /** The longest tool output handed to the model; longer output is cut with a note (protects the context window). */
 export const MAX_TOOL_OUTPUT_CHARS = 20_000;
 
+/** The JSON schema of a tool's arguments (what a caller may send; an external tool's own schema when it has one). */
+export function argumentsJsonSchema(spec: AnyToolSpec): Record<string, unknown> {
+  const schema = { ...(spec.modelSchema ?? (z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>)) };
+  delete schema.$schema;
+  return schema;
+}
+
 /** A compact JSON schema of a tool's arguments, for error messages. */
 export function argumentsSchemaText(spec: AnyToolSpec): string {
-  const schema = z.toJSONSchema(spec.schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return JSON.stringify(schema).slice(0, 1_500);
+  return JSON.stringify(argumentsJsonSchema(spec)).slice(0, 1_500);
 }
 
 /** Validates arguments; on failure, says which field is wrong and what is expected. */

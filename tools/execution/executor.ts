@@ -13,7 +13,7 @@
 import { type AIMessage, ToolMessage } from "@langchain/core/messages";
 import { interrupt, isGraphBubbleUp } from "@langchain/langgraph";
 import { silentLogger, type Logger } from "../../lib/logger.js";
-import { idempotencyKey, runWithTimeout, toolFailureText, validateArguments } from "./call-steps.js";
+import { argumentsJsonSchema, idempotencyKey, runWithTimeout, toolFailureText, validateArguments } from "./call-steps.js";
 import {
   APPROVAL_RESPONSE_HELP,
   parseApprovalDecision,
@@ -159,6 +159,7 @@ export async function executeToolCalls(
     tool: plan.name,
     toolCallId: plan.id,
     agent: ctx.agent,
+    ...(plan.spec?.source ? { source: plan.spec.source } : {}),
     args: plan.args ? redactSecrets(plan.args, plan.spec?.secretFields) : callArgs(message, plan.id),
     ...(plan.policy ? { policy: plan.policy } : {}),
     ...(plan.approval ? { approval: plan.approval } : {}),
@@ -239,6 +240,7 @@ function askForApproval(plan: PlannedCall, ctx: ToolExecutionContext, rail: (kin
       agent: ctx.agent,
       graphId: ctx.graphId,
       toolCallId: plan.id,
+      argsSchema: argumentsJsonSchema(spec),
       summary: `${ctx.agent} wants to call ${spec.name}(${JSON.stringify(plan.args)}) [${spec.sideEffect}]`,
       respondWith: APPROVAL_RESPONSE_HELP,
       ...(problem ? { problem } : {}),

@@ -87,6 +87,8 @@ export interface ToolApprovalRequest {
   agent: string;
   graphId: string;
   toolCallId: string;
+  /** The JSON schema of the arguments, so a client can offer a form to edit them (the web console does). */
+  argsSchema?: Record<string, unknown>;
   /** One line a person can read, e.g. `operator wants to call send_webhook(...)`. */
   summary: string;
   /** How to answer: the accepted resume values. */

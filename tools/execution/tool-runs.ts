@@ -17,6 +17,8 @@ export interface ToolRunRecord {
   /** The arguments as the trace may show them (secret fields already redacted). */
   args: unknown;
   agent: string;
+  /** The external source of the tool (`mcp:<server>`), when it is not a built-in. */
+  source?: string;
   policy?: string;
   approval?: "approved" | "edited" | "rejected";
   refused?: ToolRefusal;
@@ -29,6 +31,7 @@ function metadataOf(record: ToolRunRecord): Record<string, unknown> {
     agent: record.agent,
     tool: record.tool,
     tool_call_id: record.toolCallId,
+    ...(record.source ? { tool_source: record.source } : {}),
     ...(record.policy ? { guardrail_policy: record.policy } : {}),
     ...(record.approval ? { approval: record.approval } : {}),
     ...(record.refused ? { refused: record.refused } : {}),
@@ -39,7 +42,7 @@ async function startToolRun(config: RunnableConfig | undefined, record: ToolRunR
   const manager = (await getCallbackManagerForConfig(config))?.copy();
   if (!manager) return undefined;
   // The manager ignores per-call tags and metadata; a copy carries them for this run only.
-  manager.addTags(["tool", ...(record.refused ? [`refused:${record.refused}`] : []), ...(record.approval ? [`approval:${record.approval}`] : [])], false);
+  manager.addTags(["tool", ...(record.source ? [record.source] : []), ...(record.refused ? [`refused:${record.refused}`] : []), ...(record.approval ? [`approval:${record.approval}`] : [])], false);
   manager.addMetadata(metadataOf(record), false);
   return manager.handleToolStart(serialized(record.tool), JSON.stringify(record.args) ?? "null", undefined, undefined, undefined, undefined, record.tool, record.toolCallId);
 }

@@ -112,7 +112,7 @@ export interface GuardedResponse {
 /** One guarded request. */
 export interface GuardedRequestOptions {
   url: string;
-  method: "GET" | "POST";
+  method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers?: Record<string, string>;
   body?: string;
   maxBytes: number;

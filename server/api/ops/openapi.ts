@@ -14,6 +14,11 @@ const ROUTES: Route[] = [
   ["get", "/ready", "Readiness: Redis, the queue and the workers answer (503 with Retry-After otherwise)", "System"],
   ["get", "/openapi.json", "This document", "System"],
   ["get", "/docs", "A page listing the routes, to try them", "System"],
+  ["get", "/", "Redirects to the web console", "Console"],
+  ["get", "/console/", "Redirects to /console", "Console"],
+  ["get", "/console", "The web console (run, graph, approvals, threads, trace, memory); no key needed for the page", "Console"],
+  ["get", "/console/assets/{file}", "The console's bundle (main.js, main.css)", "Console"],
+  ["get", "/console/langsmith/{thread_id}/{run_id}", "The LangSmith link of a run, when LANGSMITH_TRACING is on", "Console"],
   ["post", "/assistants", "Create an assistant", "Assistants", true],
   ["post", "/assistants/search", "Search assistants", "Assistants", true],
   ["post", "/assistants/count", "Count assistants", "Assistants", true],
@@ -72,6 +77,9 @@ const ROUTES: Route[] = [
   ["delete", "/store/items", "Delete an item", "Store", true],
   ["post", "/store/items/search", "Search items", "Store", true],
   ["post", "/store/namespaces", "List namespaces", "Store", true],
+  ["post", "/mcp", "Model Context Protocol (Streamable HTTP, stateless, JSON answers): every assistant as a tool; tools/list, tools/call (thread_id continues a thread, resume a paused run)", "MCP", true],
+  ["get", "/mcp", "405: /mcp keeps no sessions and opens no server-to-client stream", "MCP"],
+  ["delete", "/mcp", "405: /mcp keeps no sessions", "MCP"],
 ];
 
 /** The OpenAPI 3.1 document. */

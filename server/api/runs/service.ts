@@ -81,7 +81,8 @@ async function createRunWith(deps: AppDeps, owner: string, threadId: string | nu
     thread_id: effectiveThread,
     created_at: now,
     updated_at: now,
-    metadata: { graph_id: assistant.graph_id, assistant_id: assistant.assistant_id },
+    // As the reference: a thread the run creates carries the run's metadata (a project's Auth writes its owner there).
+    metadata: { graph_id: assistant.graph_id, assistant_id: assistant.assistant_id, ...body.metadata },
     config: {},
     status: "idle",
     values: null,
