@@ -9,6 +9,7 @@ import { assistantIdForGraph } from "../server/graphs/registry.js";
 import type { RunRecord } from "../server/records/types.js";
 import type { ServerRuntime } from "../server/runtime.js";
 import { testRedisUrl, uniquePrefix } from "./support/redis.js";
+import { pendingRunRecord } from "./support/run-record.js";
 import { cleanQueuePrefix, eventually } from "./support/scale.js";
 import { openAppRuntime, type AppRuntime } from "./support/server.js";
 
@@ -32,18 +33,14 @@ describe("the dead-letter routes", () => {
     const thread = (await (await app.request("/threads", { method: "POST", body: "{}", headers: { "content-type": "application/json" } })).json()) as { thread_id: string };
     const stored = (await storage.threads.get(thread.thread_id))!;
     const now = new Date().toISOString();
-    const run: RunRecord = {
-      run_id: crypto.randomUUID(),
-      thread_id: thread.thread_id,
-      assistant_id: assistantIdForGraph("echo"),
-      created_at: now,
-      updated_at: now,
-      status: "pending",
-      metadata: {},
-      multitask_strategy: "reject",
+    const run = pendingRunRecord(thread.thread_id, {
+      assistantId: assistantIdForGraph("echo"),
+      graphId: "echo",
       owner: stored.owner,
-      kwargs: { input: { messages: [{ role: "human", content: "again" }] }, command: null, config: { configurable: { thread_id: thread.thread_id } }, context: null, stream_mode: ["values"], interrupt_before: null, interrupt_after: null, subgraphs: false, temporary: false, graph_id: "echo" },
-    };
+      createdAt: now,
+      input: { messages: [{ role: "human", content: "again" }] },
+      configurable: { thread_id: thread.thread_id },
+    });
     await storage.runs.create(run, { ifNotExists: "reject", newThread: stored });
     await deadLetterRun({ storage, events, queue, logger }, { runId: run.run_id, threadId: thread.thread_id, owner: stored.owner }, { reason: "The run was dead-lettered: a test said so.", takeovers: 4 });
 

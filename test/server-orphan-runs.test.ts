@@ -13,6 +13,7 @@ import type { RunJob } from "../lib/contracts/execution.js";
 import { assistantIdForGraph } from "../server/graphs/registry.js";
 import type { ServerRuntime } from "../server/runtime.js";
 import { testRedisUrl, uniquePrefix } from "./support/redis.js";
+import { pendingRunRecord } from "./support/run-record.js";
 import { cleanQueuePrefix, eventually } from "./support/scale.js";
 import { openAppRuntime, type AppRuntime } from "./support/server.js";
 
@@ -93,18 +94,14 @@ describe("a run whose queue write fails after its record is saved", () => {
     const thread = (await (await app.request("/threads", json({}))).json()) as { thread_id: string };
     // What a process that died between saving and queueing leaves behind: a pending run, no job.
     const createdAt = new Date(Date.now() - 60_000).toISOString();
-    const orphan: RunRecord = {
-      run_id: crypto.randomUUID(),
-      thread_id: thread.thread_id,
-      assistant_id: assistantIdForGraph("echo"),
-      created_at: createdAt,
-      updated_at: createdAt,
-      status: "pending",
-      metadata: {},
-      multitask_strategy: "reject",
+    const orphan = pendingRunRecord(thread.thread_id, {
+      assistantId: assistantIdForGraph("echo"),
+      graphId: "echo",
       owner: "anonymous",
-      kwargs: { input: { messages: [{ role: "human", content: "orphan" }] }, command: null, config: { configurable: { thread_id: thread.thread_id } }, context: null, stream_mode: ["values"], interrupt_before: null, interrupt_after: null, subgraphs: false, temporary: false, graph_id: "echo" },
-    };
+      createdAt,
+      input: { messages: [{ role: "human", content: "orphan" }] },
+      configurable: { thread_id: thread.thread_id },
+    });
     const stored = await runtime.deps.storage.threads.get(thread.thread_id);
     const created = await runtime.deps.storage.runs.create({ ...orphan, owner: stored!.owner }, { ifNotExists: "reject", newThread: stored! });
     expect(created.kind).toBe("created");

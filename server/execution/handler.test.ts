@@ -9,25 +9,14 @@ import { silentLogger } from "../../lib/logger.js";
 import { GraphRegistry } from "../graphs/registry.js";
 import { createMemoryStorage } from "../records/memory.js";
 import { slow } from "../../test/fixtures/server/graphs.js";
+import { pendingRunRecord } from "../../test/support/run-record.js";
 import type { RunRecord } from "../records/types.js";
 import { InMemoryRunEventLog } from "./event-log-memory.js";
 import { createRunHandler } from "./handler.js";
 import type { RunEvent, RunJobContext } from "../../lib/contracts/execution.js";
 
 function slowRun(threadId: string, runId: string, steps: number): RunRecord {
-  const now = new Date().toISOString();
-  return {
-    run_id: runId,
-    thread_id: threadId,
-    assistant_id: "a",
-    created_at: now,
-    updated_at: now,
-    status: "pending",
-    metadata: {},
-    multitask_strategy: "reject",
-    owner: "default",
-    kwargs: { input: { label: "x" }, command: null, config: { configurable: { thread_id: threadId, steps, delayMs: 20 } }, context: null, stream_mode: ["values"], interrupt_before: null, interrupt_after: null, subgraphs: false, temporary: false, graph_id: "slow" },
-  };
+  return pendingRunRecord(threadId, { runId, graphId: "slow", input: { label: "x" }, configurable: { thread_id: threadId, steps, delayMs: 20 } });
 }
 
 describe("run handler", () => {

@@ -7,23 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeaseLostError } from "../../lib/errors.js";
 import { connectRedis, type RedisConnection } from "../../lib/redis.js";
 import { deleteByPrefix, testRedisUrl, uniquePrefix } from "../../test/support/redis.js";
+import { pendingRunRecord } from "../../test/support/run-record.js";
 import { createRedisStorage } from "./redis.js";
 import type { RunRecord, Storage } from "./types.js";
 
 function pendingRun(threadId: string, runId: string): RunRecord {
-  const now = new Date().toISOString();
-  return {
-    run_id: runId,
-    thread_id: threadId,
-    assistant_id: "a",
-    created_at: now,
-    updated_at: now,
-    status: "pending",
-    metadata: {},
-    multitask_strategy: "reject",
-    owner: "default",
-    kwargs: { input: null, command: null, config: {}, context: null, stream_mode: ["values"], interrupt_before: null, interrupt_after: null, subgraphs: false, temporary: false, graph_id: "g" },
-  };
+  return pendingRunRecord(threadId, { runId });
 }
 
 describe("finish with the thread lease", () => {

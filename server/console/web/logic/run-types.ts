@@ -1,14 +1,9 @@
 /** The live run view's vocabulary (what the Run page shows) and the small helpers its folds share. */
 
-/** Tokens, money and counts, as the rails count them. */
-export interface UsageView {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  modelCalls: number;
-  toolCalls: number;
-}
+import type { Usage } from "../../../../lib/contracts/run.js";
+
+/** Tokens, money and counts, as the rails count them (the run's own `Usage`; a type import, so nothing of lib reaches the bundle). */
+export type UsageView = Usage;
 
 /** One agent seen in the run. */
 export interface AgentView {
