@@ -23,6 +23,8 @@ export interface ToolCallRecord {
   agent: string;
   tool: string;
   args: unknown;
+  /** Set when the call was malformed (e.g. arguments not JSON): attempted, never run. */
+  invalid?: string;
 }
 
 /** What one run of a case did. */
@@ -105,7 +107,7 @@ const NOBODY: Asker = { ask: async () => undefined, close: () => undefined };
 
 function observe(record: CaseRun, event: ProgressEvent): void {
   if (event.type === "agent_start") record.agents.push(event.agent);
-  else if (event.type === "tool_call") record.toolCalls.push({ agent: event.agent, tool: event.tool, args: event.args });
+  else if (event.type === "tool_call") record.toolCalls.push({ agent: event.agent, tool: event.tool, args: event.args, ...(event.invalid ? { invalid: event.invalid } : {}) });
   else if (event.type === "rail") record.railEvents.push(event.event);
 }
 
