@@ -18,6 +18,7 @@ describe("eval datasets", () => {
     expect(parseDataset("unit", `{"id": "a", "graph": "agent", "goal": "x"}\n{"id": "a", "graph": "agent", "goal": "y"}`)).toMatchObject([{ id: "a" }, { id: "a~2", invalid: expect.stringMatching(/id 'a' is twice/) }]);
     expect(invalid(`{"id": "a", "graph": "agent", "goal": "x", "expect": {"trajectory": {"match": "strict"}}}`)).toEqual([expect.stringMatching(/'agents' or 'tools'/)]);
     expect(invalid(`{"id": "a", "graph": "agent", "goal": "x", "expect": {"reasonMatches": "[oops"}}`)).toEqual([expect.stringMatching(/expect.reasonMatches: not a valid regular expression/)]);
+    expect(invalid(`{"id": "a", "graph": "agent", "goal": "x", "files": {"../escape.txt": "x"}}`)).toEqual([expect.stringMatching(/files\.\.\.\/escape.txt: a file path must be relative/)]);
     expect(parseDataset("unit", `\n{"id": "a", "graph": "agent"`)).toMatchObject([{ id: "unit:line-2", invalid: expect.stringMatching(/line 2: not JSON/) }]);
   });
 

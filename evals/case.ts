@@ -4,6 +4,7 @@
  * per-run tool policies, starting files, the scripted model it pins) and what success means.
  * Declared once here with zod; every other eval module takes its types from this schema.
  */
+import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { TERMINAL_STATES } from "../lib/contracts/run.js";
 import { GRAPHS } from "../graphs/index.js";
@@ -81,7 +82,14 @@ export const evalCaseSchema = z
     /** Per-run tool policies (`configurable.toolPolicies`; they may only tighten). */
     toolPolicies: z.record(z.string(), z.enum(["allow", "deny", "require_approval"])).default({}),
     /** Files in the run's workspace before it starts (path → content). */
-    files: z.record(z.string(), z.string()).default({}),
+    files: z
+      .record(z.string(), z.string())
+      .superRefine((files, context) => {
+        for (const path of Object.keys(files)) {
+          if (isAbsolute(path) || path.split(/[\\/]/).includes("..")) context.addIssue({ code: "custom", path: [path], message: "a file path must be relative and stay inside the run's workspace" });
+        }
+      })
+      .default({}),
     /**
      * A misbehaving scripted model the case pins on any configuration (rail cases: a real model
      * cannot be made to loop on cue). Unset: the configured model, or the offline demo.

@@ -41,6 +41,8 @@ export interface CaseRun {
   latencyMs: number;
   /** The error that ended the run, when it threw. */
   error?: string;
+  /** Set when the run never started (its workspace or services could not be set up): no expected state can pass. */
+  setupFailed?: true;
 }
 
 /** How a case is run. */
@@ -63,6 +65,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
   // Evals never touch a configured Redis: each case is its own throwaway process of services.
   const env: Env = { ...options.env, redis: undefined, WORKSPACE_DIR: workspace };
   let services: Services | undefined;
+  let running = false;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
   try {
@@ -71,6 +74,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
     const { deps } = await services.ownGraphs();
     const graph = getGraph(item.graph).createBuilder(deps).compile({ checkpointer: services.checkpointer.saver, store: services.memory.store });
     started = performance.now();
+    running = true;
     const report = await driveRun({
       graph,
       graphId: item.graph,
@@ -93,6 +97,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
     record.status = "failed";
     record.error = `${(error as Error).name}: ${(error as Error).message}`;
     record.statusReason = record.error;
+    if (!running) record.setupFailed = true;
   } finally {
     clearTimeout(timer);
     record.latencyMs = performance.now() - started;

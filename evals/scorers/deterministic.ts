@@ -11,6 +11,8 @@ import { verdict, type Score, type Scorer } from "./types.js";
 export const terminalState: Scorer = (item, run) => {
   const { status, reasonMatches } = item.expect;
   const reason = run.statusReason ? `: ${clip(run.statusReason)}` : "";
+  // A run that never started did not fail the way a case expecting `failed` means.
+  if (run.setupFailed) return verdict("terminal_state", false, `the run never started${reason}`);
   if (run.status !== status) return verdict("terminal_state", false, `expected ${status}, got ${run.status}${reason}`);
   if (reasonMatches && !new RegExp(reasonMatches, "i").test(run.statusReason ?? "")) {
     return verdict("terminal_state", false, `${status} as expected, but the reason does not match /${reasonMatches}/${reason}`);

@@ -33,6 +33,19 @@ describe("deterministic scorers", () => {
     expect(terminalState(item, makeRun({ status: "loop_detected", statusReason: "Loop detected: search" }))?.comment).toMatch(/reason does not match/);
   });
 
+  it("terminal_state fails a run that never started even when the case expects failed", () => {
+    const item = makeCase({ expect: { status: "failed" } });
+    expect(terminalState(item, makeRun({ status: "failed", statusReason: "model down" }))?.score).toBe(1);
+    const unstarted = terminalState(item, makeRun({ status: "failed", statusReason: "Error: services did not open", setupFailed: true }))!;
+    expect(unstarted).toMatchObject({ score: 0, comment: "the run never started: Error: services did not open" });
+  });
+
+  it("tool_calls: a malformed call counts as tried for forbidden tools, not as made for required ones", () => {
+    const run = makeRun({ toolCalls: [{ ...call("send_webhook", "{oops"), invalid: "not JSON" }] });
+    expect(toolCalls(makeCase({ expect: { tools: { forbidden: ["send_webhook"] } } }), run)?.comment).toMatch(/^called forbidden send_webhook \(malformed, not run\)/);
+    expect(toolCalls(makeCase({ expect: { tools: { required: ["send_webhook"] } } }), run)?.comment).toMatch(/^never called send_webhook/);
+  });
+
   it("answer_contains scores the share of facts found and names the missing ones", () => {
     const item = makeCase({ expect: { answerContains: ["42", "forty-two"] } });
     expect(answerContains(item, makeRun({ answer: "It is 42, forty-two." }))?.score).toBe(1);
