@@ -37,6 +37,8 @@ export interface RunEvalOptions {
   timeoutMs?: number;
   /** The judge: default the configured model, or the scripted judge offline; `false` for none. */
   judge?: JudgeProvider | false;
+  /** The agents' models in place of the configured one (a case's pinned script still wins). */
+  models?: ModelProvider;
   /** Called as each run is scored (progress display). */
   onResult?: (result: CaseResult, done: number, total: number) => void;
   /** Runs one case (default: `caseRunner(options)`); main passes the runner it labels the report with. */
@@ -53,7 +55,7 @@ export interface CaseRunner {
 }
 
 /** Prepares the runner of single cases for `options`. */
-export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "judge">): CaseRunner {
+export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "judge" | "models">): CaseRunner {
   const { env } = options;
   const online = isModelConfigured(env);
   const configured: ModelProvider | undefined = online ? createModelProvider({ env }) : undefined;
@@ -65,9 +67,9 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
     if (item.invalid !== undefined) return unrunResult(item, repetition, "case", `the case is invalid, so it did not run: ${item.invalid}`);
     // One unscored run first, so what loads on first use (tool sandboxes, math) is not counted as a case's latency.
     await (warm ??= executeCase(warmUpCase(), { env, models: scriptedModels("demo"), timeoutMs: 60_000 }).catch(() => undefined));
-    const models = item.script ? scriptedModels(item.script) : (configured ?? scriptedModels("demo"));
+    const models = item.script ? scriptedModels(item.script) : (options.models ?? configured ?? scriptedModels("demo"));
     // The run is aborted at the timeout; the deadline after it holds even when something ignores the abort (a hung model call, a close that never returns).
-    const record = await withDeadline(executeCase(item, { env, models, timeoutMs }), timeoutMs + GRACE_MS, () => timedOutRun(timeoutMs));
+    const record = await withDeadline(executeCase(item, { env, models, timeoutMs }), timeoutMs + Math.min(GRACE_MS, timeoutMs), () => timedOutRun(timeoutMs));
     const scores: Score[] = await scoreRun(item, record, { secrets, judgeTimeoutMs: timeoutMs, ...(judge ? { judge } : {}) }).catch((error: unknown) => [
       { key: "scoring", score: 0, comment: `a scorer threw (the eval's fault, not the run's): ${(error as Error).message}` },
     ]);
