@@ -23,7 +23,7 @@ describe("eval datasets", () => {
   });
 
   it("reads a YAML list of cases, naming the line of a mistaken one", () => {
-    const cases = parseDataset("unit", `- id: a\n  graph: agent\n  goal: Compute 1 + 1\n  expect: {answerContains: ["2"]}\n- id: b\n  graph: agent\n`, undefined, "yaml");
+    const cases = parseDataset("unit", `- id: a\n  graph: agent\n  goal: Compute 1 + 1\n  expect: {answerContains: [2]}\n- id: b\n  graph: agent\n`, undefined, "yaml");
     expect(cases).toMatchObject([{ id: "a", expect: { answerContains: ["2"] } }, { id: "b", invalid: expect.stringMatching(/line 5: goal:/) }]);
     expect(parseDataset("unit", `- id: a\n  goal: [unclosed\n`, undefined, "yaml")).toMatchObject([{ invalid: expect.stringMatching(/not YAML/) }]);
   });

@@ -36,6 +36,9 @@ const regex = z.string().refine((source) => {
   }
 }, "not a valid regular expression");
 
+/** Expected text; a bare number (YAML's `[42]`) is taken as its text rather than rejected. */
+const fact = z.union([z.string(), z.number().transform(String)]);
+
 const expectation = z
   .object({
     /** The terminal state the run must end in. */
@@ -43,7 +46,7 @@ const expectation = z
     /** A regular expression the status reason must match (e.g. which rail tripped). */
     reasonMatches: regex.optional(),
     /** Facts the answer must contain (case-insensitive). */
-    answerContains: z.array(z.string()).default([]),
+    answerContains: z.array(fact).default([]),
     /** Regular expressions the answer must match (case-insensitive). */
     answerMatches: z.array(regex).default([]),
     /** Tools that must be called, tools that must not, and an order the required calls keep. */
@@ -65,7 +68,7 @@ const expectation = z
     /** What the run may spend to pass (checked against its usage). */
     budget: limits.omit({ maxDurationMs: true }).optional(),
     /** A reference answer for the LLM-as-judge correctness scorer. */
-    reference: z.string().optional(),
+    reference: fact.optional(),
   })
   .strict();
 
@@ -103,6 +106,6 @@ export const evalCaseSchema = z
 /**
  * One eval case, defaults filled in. `invalid` is set on a case its dataset got wrong (not JSON,
  * a field that fails the schema, an unknown graph, a repeated id): it is reported as failed with
- * that reason instead of sinking the whole run.
+ * that reason instead of sinking the whole run. `warnings` (unknown fields dropped) go into its report.
  */
-export type EvalCase = z.infer<typeof evalCaseSchema> & { dataset: string; invalid?: string };
+export type EvalCase = z.infer<typeof evalCaseSchema> & { dataset: string; invalid?: string; warnings?: string[] };

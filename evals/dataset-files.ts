@@ -35,7 +35,7 @@ export function parseDataset(name: string, text: string, warn: (message: string)
 export function loadDatasets(names: readonly string[] = [], dir: string = DATASETS_DIR, warn?: (message: string) => void): EvalCase[] {
   const files = readdirSync(dir).filter((file) => DATASET_EXTENSIONS.some((ext) => file.endsWith(ext)));
   const available = [...new Set(files.map((file) => basename(file, extname(file))))].sort();
-  const wanted = names.length > 0 ? names : available;
+  const wanted = names.length > 0 ? [...new Set(names)] : available;
   const missing = wanted.filter((name) => !isPath(name) && !available.includes(name));
   if (missing.length > 0) throw new InvalidInputError(`No dataset '${missing.join("', '")}' in ${dir}: available are ${available.join(", ") || "none"} (or pass the path of a .jsonl or .yaml file).`);
   const cases = wanted.flatMap((name) => {
@@ -79,13 +79,15 @@ function yamlEntries(text: string): RawEntry[] {
 
 function toCase(name: string, entry: RawEntry, warn: (message: string) => void): EvalCase {
   const at = `Dataset '${name}' ${entry.where}`;
+  const warnings: string[] = [];
   if (entry.error !== undefined) return invalidCase(name, entry, `${at}: ${entry.error}`);
   let raw = entry.raw;
   let parsed = evalCaseSchema.safeParse(raw);
   // Unknown fields alone do not sink a case, but a typo must not pass silently either.
   if (!parsed.success && parsed.error.issues.every((issue) => issue.code === "unrecognized_keys")) {
     const unknown = parsed.error.issues.flatMap((issue) => (issue as { keys: string[] }).keys.map((key) => [...issue.path, key].join(".")));
-    warn(`${at}: ignored unknown field(s) ${unknown.join(", ")} (a typo? see the case schema in evals/case.ts).`);
+    warnings.push(`${at}: ignored unknown field(s) ${unknown.join(", ")} (a typo? see the case schema in evals/case.ts).`);
+    warn(warnings[0]!);
     raw = dropKeys(raw, parsed.error.issues as { path: PropertyKey[]; keys: string[] }[]);
     parsed = evalCaseSchema.safeParse(raw);
   }
@@ -93,7 +95,7 @@ function toCase(name: string, entry: RawEntry, warn: (message: string) => void):
     const issue = parsed.error.issues[0]!;
     return invalidCase(name, entry, `${at}: ${issue.path.join(".") || "case"}: ${issue.message}`);
   }
-  return { ...parsed.data, dataset: name };
+  return { ...parsed.data, dataset: name, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /** A case that cannot run, named by its id when it has one (else by where it is), so the report can say why. */

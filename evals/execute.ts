@@ -90,7 +90,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
       onProgress: (event) => observe(record, event),
     });
     record.status = report.status;
-    record.statusReason = controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : report.statusReason;
+    record.statusReason = controller.signal.aborted && report.status === "cancelled" ? `timed out after ${options.timeoutMs} ms` : report.statusReason;
     record.answer = report.answer ?? "";
     record.usage = report.usage ?? EMPTY_USAGE;
   } catch (error) {

@@ -74,7 +74,7 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
       { key: "scoring", score: 0, comment: `a scorer threw (the eval's fault, not the run's): ${(error as Error).message}` },
     ]);
     const failed = scores.filter((score) => !passes(score));
-    const notes = scores.filter((score) => score.skipped).map((score) => `${score.key}: ${score.comment}`);
+    const notes = [...(item.warnings ?? []).map((warning) => `case: ${warning}`), ...scores.filter((score) => score.skipped).map((score) => `${score.key}: ${score.comment}`)];
     // Scored on what the run really produced; kept (report, LangSmith) with any leaked secret blanked out and a huge answer clipped.
     const kept: CaseRun = {
       ...record,

@@ -95,8 +95,9 @@ const YAML = `# a YAML dataset: a list of cases
 - id: yaml-ok
   graph: agent
   goal: "[ok] What is 6 * 7?"
+  comment: an unknown field, dropped with a note
   expect:
-    answerContains: [Forty-Two]
+    answerContains: [Forty-Two, 42]
 - id: yaml-broken
   graph: agent
   expect: {status: completed}
@@ -161,7 +162,8 @@ describe("npm run eval on an adversarial model", () => {
     expect(why("unknown-graph")).toMatch(/case: .*line 20: graph:/);
     expect(why("bad-regex")).toMatch(/case: .*line 21: expect.answerMatches.0: not a valid regular expression/);
     expect(why("ok-case-insensitive~2")).toMatch(/id 'ok-case-insensitive' is twice in dataset 'mine'/);
-    expect(why("yaml-broken")).toMatch(/case: .*Dataset 'mine' line 7: goal:/);
+    expect(why("yaml-broken")).toMatch(/case: .*Dataset 'mine' line 8: goal:/);
+    expect(byId["yaml-ok"]!.notes).toEqual([expect.stringMatching(/^case: Dataset 'mine' line 2: ignored unknown field\(s\) comment/)]);
     // A huge answer is judged whole but kept clipped in the report.
     expect(byId["huge-answer"]!.run.answer.length).toBeLessThan(25_000);
     // The table lists every failed case with why.
