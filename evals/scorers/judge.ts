@@ -29,7 +29,11 @@ export async function scoreCorrectness(item: EvalCase, run: CaseRun, judge: Judg
   const evaluator = createLLMAsJudge({ prompt: CORRECTNESS_PROMPT, judge: judge(item, run), feedbackKey: "correctness" });
   try {
     const result = await withinJudgeTimeout(timeoutMs, evaluator({ inputs: { goal: item.goal }, outputs: { answer: run.answer }, referenceOutputs: { answer: reference } }));
-    const score = typeof result.score === "boolean" ? Number(result.score) : Number(result.score ?? 0);
+    // A reply that parses but carries no verdict (a misbehaving judge) says nothing about the run either.
+    const raw: unknown = result.score;
+    const usable = typeof raw === "boolean" || (typeof raw === "number" && raw >= 0 && raw <= 1);
+    if (!usable) return { key: "correctness", score: 0, skipped: true, comment: `not judged: the judge gave no usable verdict (score ${JSON.stringify(raw) ?? "missing"}; its fault, not the run's)` };
+    const score = Number(raw);
     return { key: "correctness", score, comment: `judge: ${String(result.comment ?? "(no reasoning)").replace(/\s+/g, " ").slice(0, 240)}` };
   } catch (error) {
     // A judge that cannot answer says nothing about the run: the verdict is left to the other scorers, and the report notes it.

@@ -134,6 +134,16 @@ describe("LLM-as-judge correctness (openevals, scripted judge)", () => {
     expect(passes(score)).toBe(true);
   });
 
+  it("a judge whose reply carries no verdict, or one that never answers, is noted, not counted", async () => {
+    const garbled = () => new ScriptedChatModel({ respond: () => ({ structured: { reasoning: "I like turtles", score: "maybe" } }) });
+    const score = (await scoreCorrectness(makeCase({ expect: { answerContains: ["42"] } }), makeRun(), garbled))!;
+    expect(score).toMatchObject({ key: "correctness", skipped: true, comment: expect.stringMatching(/no usable verdict \(score "maybe"/) });
+    const silent = () => new ScriptedChatModel({ respond: () => ({ content: "" }) });
+    const hung = Object.assign(silent(), { invoke: () => new Promise(() => undefined) });
+    const late = (await scoreCorrectness(makeCase({ expect: { answerContains: ["42"] } }), makeRun(), () => hung, 50))!;
+    expect(late).toMatchObject({ skipped: true, comment: expect.stringMatching(/no verdict within 50 ms/) });
+  });
+
   it("does not judge cases that expect another end than completion, nor an empty answer as correct", async () => {
     expect(await scoreCorrectness(makeCase({ expect: { status: "rejected", answerContains: ["x"] } }), makeRun(), scriptedJudge)).toBeUndefined();
     expect((await scoreCorrectness(makeCase({ expect: { reference: "42" } }), makeRun({ answer: "" }), scriptedJudge))?.score).toBe(0);
