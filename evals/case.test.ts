@@ -45,8 +45,10 @@ describe("eval datasets", () => {
     try {
       writeFileSync(join(dir, "mine.yml"), `- {id: a, graph: agent, goal: x}\n`);
       writeFileSync(join(dir, "other.jsonl"), `{"id": "b", "graph": "agent", "goal": "y"}\n`);
+      writeFileSync(join(dir, "pretty.json"), `[\n  {"id": "c", "graph": "agent", "goal": "z"},\n  {"id": "d", "graph": "agent"}\n]\n`);
       expect(loadDatasets([join(dir, "mine.yml"), join(dir, "other.jsonl")]).map((item) => [item.dataset, item.id])).toEqual([["mine", "a"], ["other", "b"]]);
-      expect(loadDatasets([], dir).map((item) => item.id)).toEqual(["a", "b"]);
+      expect(loadDatasets([join(dir, "pretty.json")])).toMatchObject([{ id: "c" }, { id: "d", invalid: expect.stringMatching(/^Dataset 'pretty' line 3: goal:/) }]);
+      expect(loadDatasets([], dir).map((item) => item.id)).toEqual(["a", "b", "c", "d"]);
       expect(() => loadDatasets(["nope"], dir)).toThrow(InvalidInputError);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * The files that hold eval cases: `evals/datasets/<name>.jsonl` (one case a line) or
- * `<name>.yaml` / `.yml` (a list of cases), or such a file anywhere, given by its path. A case
+ * `<name>.yaml` / `.yml` (a list of cases) / `.json` (an array of cases), or such a file anywhere, given by its path. A case
  * the file gets wrong (not JSON, a field failing the schema, an unknown graph, a repeated id)
  * is kept as an invalid case, which the run reports as failed with the reason, so one bad line
  * does not hide the verdicts of the others.
@@ -15,8 +15,8 @@ import { evalCaseSchema, type EvalCase } from "./case.js";
 /** The folder of the shipped datasets. */
 export const DATASETS_DIR = new URL("./datasets/", import.meta.url).pathname;
 
-/** File endings a dataset may have; YAML ones hold a list of cases. */
-export const DATASET_EXTENSIONS = [".jsonl", ".yaml", ".yml"] as const;
+/** File endings a dataset may have; YAML ones hold a list of cases, a .json one a JSON array of them (or JSONL). */
+export const DATASET_EXTENSIONS = [".jsonl", ".yaml", ".yml", ".json"] as const;
 
 /** One case as written, before validation: where it is in its file and its value (or why it has none). */
 interface RawEntry {
@@ -40,8 +40,10 @@ export function loadDatasets(names: readonly string[] = [], dir: string = DATASE
   if (missing.length > 0) throw new InvalidInputError(`No dataset '${missing.join("', '")}' in ${dir}: available are ${available.join(", ") || "none"} (or pass the path of a .jsonl or .yaml file).`);
   const cases = wanted.flatMap((name) => {
     const path = isPath(name) ? name : join(dir, files.find((file) => basename(file, extname(file)) === name)!);
-    const format = /\.ya?ml$/i.test(path) ? "yaml" : "jsonl";
-    return parseDataset(isPath(name) ? basename(name, extname(name)) : name, readText(path), warn, format);
+    const text = readText(path);
+    // YAML reads a JSON array too (JSON is YAML), naming the line of each case.
+    const format = /\.ya?ml$/i.test(path) || (/\.json$/i.test(path) && text.trimStart().startsWith("[")) ? "yaml" : "jsonl";
+    return parseDataset(isPath(name) ? basename(name, extname(name)) : name, text, warn, format);
   });
   return markDuplicates(cases, "in two datasets");
 }

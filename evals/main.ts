@@ -18,7 +18,7 @@ import { buildReport, compareWithBaseline, reportSucceeded, type EvalReport } fr
 import { caseRunner, runEval, unrunResult, type CaseResult } from "./runner.js";
 
 const USAGE = `Usage: npm run eval -- [options]
-  --dataset <name|path>        dataset(s) of evals/datasets/, or a .jsonl/.yaml file anywhere (repeatable; default all)
+  --dataset <name|path>        dataset(s) of evals/datasets/, or a .jsonl/.yaml/.json file anywhere (repeatable; default all)
   --graph <id>                 only the cases of this graph (repeatable)
   --case <id>                  only this case (repeatable)
   --repeat <n>                 run every case n times; the report gives pass rate and spread (default 1)
