@@ -78,8 +78,8 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
     // Scored on what the run really produced; kept (report, LangSmith) with any leaked secret blanked out and a huge answer clipped.
     const kept: CaseRun = {
       ...record,
-      answer: clipAnswer(redactSecrets(record.answer, secrets)),
-      statusReason: record.statusReason === null ? null : redactSecrets(record.statusReason, secrets),
+      answer: clipKept(redactSecrets(record.answer, secrets)),
+      statusReason: record.statusReason === null ? null : clipKept(redactSecrets(record.statusReason, secrets)),
       toolCalls: record.toolCalls.map((call) => ({ ...call, args: JSON.parse(redactSecrets(JSON.stringify(call.args ?? null), secrets)) as unknown })),
     };
     return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => redactSecrets(`${score.key}: ${score.comment}`, secrets)), notes, scores, run: kept };
@@ -114,8 +114,8 @@ export async function runEval(options: RunEvalOptions): Promise<CaseResult[]> {
 /** How long after its timeout a run that ignores the abort is given up on. */
 const GRACE_MS = 5_000;
 
-/** The largest answer the report keeps (the scorers saw all of it). */
-const MAX_KEPT_ANSWER = 20_000;
+/** The largest answer or status reason the report keeps (the scorers saw all of it). */
+const MAX_KEPT = 20_000;
 
 /** A failed result for a case that produced no run to score (invalid, or the eval itself failed). */
 export function unrunResult(item: EvalCase, repetition: number, key: string, why: string): CaseResult {
@@ -134,8 +134,8 @@ function timedOutRun(timeoutMs: number): CaseRun {
   return { status: "cancelled", statusReason: reason, answer: "", agents: [], toolCalls: [], railEvents: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 }, latencyMs: timeoutMs, error: reason };
 }
 
-function clipAnswer(answer: string): string {
-  return answer.length <= MAX_KEPT_ANSWER ? answer : `${answer.slice(0, MAX_KEPT_ANSWER)}… [${answer.length - MAX_KEPT_ANSWER} more characters not kept]`;
+function clipKept(text: string): string {
+  return text.length <= MAX_KEPT ? text : `${text.slice(0, MAX_KEPT)}… [${text.length - MAX_KEPT} more characters not kept]`;
 }
 
 function warmUpCase(): EvalCase {
