@@ -10,7 +10,8 @@ import type { RailEvent, TerminalState } from "./rails/budgets.js";
 export type ProgressEvent =
   | { type: "handoff"; from: string; to: string; task: string }
   | { type: "agent_start"; agent: string; task: string }
-  | { type: "tool_call"; agent: string; tool: string; args: unknown }
+  /** `invalid` says why a call the model made could not be run (e.g. its arguments are not JSON): it was attempted, not executed. */
+  | { type: "tool_call"; agent: string; tool: string; args: unknown; invalid?: string }
   | { type: "tool_result"; agent: string; tool: string; ok: boolean; preview: string }
   | { type: "rail"; event: RailEvent }
   | { type: "agent_end"; agent: string; status: TerminalState; reason: string | null }

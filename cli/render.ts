@@ -36,7 +36,7 @@ export function formatProgress(event: ProgressEvent, depth: number): string | un
         .map((task) => `${pad}   ${task.id} → ${task.agent}${task.dependsOn.length ? ` (after ${task.dependsOn.join(", ")})` : ""}: ${clip(task.task, 100)}`)
         .join("\n")}`;
     case "tool_call":
-      return `${pad}  ${event.agent} ▸ ${event.tool} ${clip(JSON.stringify(event.args), 120)}`;
+      return `${pad}  ${event.agent} ▸ ${event.tool} ${clip(JSON.stringify(event.args), 120)}${event.invalid ? ` (malformed, not run: ${clip(event.invalid, 80)})` : ""}`;
     case "tool_result":
       return `${pad}  ${event.agent} ◂ ${event.tool} ${event.ok ? "ok" : "error"}: ${clip(event.preview, 120)}`;
     case "rail":

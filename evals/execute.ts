@@ -23,6 +23,8 @@ export interface ToolCallRecord {
   agent: string;
   tool: string;
   args: unknown;
+  /** Set when the call was malformed (e.g. arguments not JSON): attempted, never run. */
+  invalid?: string;
 }
 
 /** What one run of a case did. */
@@ -39,6 +41,8 @@ export interface CaseRun {
   latencyMs: number;
   /** The error that ended the run, when it threw. */
   error?: string;
+  /** Set when the run never started (its workspace or services could not be set up): no expected state can pass. */
+  setupFailed?: true;
 }
 
 /** How a case is run. */
@@ -61,6 +65,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
   // Evals never touch a configured Redis: each case is its own throwaway process of services.
   const env: Env = { ...options.env, redis: undefined, WORKSPACE_DIR: workspace };
   let services: Services | undefined;
+  let running = false;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
   try {
@@ -69,6 +74,7 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
     const { deps } = await services.ownGraphs();
     const graph = getGraph(item.graph).createBuilder(deps).compile({ checkpointer: services.checkpointer.saver, store: services.memory.store });
     started = performance.now();
+    running = true;
     const report = await driveRun({
       graph,
       graphId: item.graph,
@@ -84,13 +90,14 @@ export async function executeCase(item: EvalCase, options: ExecuteOptions): Prom
       onProgress: (event) => observe(record, event),
     });
     record.status = report.status;
-    record.statusReason = controller.signal.aborted ? `timed out after ${options.timeoutMs} ms` : report.statusReason;
+    record.statusReason = controller.signal.aborted && report.status === "cancelled" ? `timed out after ${options.timeoutMs} ms` : report.statusReason;
     record.answer = report.answer ?? "";
     record.usage = report.usage ?? EMPTY_USAGE;
   } catch (error) {
     record.status = "failed";
     record.error = `${(error as Error).name}: ${(error as Error).message}`;
     record.statusReason = record.error;
+    if (!running) record.setupFailed = true;
   } finally {
     clearTimeout(timer);
     record.latencyMs = performance.now() - started;
@@ -105,7 +112,7 @@ const NOBODY: Asker = { ask: async () => undefined, close: () => undefined };
 
 function observe(record: CaseRun, event: ProgressEvent): void {
   if (event.type === "agent_start") record.agents.push(event.agent);
-  else if (event.type === "tool_call") record.toolCalls.push({ agent: event.agent, tool: event.tool, args: event.args });
+  else if (event.type === "tool_call") record.toolCalls.push({ agent: event.agent, tool: event.tool, args: event.args, ...(event.invalid ? { invalid: event.invalid } : {}) });
   else if (event.type === "rail") record.railEvents.push(event.event);
 }
 

@@ -10,14 +10,15 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { describeEnvLoad, getEnv, loadEnvSources, type Env } from "../lib/env.js";
 import { InvalidInputError } from "../lib/errors.js";
-import { loadDatasets } from "./case.js";
+import type { EvalCase } from "./case.js";
+import { loadDatasets } from "./dataset-files.js";
 import { runLangSmithExperiment } from "./langsmith.js";
 import { progressPrinter, renderReport } from "./render.js";
 import { buildReport, compareWithBaseline, reportSucceeded, type EvalReport } from "./report.js";
-import { caseRunner, runEval } from "./runner.js";
+import { caseRunner, runEval, unrunResult, type CaseResult } from "./runner.js";
 
 const USAGE = `Usage: npm run eval -- [options]
-  --dataset <name|file.jsonl>  dataset(s) of evals/datasets/ to run (repeatable; default all)
+  --dataset <name|path>        dataset(s) of evals/datasets/, or a .jsonl/.yaml/.json file anywhere (repeatable; default all)
   --graph <id>                 only the cases of this graph (repeatable)
   --case <id>                  only this case (repeatable)
   --repeat <n>                 run every case n times; the report gives pass rate and spread (default 1)
@@ -73,9 +74,14 @@ export async function main(argv: readonly string[], out: NodeJS.WriteStream = pr
     const runner = caseRunner({ env, timeoutMs, ...(args["no-judge"] ? { judge: false as const } : {}) });
     const onResult = progressPrinter(err);
     const useLangSmith = Boolean(env.LANGSMITH_API_KEY) && !args["no-langsmith"];
-    const results = useLangSmith
-      ? await runLangSmithExperiment({ env, cases, repeat, concurrency, runner, onResult, log: (line) => err.write(`${line}\n`) })
-      : await runEval({ env, cases, repeat, concurrency, execute: runner, onResult });
+    // Invalid cases are reported, never synced to LangSmith: they have no run to attach feedback to.
+    const runnable = useLangSmith ? cases.filter((item) => item.invalid === undefined) : cases;
+    const ran = !useLangSmith
+      ? await runEval({ env, cases, repeat, concurrency, execute: runner, onResult })
+      : runnable.length === 0
+        ? []
+        : await runLangSmithExperiment({ env, cases: runnable, repeat, concurrency, runner, onResult, log: (line) => err.write(`${line}\n`) });
+    const results = await everyCase(cases, repeat, ran, (item, repetition) => runner(item, repetition));
     const report: EvalReport = buildReport(results, { startedAt, model: runner.modelLabel, judge: runner.judgeLabel, repeat });
     if (baseline && args.baseline) report.baseline = { path: args.baseline, regressions: compareWithBaseline(report, baseline) };
     out.write(`${renderReport(report)}\n`);
@@ -90,6 +96,21 @@ export async function main(argv: readonly string[], out: NodeJS.WriteStream = pr
     err.write(`eval: ${(error as Error).message}\n`);
     return error instanceof InvalidInputError ? 64 : 1;
   }
+}
+
+/** The results of every case and repetition, in case order: a run the path left without a result is reported as such. */
+async function everyCase(cases: readonly EvalCase[], repeat: number, ran: readonly CaseResult[], runInvalid: (item: EvalCase, repetition: number) => Promise<CaseResult>): Promise<CaseResult[]> {
+  const byKey = new Map(ran.map((result) => [`${result.caseId}#${result.repetition}`, result]));
+  const all: CaseResult[] = [];
+  for (const item of cases) {
+    for (let repetition = 1; repetition <= repeat; repetition += 1) {
+      const found = byKey.get(`${item.id}#${repetition}`);
+      if (found) all.push(found);
+      else if (item.invalid !== undefined) all.push(await runInvalid(item, repetition));
+      else all.push(unrunResult(item, repetition, "run", "the run left no result (the eval's fault, not the case's)"));
+    }
+  }
+  return all;
 }
 
 function positive(flag: string, value: string): number {
@@ -123,6 +144,8 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
     process.stderr.write(`eval: ${(error as Error).message}\n`);
     process.exit(64);
   }
+  // A promise some library drops must not end the eval without its report: the run it belonged to fails or times out on its own.
+  process.on("unhandledRejection", (reason) => process.stderr.write(`eval: a promise failed outside any case (reported, not fatal): ${(reason as Error)?.stack ?? String(reason)}\n`));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parseEnv, resetEnvForTests } from "../lib/env.js";
 import { main } from "./main.js";
 import type { EvalReport } from "./report.js";
-import { loadDatasets } from "./case.js";
+import { loadDatasets } from "./dataset-files.js";
 import { buildReport } from "./report.js";
 import { renderReport } from "./render.js";
 import { runEval } from "./runner.js";

@@ -12,7 +12,7 @@ export function renderReport(report: EvalReport): string {
   for (const graph of report.graphs) {
     lines.push("", `${graph.graph}: ${graph.passed}/${graph.runs} runs passed (${pct(graph.passRate)}) · ${graph.cases} case(s)`);
     const keys = Object.keys(graph.scorers);
-    const width = Math.max(...keys.map((key) => key.length), 6);
+    const width = Math.max(...keys.map((key) => key.length), "latency".length);
     for (const key of keys) lines.push(`  ${key.padEnd(width)}  ${graph.scorers[key]!.toFixed(2)}`);
     lines.push(`  ${"tokens".padEnd(width)}  ${graph.tokens.toLocaleString("en-US")} (${Math.round(graph.tokens / Math.max(1, graph.runs)).toLocaleString("en-US")}/run)`);
     lines.push(`  ${"cost".padEnd(width)}  $${graph.costUsd.toFixed(4)}`);

@@ -4,7 +4,7 @@
  * dataset is synced (created once, changed cases updated, none duplicated), the experiment is a
  * session on that dataset, the runs arrive in it, and each scorer's verdict is feedback on a run.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // langsmith/utils/jestlike (loaded by openevals) replaces the global `expect`; the vitest import is the real one.
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "../lib/env.js";
 import { main } from "../evals/main.js";
 import { LANGSMITH_DATASET } from "../evals/langsmith.js";
+import type { EvalReport } from "../evals/report.js";
 import { startLangSmithStub, type LangSmithStub } from "./support/langsmith-stub.js";
 
 const CASES = [
@@ -87,5 +88,15 @@ describe("npm run eval as a LangSmith experiment", () => {
     expect(examples).toHaveLength(2);
     expect(examples.find((example) => (example.metadata as { case_id: string }).case_id === "ls-compute")!.inputs).toMatchObject({ goal: "Compute 288 / 24" });
     expect(langsmith.evals.sessions.size).toBe(2);
+  });
+
+  it("reports an invalid case as failed without syncing it, and still runs the others in the experiment", async () => {
+    const third = await run([CASES[0], { id: "ls-broken", graph: "no-such-graph", goal: "x" }]);
+    expect(third.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as EvalReport;
+    expect(report.results.map((result) => [result.caseId, result.passed])).toEqual([["ls-compute", true], ["ls-broken", false]]);
+    expect(report.results[1]!.why).toEqual([expect.stringMatching(/^case: .*line 2: graph:/)]);
+    expect([...langsmith.evals.examples.values()].map((example) => (example.metadata as { case_id: string }).case_id)).not.toContain("ls-broken");
+    expect(langsmith.evals.sessions.size).toBe(3);
   });
 });

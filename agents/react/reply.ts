@@ -50,6 +50,8 @@ export function settleReply(turn: ReplyTurn): AgentUpdate | Promise<AgentUpdate>
     }
     emitRailEvents(config, events);
     for (const call of reply.tool_calls ?? []) emitProgress(config, { type: "tool_call", agent: spec.name, tool: call.name, args: call.args });
+    // Malformed calls are reported too: watchers (evals checking forbidden tools) must see what the model tried.
+    for (const call of reply.invalid_tool_calls ?? []) emitProgress(config, { type: "tool_call", agent: spec.name, tool: call.name ?? "(unnamed)", args: call.args, invalid: call.error ?? "its arguments are not valid JSON" });
     return withEvents(update, events);
   }
   const text = messageText(reply).trim();

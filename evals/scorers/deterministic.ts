@@ -11,6 +11,8 @@ import { verdict, type Score, type Scorer } from "./types.js";
 export const terminalState: Scorer = (item, run) => {
   const { status, reasonMatches } = item.expect;
   const reason = run.statusReason ? `: ${clip(run.statusReason)}` : "";
+  // A run that never started did not fail the way a case expecting `failed` means.
+  if (run.setupFailed) return verdict("terminal_state", false, `the run never started${reason}`);
   if (run.status !== status) return verdict("terminal_state", false, `expected ${status}, got ${run.status}${reason}`);
   if (reasonMatches && !new RegExp(reasonMatches, "i").test(run.statusReason ?? "")) {
     return verdict("terminal_state", false, `${status} as expected, but the reason does not match /${reasonMatches}/${reason}`);
@@ -41,14 +43,16 @@ export const answerMatches: Scorer = (item, run) => {
 export const toolCalls: Scorer = (item, run) => {
   const spec = item.expect.tools;
   if (!spec) return undefined;
-  const called = run.toolCalls.map((call) => call.tool);
+  // Only calls that ran count as made; a forbidden tool is a failure even when the model only tried it with malformed arguments.
+  const called = run.toolCalls.filter((call) => call.invalid === undefined).map((call) => call.tool);
+  const tried = run.toolCalls.map((call) => call.tool);
   const problems: string[] = [];
   const missing = spec.required.filter((tool) => !called.includes(tool));
   if (missing.length > 0) problems.push(`never called ${missing.join(", ")}`);
-  const forbidden = spec.forbidden.filter((tool) => called.includes(tool));
-  if (forbidden.length > 0) problems.push(`called forbidden ${forbidden.join(", ")}`);
+  const forbidden = spec.forbidden.filter((tool) => tried.includes(tool));
+  if (forbidden.length > 0) problems.push(`called forbidden ${forbidden.map((tool) => (called.includes(tool) ? tool : `${tool} (malformed, not run)`)).join(", ")}`);
   if (spec.ordered && missing.length === 0 && !inOrder(called, spec.required)) problems.push(`required tools out of order: wanted ${spec.required.join(" → ")}, got ${called.join(" → ")}`);
-  const seen = called.length > 0 ? called.join(", ") : "none";
+  const seen = run.toolCalls.length > 0 ? run.toolCalls.map((call) => (call.invalid === undefined ? call.tool : `${call.tool} (malformed)`)).join(", ") : "none";
   return verdict("tool_calls", problems.length === 0, problems.length === 0 ? `tools called: ${seen}` : `${problems.join("; ")} (called: ${seen})`);
 };
 

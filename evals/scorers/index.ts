@@ -19,13 +19,15 @@ export interface ScoringOptions {
   secrets?: readonly string[];
   /** The judge; no correctness verdict without one. */
   judge?: JudgeProvider;
+  /** How long the judge may take over its verdict (the case's own timeout). */
+  judgeTimeoutMs?: number;
 }
 
 /** Scores one run of `item`. */
 export async function scoreRun(item: EvalCase, run: CaseRun, options: ScoringOptions = {}): Promise<Score[]> {
   const scores = scoreDeterministic(item, run, deterministicScorers(options.secrets));
   scores.push(...(await scoreTrajectory(item, run)));
-  const correctness = options.judge ? await scoreCorrectness(item, run, options.judge) : undefined;
+  const correctness = options.judge ? await scoreCorrectness(item, run, options.judge, options.judgeTimeoutMs) : undefined;
   if (correctness) scores.push(correctness);
   return scores;
 }

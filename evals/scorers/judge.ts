@@ -22,19 +22,32 @@ export function judgeReference(item: EvalCase): string | undefined {
 }
 
 /** The judge's correctness verdict on a completed case with a reference; undefined otherwise. */
-export async function scoreCorrectness(item: EvalCase, run: CaseRun, judge: JudgeProvider): Promise<Score | undefined> {
+export async function scoreCorrectness(item: EvalCase, run: CaseRun, judge: JudgeProvider, timeoutMs = JUDGE_TIMEOUT_MS): Promise<Score | undefined> {
   const reference = judgeReference(item);
   if (reference === undefined) return undefined;
   if (run.answer.trim() === "") return { key: "correctness", score: 0, comment: "judge: there is no answer to judge" };
   const evaluator = createLLMAsJudge({ prompt: CORRECTNESS_PROMPT, judge: judge(item, run), feedbackKey: "correctness" });
   try {
-    const result = await evaluator({ inputs: { goal: item.goal }, outputs: { answer: run.answer }, referenceOutputs: { answer: reference } });
-    const score = typeof result.score === "boolean" ? Number(result.score) : Number(result.score ?? 0);
+    const result = await withinJudgeTimeout(timeoutMs, evaluator({ inputs: { goal: item.goal }, outputs: { answer: run.answer }, referenceOutputs: { answer: reference } }));
+    // A reply that parses but carries no verdict (a misbehaving judge) says nothing about the run either.
+    const raw: unknown = result.score;
+    const usable = typeof raw === "boolean" || (typeof raw === "number" && raw >= 0 && raw <= 1);
+    if (!usable) return { key: "correctness", score: 0, skipped: true, comment: `not judged: the judge gave no usable verdict (score ${JSON.stringify(raw) ?? "missing"}; its fault, not the run's)` };
+    const score = Number(raw);
     return { key: "correctness", score, comment: `judge: ${String(result.comment ?? "(no reasoning)").replace(/\s+/g, " ").slice(0, 240)}` };
   } catch (error) {
     // A judge that cannot answer says nothing about the run: the verdict is left to the other scorers, and the report notes it.
     return { key: "correctness", score: 0, skipped: true, comment: `not judged: the judge model failed (its fault, not the run's): ${(error as Error).message.slice(0, 200)}` };
   }
+}
+
+/** How long a judge may take over one verdict by default before it counts as failed (a hung judge must not hang the eval). */
+const JUDGE_TIMEOUT_MS = 120_000;
+
+function withinJudgeTimeout<T>(timeoutMs: number, verdict: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no verdict within ${timeoutMs} ms`)), timeoutMs)));
+  return Promise.race([verdict, late]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -33,6 +33,19 @@ describe("deterministic scorers", () => {
     expect(terminalState(item, makeRun({ status: "loop_detected", statusReason: "Loop detected: search" }))?.comment).toMatch(/reason does not match/);
   });
 
+  it("terminal_state fails a run that never started even when the case expects failed", () => {
+    const item = makeCase({ expect: { status: "failed" } });
+    expect(terminalState(item, makeRun({ status: "failed", statusReason: "model down" }))?.score).toBe(1);
+    const unstarted = terminalState(item, makeRun({ status: "failed", statusReason: "Error: services did not open", setupFailed: true }))!;
+    expect(unstarted).toMatchObject({ score: 0, comment: "the run never started: Error: services did not open" });
+  });
+
+  it("tool_calls: a malformed call counts as tried for forbidden tools, not as made for required ones", () => {
+    const run = makeRun({ toolCalls: [{ ...call("send_webhook", "{oops"), invalid: "not JSON" }] });
+    expect(toolCalls(makeCase({ expect: { tools: { forbidden: ["send_webhook"] } } }), run)?.comment).toMatch(/^called forbidden send_webhook \(malformed, not run\)/);
+    expect(toolCalls(makeCase({ expect: { tools: { required: ["send_webhook"] } } }), run)?.comment).toMatch(/^never called send_webhook/);
+  });
+
   it("answer_contains scores the share of facts found and names the missing ones", () => {
     const item = makeCase({ expect: { answerContains: ["42", "forty-two"] } });
     expect(answerContains(item, makeRun({ answer: "It is 42, forty-two." }))?.score).toBe(1);
@@ -119,6 +132,16 @@ describe("LLM-as-judge correctness (openevals, scripted judge)", () => {
     expect(score).toMatchObject({ key: "correctness", skipped: true });
     expect(score.comment).toMatch(/not judged: the judge model failed.*judge endpoint down/);
     expect(passes(score)).toBe(true);
+  });
+
+  it("a judge whose reply carries no verdict, or one that never answers, is noted, not counted", async () => {
+    const garbled = () => new ScriptedChatModel({ respond: () => ({ structured: { reasoning: "I like turtles", score: "maybe" } }) });
+    const score = (await scoreCorrectness(makeCase({ expect: { answerContains: ["42"] } }), makeRun(), garbled))!;
+    expect(score).toMatchObject({ key: "correctness", skipped: true, comment: expect.stringMatching(/no usable verdict \(score "maybe"/) });
+    const silent = () => new ScriptedChatModel({ respond: () => ({ content: "" }) });
+    const hung = Object.assign(silent(), { invoke: () => new Promise(() => undefined) });
+    const late = (await scoreCorrectness(makeCase({ expect: { answerContains: ["42"] } }), makeRun(), () => hung, 50))!;
+    expect(late).toMatchObject({ skipped: true, comment: expect.stringMatching(/no verdict within 50 ms/) });
   });
 
   it("does not judge cases that expect another end than completion, nor an empty answer as correct", async () => {

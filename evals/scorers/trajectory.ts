@@ -15,7 +15,7 @@ export async function scoreTrajectory(item: EvalCase, run: CaseRun): Promise<Sco
   if (!reference) return [];
   const scores: Score[] = [];
   if (reference.agents) scores.push(await matchSteps("agents", reference.match, run.agents, reference.agents));
-  if (reference.tools) scores.push(await matchSteps("tools", reference.match, run.toolCalls.map((call) => call.tool), reference.tools));
+  if (reference.tools) scores.push(await matchSteps("tools", reference.match, run.toolCalls.filter((call) => call.invalid === undefined).map((call) => call.tool), reference.tools));
   return scores;
 }
 
