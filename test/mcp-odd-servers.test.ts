@@ -15,6 +15,7 @@ import { staticModels } from "../agents/index.js";
 import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { createToolCatalog, type ToolCatalog } from "../tools/index.js";
 import { parseExternalToolsConfig } from "../tools/external/index.js";
+import { McpServerHandle } from "../tools/external/mcp-server.js";
 import { RICH_SCHEMA, startOddSseServer } from "./fixtures/mcp/odd-server.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
 
@@ -61,6 +62,17 @@ describe("odd MCP servers as tool sources", () => {
     for (const server of ["odd", "legacy"]) {
       expect(names).toEqual(expect.arrayContaining(["search_issues", "get_weather", "no_props", "picture", "fails", "structured", "chatty"].map((tool) => `${server}__${tool}`)));
     }
+  });
+
+  it("closes a server stuck in its start without waiting for it to give up", async () => {
+    const config = parseExternalToolsConfig({ mcpServers: { mute: { command: process.execPath, args: ["--import", "tsx", ODD], env: { ODD_MUTE: "1" } } } }, "test config");
+    const mute = new McpServerHandle("mute", config.mcpServers.mute!, (name) => ({ PATH: process.env.PATH })[name]);
+    const started = mute.start();
+    await mute.close();
+    expect(mute.state).toBe("closed");
+    // The start is still waiting for an answer to initialize (the SDK gives up after 60 s); close did not wait for it.
+    expect(await Promise.race([started.then(() => "started"), Promise.resolve("still starting")])).toBe("still starting");
+    expect(mute.entries).toEqual([]);
   });
 
   for (const server of ["odd", "legacy"]) {
