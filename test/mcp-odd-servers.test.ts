@@ -35,8 +35,10 @@ describe("odd MCP servers as tool sources", () => {
         mcpServers: {
           odd: { command: process.execPath, args: ["--import", "tsx", ODD], env: { ODD_JUNK: "1", ODD_DELAY_MS: "1500" }, timeoutMs: 5_000 },
           legacy: { type: "sse", url: sse.url, timeoutMs: 5_000 },
+          // No transport named: Streamable HTTP is tried first, then SSE.
+          "legacy-auto": { url: sse.url },
         },
-        agents: { assistant: ["odd.*", "legacy.*"] },
+        agents: { assistant: ["odd.*", "legacy.*", "legacy-auto.no_props"] },
       },
       "test config",
     );
@@ -56,12 +58,13 @@ describe("odd MCP servers as tool sources", () => {
   const toolMessages = (request: number) =>
     Object.fromEntries((stub.chatRequests[request]!.body.messages as { role: string; content: string; tool_call_id: string }[]).filter((m) => m.role === "tool").map((m) => [m.tool_call_id, m.content]));
 
-  it("starts both (stdio after junk on stdout and a slow start, legacy SSE) and offers every tool with its schema", () => {
+  it("starts them all (stdio after junk on stdout and a slow start, legacy SSE named or found by fallback) and offers every tool with its schema", () => {
     expect(catalog.external!.problems()).toEqual({});
     const names = catalog.select([], "assistant").map((tool) => tool.name);
     for (const server of ["odd", "legacy"]) {
       expect(names).toEqual(expect.arrayContaining(["search_issues", "get_weather", "no_props", "picture", "fails", "structured", "chatty"].map((tool) => `${server}__${tool}`)));
     }
+    expect(names.filter((name) => name.startsWith("legacy_auto__"))).toEqual(["legacy_auto__no_props"]);
   });
 
   it("closes a server stuck in its start without waiting for it to give up", async () => {
