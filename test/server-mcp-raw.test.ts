@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoModel, staticModels } from "../agents/index.js";
 import { GRAPHS } from "../graphs/index.js";
+import { createApp } from "../server/app.js";
+import type { GraphRegistry } from "../server/graphs/registry.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
 type Rpc = { jsonrpc: "2.0"; id?: number | string | null; result?: Record<string, unknown>; error?: { code: number; message: string } };
@@ -74,6 +76,21 @@ describe("/mcp: raw JSON-RPC clients", () => {
     const answer = JSON.parse(data!.slice("data: ".length)) as Rpc;
     expect(answer.id).toBe(9);
     expect((answer.result!.tools as unknown[]).length).toBe(GRAPHS.length);
+  });
+
+  it("lists the other tools when one assistant's graph cannot be built", async () => {
+    const { graphs } = server.runtime.deps;
+    const failing = new Proxy(graphs, {
+      get(target, property) {
+        if (property === "resolve") return (id: string, ...rest: []) => (id === "planner" ? Promise.reject(new Error("factory failed")) : target.resolve(id, ...rest));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as GraphRegistry;
+    const app = createApp({ ...server.runtime.deps, graphs: failing });
+    const response = await app.request("/mcp", { method: "POST", headers: { "content-type": "application/json", accept: BOTH }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    const { result } = (await response.json()) as Rpc;
+    expect((result!.tools as { name: string }[]).map((tool) => tool.name)).toEqual(GRAPHS.map((graph) => graph.id).filter((id) => id !== "planner"));
   });
 
   it("refuses GET and DELETE with 405, as the reference's stateless /mcp does", async () => {

@@ -34,7 +34,12 @@ function mcpServer(deps: AppDeps, api: CallerApi): Server {
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools = [];
     for (const entry of await entries()) {
-      const definition = await assistantToolDefinition(deps, entry.assistant);
+      // One assistant whose graph cannot be built (a factory failing on its config) costs its own tool, not the list.
+      const definition = await assistantToolDefinition(deps, entry.assistant).catch((error: unknown) => {
+        deps.logger.warn({ assistant_id: entry.assistant.assistant_id, graph_id: entry.assistant.graph_id, err: error }, "/mcp tools/list left out an assistant whose graph could not be built");
+        return undefined;
+      });
+      if (!definition) continue;
       tools.push({
         name: entry.name,
         title: entry.assistant.name,
