@@ -90,6 +90,7 @@ describe("odd MCP servers as tool sources", () => {
           { name: `${server}__no_props`, args: {}, id: "none" },
           { name: `${server}__picture`, args: {}, id: "picture" },
           { name: `${server}__fails`, args: {}, id: "fails" },
+          { name: `${server}__throws`, args: {}, id: "throws" },
           { name: `${server}__structured`, args: {}, id: "structured" },
           { name: `${server}__chatty`, args: {}, id: "chatty" },
         ),
@@ -111,6 +112,7 @@ describe("odd MCP servers as tool sources", () => {
       expect(answers.none).toBe("nothing taken");
       expect(answers.picture!.split("\n")).toEqual(["[image (image/png) omitted]", "[file file:///big.bin]", "a picture", "[resource file:///notes.txt]", "embedded notes"]);
       expect(answers.fails).toMatch(/quota exceeded for odd/);
+      expect(answers.throws).toMatch(/kaput inside odd/);
       expect(answers.structured).toBe('{"total":42}');
       expect(answers.chatty).toBe("chatty done");
       expect(out.messages.at(-1)!.content).toBe("Done.");
