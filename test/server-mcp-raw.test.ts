@@ -45,6 +45,9 @@ describe("/mcp: raw JSON-RPC clients", () => {
     expect(unknownTool.error).toMatchObject({ code: -32602, message: expect.stringContaining("Unknown tool nope") });
     const badArgs = await rpc({ jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "agent", arguments: { messages: 5 } } });
     expect(badArgs.error).toMatchObject({ code: -32602, message: expect.stringContaining("Invalid arguments for tool agent") });
+    expect(await rpc({ jsonrpc: "2.0", id: 0, method: "ping" }, { "content-type": "application/json; charset=utf-8" })).toEqual({ jsonrpc: "2.0", id: 0, result: {} });
+    const onlyNotifications = await post([{ jsonrpc: "2.0", method: "notifications/initialized" }, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1 } }]);
+    expect(onlyNotifications.status).toBe(202);
     const unsupported = await post({ jsonrpc: "2.0", id: 7, method: "ping" }, { "mcp-protocol-version": "1999-01-01" });
     expect(unsupported.status).toBe(400);
   });
