@@ -14,7 +14,7 @@ import { CircuitBreakerRegistry, createChatModel } from "../lib/models.js";
 import { staticModels } from "../agents/index.js";
 import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { createToolCatalog, type ToolCatalog } from "../tools/index.js";
-import { parseExternalToolsConfig } from "../tools/external/index.js";
+import { createExternalToolSources, parseExternalToolsConfig } from "../tools/external/index.js";
 import { McpServerHandle } from "../tools/external/mcp-server.js";
 import { RICH_SCHEMA, startOddSseServer } from "./fixtures/mcp/odd-server.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
@@ -76,6 +76,16 @@ describe("odd MCP servers as tool sources", () => {
     // The start is still waiting for an answer to initialize (the SDK gives up after 60 s); close did not wait for it.
     expect(await Promise.race([started.then(() => "started"), Promise.resolve("still starting")])).toBe("still starting");
     expect(mute.entries).toEqual([]);
+  });
+
+  it("lists a server stuck in its start as still starting instead of waiting for it", async () => {
+    const config = parseExternalToolsConfig({ mcpServers: { mute: { command: process.execPath, args: ["--import", "tsx", ODD], env: { ODD_MUTE: "1" } } } }, "test config");
+    const sources = createExternalToolSources({ config, lookup: (name) => ({ PATH: process.env.PATH })[name], policy: { allowlist: [] }, describeWaitMs: 300 });
+    try {
+      expect(await sources.describe()).toEqual([{ name: "mute", kind: "mcp", state: "starting", problem: "still starting after 0.3 s", tools: [] }]);
+    } finally {
+      await sources.close();
+    }
   });
 
   for (const server of ["odd", "legacy"]) {
