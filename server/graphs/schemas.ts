@@ -111,10 +111,33 @@ function lenientZodSchemas(graph: ServableGraph): GraphSchema | undefined {
   return { state, input: input as GraphSchema["input"], output: convert(builder?._outputRuntimeDefinition, "output") ?? state, config: convert(builder?._configRuntimeSchema, "input") };
 }
 
-/** The schemas of a served graph (resolved for an assistant's config when it is a factory). */
-export async function graphSchemas(served: ServedGraph, graph: ServableGraph): Promise<ApiGraphSchemas> {
+/** How long `graphSchemas` may wait for the TypeScript pass; when it runs longer, `onProvisional` hears it. */
+export interface SchemaWait {
+  staticWaitMs: number;
+  onProvisional: () => void;
+}
+
+/** The pass's answer, or undefined (and `onProvisional` told) when it is not done within the wait; the pass goes on either way. */
+async function boundedStaticSchemas(served: ServedGraph, wait: SchemaWait | undefined): Promise<Record<string, GraphSchema> | undefined> {
+  const pending = staticSchemas(served);
+  if (!wait) return pending;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), wait.staticWaitMs)));
+  const first = await Promise.race([pending, late]).finally(() => clearTimeout(timer));
+  if (first !== LATE) return first;
+  wait.onProvisional();
+  return undefined;
+}
+const LATE = Symbol("late");
+
+/**
+ * The schemas of a served graph (resolved for an assistant's config when it is a factory). With
+ * `wait`, a TypeScript pass still running after `staticWaitMs` gives way to the channel names (each
+ * an open property), so a caller with a deadline of its own (an MCP client's tools/list) is answered.
+ */
+export async function graphSchemas(served: ServedGraph, graph: ServableGraph, wait?: SchemaWait): Promise<ApiGraphSchemas> {
   const runtime = (await getRuntimeGraphSchema(graph as never).catch(() => undefined)) ?? lenientZodSchemas(graph);
-  const all = complete(runtime) ? undefined : await staticSchemas(served);
+  const all = complete(runtime) ? undefined : await boundedStaticSchemas(served, wait);
   const root = all ? Object.entries(all).find(([name]) => !name.includes("|"))?.[1] : undefined;
   const schema = merge(runtime, root, graph);
   const config = served.configSchema ?? schema.config ?? { title: "Config", type: "object", properties: {} };

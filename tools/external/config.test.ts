@@ -14,7 +14,12 @@ describe("external tool sources config", () => {
     );
     expect(config.mcpServers.fs).toMatchObject({ command: "npx", timeoutMs: 60_000 });
     expect(() => parseExternalToolsConfig({ mcpServers: { fs: { command: "x" } }, agents: { researcher: ["github.*"] } }, "mcp.json")).toThrow(/agent 'researcher' 'github\.\*', but no source has that name/);
-    expect(() => parseExternalToolsConfig({ mcpServers: { "My-Server": { command: "x" } } }, "mcp.json")).toThrow(/mcpServers\.My-Server.*snake_case/);
+    expect(() => parseExternalToolsConfig({ mcpServers: { "my server": { command: "x" } } }, "mcp.json")).toThrow(/mcpServers\.my server.*letters, digits, _ and -/);
+    // Names as Claude Desktop configs spell them (dashes, capitals) are taken; their tools' names are snake_case.
+    const dashed = parseExternalToolsConfig({ mcpServers: { "Brave-Search": { command: "x" } }, agents: { researcher: ["Brave-Search.*"] } }, "mcp.json");
+    expect(dashed.agents.researcher).toEqual(["Brave-Search.*"]);
+    expect(externalToolName("Brave-Search", "brave_web_search")).toBe("brave_search__brave_web_search");
+    expect(() => parseExternalToolsConfig({ mcpServers: { "a-b": { command: "x" }, a_b: { command: "y" } } }, "mcp.json")).toThrow(/prefix 'a_b__'/);
     expect(() => parseExternalToolsConfig({ mcpServers: { fs: { url: "ftp://x" } } }, "mcp.json")).toThrow(/mcp\.json is invalid: mcpServers\.fs/);
     // Other clients' keys are ignored, `type` works like `transport`.
     const desktop = parseExternalToolsConfig({ mcpServers: { gh: { type: "http", url: "http://127.0.0.1:${PORT}/mcp", disabled: false, autoApprove: [] } } }, "mcp.json");

@@ -12,7 +12,9 @@ import { z } from "zod";
 import { ConfigError } from "../../lib/errors.js";
 import type { SideEffectClass } from "../types.js";
 
-const SOURCE_NAME = /^[a-z][a-z0-9_]{0,23}$/;
+// Claude Desktop and VS Code configs name servers like "brave-search" or "GitHub": taken as they are
+// (the model-facing prefix is their snake_case form); 32 characters leave room for the tool's name.
+const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 const sideEffectClass = z.enum(["read_only", "idempotent_write", "external_side_effect"]);
 
 /** Settings every source shares. */
@@ -59,10 +61,10 @@ const openapiService = z.strictObject({
 });
 
 const configSchema = z.object({
-  mcpServers: z.record(z.string().regex(SOURCE_NAME, "server names are snake_case, at most 24 characters"), z.union([stdioServer, httpServer])).default({}),
-  openapi: z.record(z.string().regex(SOURCE_NAME, "service names are snake_case, at most 24 characters"), openapiService).default({}),
+  mcpServers: z.record(z.string().regex(SOURCE_NAME, "server names are letters, digits, _ and -, starting with a letter, at most 32 characters"), z.union([stdioServer, httpServer])).default({}),
+  openapi: z.record(z.string().regex(SOURCE_NAME, "service names are letters, digits, _ and -, starting with a letter, at most 32 characters"), openapiService).default({}),
   /** Agent name, graph id (every agent of that graph) or `*` (every agent) → tool patterns `source.tool` or `source.*`. */
-  agents: z.record(z.string(), z.array(z.string().regex(/^[a-z][a-z0-9_]*\.(\*|[A-Za-z0-9_.\-/]+)$/, "patterns are 'source.tool' or 'source.*'"))).default({}),
+  agents: z.record(z.string(), z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*\.(\*|[A-Za-z0-9_.\-/]+)$/, "patterns are 'source.tool' or 'source.*'"))).default({}),
 });
 
 /** A stdio MCP server's settings. */
@@ -84,7 +86,7 @@ export function parseExternalToolsConfig(raw: unknown, origin: string, baseDir =
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}${issue.code === "invalid_key" ? " (source names are snake_case, at most 24 characters)" : ""}`)
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}${issue.code === "invalid_key" ? " (source names are letters, digits, _ and -, starting with a letter, at most 32 characters)" : ""}`)
       .join("; ");
     throw new ConfigError(`The tool sources file ${origin} is invalid: ${problems}. Fix it (see README "External tools") or set SWITCHBOARD_MCP_CONFIG=off.`, {
       setting: "SWITCHBOARD_MCP_CONFIG",
@@ -93,6 +95,8 @@ export function parseExternalToolsConfig(raw: unknown, origin: string, baseDir =
   const names = [...Object.keys(parsed.data.mcpServers), ...Object.keys(parsed.data.openapi)];
   const twice = names.find((name, index) => names.indexOf(name) !== index);
   if (twice) throw new ConfigError(`The tool sources file ${origin} names '${twice}' as both an MCP server and an OpenAPI service; rename one.`, { setting: "SWITCHBOARD_MCP_CONFIG" });
+  const alike = names.find((name, index) => names.findIndex((other) => snakeCase(other) === snakeCase(name)) !== index);
+  if (alike) throw new ConfigError(`The tool sources file ${origin} names two sources that both give their tools the prefix '${snakeCase(alike)}__' (e.g. 'a-b' and 'a_b'); rename one.`, { setting: "SWITCHBOARD_MCP_CONFIG" });
   for (const [agent, patterns] of Object.entries(parsed.data.agents)) {
     const unknown = patterns.find((pattern) => !names.includes(pattern.slice(0, pattern.indexOf("."))));
     if (unknown) throw new ConfigError(`The tool sources file ${origin} gives agent '${agent}' '${unknown}', but no source has that name (sources: ${names.join(", ") || "none"}).`, { setting: "SWITCHBOARD_MCP_CONFIG" });
@@ -146,14 +150,16 @@ export function matchesPattern(pattern: string, source: string, tool: string): b
   return pattern.slice(0, dot) === source && (wantedTool === "*" || wantedTool === tool);
 }
 
-/** The model-facing name of a source's tool: `source__tool` in snake_case, at most 64 characters. */
-export function externalToolName(source: string, tool: string): string {
-  const snake = tool
+const snakeCase = (name: string) =>
+  name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, "_")
     .replace(/^_+|_+$/g, "");
-  return `${source}__${snake || "tool"}`.slice(0, 64);
+
+/** The model-facing name of a source's tool: `source__tool` in snake_case, at most 64 characters. */
+export function externalToolName(source: string, tool: string): string {
+  return `${snakeCase(source)}__${snakeCase(tool) || "tool"}`.slice(0, 64);
 }
 
 /** The side-effect class of a tool from the operator's config, else the source's declaration. */

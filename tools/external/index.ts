@@ -47,6 +47,8 @@ export interface ExternalToolSourcesOptions {
   logger?: Logger;
   /** Restart backoff of MCP servers (tests shorten it). */
   backoff?: Backoff;
+  /** How long `describe` waits for sources to start (a hung server is listed as still starting); default 20 s. */
+  describeWaitMs?: number;
 }
 
 /** Builds the sources from the config; connects nothing until asked. */
@@ -85,12 +87,16 @@ export function createExternalToolSources(options: ExternalToolSourcesOptions): 
       return Object.fromEntries([...sources.values()].filter((source) => source.problem).map((source) => [source.name, source.problem!]));
     },
     async describe() {
-      await startAll();
+      // A server that never answers initialize would hold the listing for the SDK's 60 s: list it as still starting.
+      const waitMs = options.describeWaitMs ?? 20_000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([startAll(), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
       return [...sources.values()].map((source) => ({
         name: source.name,
         kind: source.kind,
         state: source.state,
-        ...(source.problem ? { problem: source.problem } : {}),
+        ...(source.problem ? { problem: source.problem } : source.state === "starting" ? { problem: `still starting after ${waitMs / 1000} s` } : {}),
         tools: source.entries.map(({ original, spec }) => ({ name: spec.name, original, sideEffect: spec.sideEffect, agents: agentsOf(source.name, original) })),
       }));
     },

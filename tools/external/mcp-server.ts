@@ -21,6 +21,7 @@ export interface Backoff {
   maxMs: number;
 }
 
+const CLOSE_WAIT_MS = 1_000;
 const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
 const LOAD_OPTIONS = { throwOnLoadError: false, prefixToolNameWithServerName: false, additionalToolNamePrefix: "", useStandardContentBlocks: false } as const;
 
@@ -81,7 +82,11 @@ export class McpServerHandle {
   async close(): Promise<void> {
     this.state = "closed";
     clearTimeout(this.retryTimer);
-    await this.starting?.catch(() => undefined);
+    // A server stuck in its start (no answer to initialize) would hold shutdown for the SDK's 60 s
+    // request timeout: wait a moment, then go on; that start closes its own client when it ends.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.starting?.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
     await this.dropClient();
     this.entries = [];
     this.live.clear();

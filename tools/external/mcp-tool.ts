@@ -81,18 +81,33 @@ export function mcpToolSpec(tool: DynamicStructuredTool, origin: McpToolOrigin):
   };
 }
 
-type Block = { type?: string; text?: string; data?: unknown } | string | null | undefined;
+type Block = { type?: string; text?: string; data?: unknown; url?: string; mime_type?: string; image_url?: { url?: string }; resource?: { uri?: string; text?: string }; uri?: string } | string | null | undefined;
+
+/** A content block as the model reads it: text as is, a link by its URL, other media named (their bytes are not text). */
+function blockText(block: Block): string {
+  if (typeof block === "string") return block;
+  if (typeof block?.text === "string") return block.type === "text" ? block.text : `[${block.type ?? "resource"}${block.url ? ` ${block.url}` : ""}]\n${block.text}`;
+  if (block?.type === "file" && typeof block.url === "string") return `[file ${block.url}${block.mime_type ? ` (${block.mime_type})` : ""}]`;
+  const mime = block?.mime_type ?? block?.image_url?.url?.match(/^data:([^;,]+)/)?.[1];
+  return `[${block?.type === "image_url" ? "image" : (block?.type ?? "content")}${mime ? ` (${mime})` : ""} omitted]`;
+}
+
+/** An embedded resource the adapter keeps as an artifact: its text, under its URI (binary ones are named only). */
+function resourceText(artifact: Block): string | undefined {
+  if (!artifact || typeof artifact !== "object" || artifact.type !== "resource") return undefined;
+  const resource = (artifact.resource ?? artifact) as { uri?: string; text?: unknown };
+  return typeof resource.text === "string" ? `[resource ${resource.uri ?? ""}]\n${resource.text}` : `[resource ${resource.uri ?? ""} omitted]`;
+}
 
 /**
- * The text of an adapter tool's `[content, artifacts]`: text blocks kept, other blocks named; a
- * result with no text but structured content gives that content as JSON.
+ * The text of an adapter tool's `[content, artifacts]`: text blocks kept, other blocks named,
+ * embedded resources' text added; a result with no text but structured content gives that
+ * content as JSON.
  */
 export function resultText(output: unknown): string {
   const [content, artifacts] = Array.isArray(output) && output.length === 2 && Array.isArray(output[1]) ? (output as [unknown, Block[]]) : [output, [] as Block[]];
   const blocks: Block[] = Array.isArray(content) ? content : [content as Block];
-  const text = blocks
-    .map((block) => (typeof block === "string" ? block : block?.type === "text" && typeof block.text === "string" ? block.text : `[${block?.type ?? "content"} omitted]`))
-    .join("\n");
+  const text = [...blocks.map(blockText), ...artifacts.map(resourceText).filter((part): part is string => part !== undefined)].join("\n");
   if (text.trim()) return text;
   const structured = artifacts.find((artifact) => typeof artifact === "object" && artifact?.type === "mcp_structured_content");
   return structured && typeof structured === "object" ? (JSON.stringify(structured.data) ?? "") : text;

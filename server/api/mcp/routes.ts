@@ -34,7 +34,12 @@ function mcpServer(deps: AppDeps, api: CallerApi): Server {
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools = [];
     for (const entry of await entries()) {
-      const definition = await assistantToolDefinition(deps, entry.assistant);
+      // One assistant whose graph cannot be built (a factory failing on its config) costs its own tool, not the list.
+      const definition = await assistantToolDefinition(deps, entry.assistant).catch((error: unknown) => {
+        deps.logger.warn({ assistant_id: entry.assistant.assistant_id, graph_id: entry.assistant.graph_id, err: error }, "/mcp tools/list left out an assistant whose graph could not be built");
+        return undefined;
+      });
+      if (!definition) continue;
       tools.push({
         name: entry.name,
         title: entry.assistant.name,
@@ -69,11 +74,28 @@ function callerApi(app: AppRequest, c: Context): CallerApi {
   };
 }
 
+/**
+ * The request's headers with an Accept the transport takes, and whether to answer in SSE. The
+ * spec has clients accept both JSON and SSE and the SDK's transport refuses others with a 406;
+ * but a stateless server answers in one message either way, so a client that takes only JSON
+ * (curl, plain fetch, `*\/*`, no Accept at all) gets JSON and one that takes only SSE gets SSE.
+ */
+function negotiated(original: Headers): { headers: Headers; stream: boolean } {
+  const accept = (original.get("accept") ?? "").toLowerCase();
+  const json = !accept.trim() || /application\/json|application\/\*|\*\/\*/.test(accept);
+  const sse = accept.includes("text/event-stream");
+  const headers = new Headers(original);
+  headers.set("accept", "application/json, text/event-stream");
+  return { headers, stream: sse && !json };
+}
+
 /** Answers one POST with a server and transport of its own (a body that is not JSON goes as is: the transport answers the parse error). */
 async function handle(deps: AppDeps, app: AppRequest, c: Context): Promise<Response> {
   const server = mcpServer(deps, callerApi(app, c));
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const { headers, stream } = negotiated(c.req.raw.headers);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !stream });
   await server.connect(transport);
+  let response: Response;
   try {
     // Hono's body limit has read the stream already; hand the transport the text it kept.
     const body = await c.req.text();
@@ -81,13 +103,21 @@ async function handle(deps: AppDeps, app: AppRequest, c: Context): Promise<Respo
     try {
       parsed = JSON.parse(body);
     } catch {
-      const raw = c.req.raw;
-      return await transport.handleRequest(new Request(raw.url, { method: "POST", headers: raw.headers, body }));
+      parsed = undefined;
     }
-    return await transport.handleRequest(c.req.raw, { parsedBody: parsed });
-  } finally {
+    const request = new Request(c.req.raw.url, { method: "POST", headers, body });
+    response = await transport.handleRequest(request, parsed === undefined ? undefined : { parsedBody: parsed });
+  } catch (error) {
     await server.close();
+    throw error;
   }
+  // An SSE answer is written after handleRequest returns: the server closes once its stream has ended.
+  if (!stream || !response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await server.close();
+    return response;
+  }
+  const closing = response.body.pipeThrough(new TransformStream({ flush: () => server.close() }));
+  return new Response(closing, { status: response.status, headers: response.headers });
 }
 
 const notAllowed = (c: Context) =>

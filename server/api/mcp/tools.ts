@@ -100,9 +100,16 @@ function clientInputSchema(graphInput: unknown): Record<string, unknown> {
   return { ...schema, type: "object", properties: { ...properties, ...OWN_ARGUMENTS } };
 }
 
-async function buildDefinition(deps: Pick<AppDeps, "graphs">, assistant: PublicAssistant): Promise<AssistantToolDefinition> {
+/**
+ * How long tools/list waits for a graph's TypeScript schema pass (minutes on a cold, busy machine;
+ * clients time out after 60 s): after it, the tool is listed with its channels as open
+ * properties, and the next list tries again (the pass goes on meanwhile).
+ */
+const STATIC_SCHEMA_WAIT_MS = 5_000;
+
+async function buildDefinition(deps: Pick<AppDeps, "graphs">, assistant: PublicAssistant, onProvisional: () => void): Promise<AssistantToolDefinition> {
   const graph = await deps.graphs.resolve(assistant.graph_id, assistant.config);
-  const { input_schema } = await graphSchemas(deps.graphs.get(assistant.graph_id), graph);
+  const { input_schema } = await graphSchemas(deps.graphs.get(assistant.graph_id), graph, { staticWaitMs: STATIC_SCHEMA_WAIT_MS, onProvisional });
   const inputSchema = clientInputSchema(input_schema);
   let validate: JsonSchemaValidator<Record<string, unknown>>;
   try {
@@ -122,9 +129,14 @@ export function assistantToolDefinition(deps: Pick<AppDeps, "graphs">, assistant
   const key = `${assistant.assistant_id}@${assistant.version}:${assistant.updated_at}`;
   let pending = cache.get(key);
   if (!pending) {
-    pending = buildDefinition(deps, assistant);
+    // A provisional definition (the schema pass still running) is not kept: the next list asks again.
+    let provisional = false;
+    pending = buildDefinition(deps, assistant, () => (provisional = true));
     cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
+    pending.then(
+      () => provisional && cache.delete(key),
+      () => cache.delete(key),
+    );
   }
   return pending;
 }
