@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { AIMessage } from "@langchain/core/messages";
-import { Annotation, END, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { Annotation, END, MemorySaver, MessagesAnnotation, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 
 const Counter = Annotation.Root({ count: Annotation<number>({ reducer: (_, next) => next, default: () => 0 }) });
 
@@ -27,6 +27,31 @@ export function chatGraph(saver: BaseCheckpointSaver, steps: number) {
     .addEdge(START, "speak")
     .addConditionalEdges("speak", (state) => (state.messages.length < steps ? "speak" : END))
     .compile({ checkpointer: saver });
+}
+
+/**
+ * The floor a Redis saver can reach: MemorySaver whose put also awaits one PING, i.e. the one
+ * round trip a sync super-step cannot avoid, with no serialization and no script.
+ */
+export class RoundTripFloorSaver extends MemorySaver {
+  /** `ping` is one awaited round trip on the same Redis the saver under test uses. */
+  constructor(private readonly ping: () => Promise<unknown>) {
+    super();
+  }
+
+  override async put(...args: Parameters<MemorySaver["put"]>): ReturnType<MemorySaver["put"]> {
+    const stored = await super.put(...args);
+    await this.ping();
+    return stored;
+  }
+}
+
+/** Wall and CPU (user + system) ms per super-step of one counter run. */
+export async function counterCost(saver: BaseCheckpointSaver, threadId: string, steps: number, durability: "sync" | "async" = "sync"): Promise<{ ms: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const ms = await runCounter(saver, threadId, steps, durability);
+  const used = process.cpuUsage(cpu);
+  return { ms: ms / steps, cpuMs: (used.user + used.system) / 1000 / steps };
 }
 
 /** Runs the counter graph for `steps` super-steps on a thread; returns elapsed ms. */

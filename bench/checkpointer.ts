@@ -7,15 +7,19 @@
  *   (d) 50 threads x 50 steps concurrently: steps per second;
  * plus a Redis round trip (a PING awaited on the saver's connection, measured between the (a)
  * rounds), the bar "Memory + 1.5 round trips" for (a), and (a) with durability "async".
+ * (a) also runs the floor saver (MemorySaver + one awaited PING per put) and reports CPU ms per
+ * step (user + system), which a loaded machine disturbs far less than wall time; every progress
+ * line and the summary carry the 1-minute load average.
  * Options: --quick (smaller sizes, for a smoke run), --pg <connection string>.
  */
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { getEnv } from "../lib/env.js";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { concurrentThroughput, getTupleLatencies, median, redisRoundTrip, runChat, runCounter } from "./checkpointer-workloads.js";
+import { RoundTripFloorSaver, concurrentThroughput, counterCost, getTupleLatencies, median, redisRoundTrip, runChat, runCounter } from "./checkpointer-workloads.js";
 import { storedBytes, type SaverUnderTest } from "./checkpointer-storage.js";
 
 const quick = process.argv.includes("--quick");
@@ -29,9 +33,17 @@ function argValue(flag: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** The 1-minute load average: the machine is shared, so every figure is printed with it. */
+const load = () => loadavg()[0]!.toFixed(2);
+const loads: string[] = [];
+
 function progress(message: string): void {
-  process.stderr.write(`  … ${message}\n`);
+  loads.push(load());
+  process.stderr.write(`  … ${message} (load ${loads.at(-1)})\n`);
 }
+
+/** Only in (a): MemorySaver plus one awaited PING per put, the floor of a sync step on Redis. */
+const FLOOR = "Memory+1RT";
 
 async function openSavers(): Promise<{ savers: SaverUnderTest[]; ping: () => Promise<unknown> }> {
   const runId = randomUUID().slice(0, 8);
@@ -60,34 +72,42 @@ async function openSavers(): Promise<{ savers: SaverUnderTest[]; ping: () => Pro
 async function main(): Promise<void> {
   const { savers, ping } = await openSavers();
   const rows: Record<string, Record<string, number>> = Object.fromEntries(savers.map((s) => [s.name, {}]));
+  rows[FLOOR] = {};
+  const floor: SaverUnderTest = { name: FLOOR, saver: new RoundTripFloorSaver(ping), kind: "memory", close: async () => {} };
+  const loopSavers = [...savers, floor];
   let rtt = Number.NaN;
   const row = (s: SaverUnderTest) => rows[s.name]!;
   try {
     // (a) and (d) alternate savers round by round, so load from other processes hits all alike.
-    for (const s of savers) await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
-    const perStep = new Map<string, number[]>();
+    for (const s of loopSavers) await runCounter(s.saver, `warmup-${randomUUID()}`, 50);
+    const perStep = new Map<string, { ms: number; cpuMs: number }[]>();
     const roundTrips: number[] = [await redisRoundTrip(ping)];
     for (let r = 0; r < sizes.rounds; r += 1) {
-      for (const s of savers) {
+      for (const s of loopSavers) {
         progress(`(a) ${s.name}: ${sizes.loop} super-steps, round ${r + 1}/${sizes.rounds}`);
-        const ms = (await runCounter(s.saver, `loop-${randomUUID()}`, sizes.loop)) / sizes.loop;
-        perStep.set(s.name, [...(perStep.get(s.name) ?? []), ms]);
+        perStep.set(s.name, [...(perStep.get(s.name) ?? []), await counterCost(s.saver, `loop-${randomUUID()}`, sizes.loop)]);
       }
       roundTrips.push(await redisRoundTrip(ping));
     }
-    for (const s of savers) row(s).msPerStep = median(perStep.get(s.name)!);
+    for (const s of loopSavers) {
+      row(s).msPerStep = median(perStep.get(s.name)!.map((cost) => cost.ms));
+      row(s).cpuMsPerStep = median(perStep.get(s.name)!.map((cost) => cost.cpuMs));
+    }
     roundTrips.push(await redisRoundTrip(ping));
 
-    const asyncPerStep = new Map<string, number[]>();
+    const asyncPerStep = new Map<string, { ms: number; cpuMs: number }[]>();
     for (let r = 0; r < sizes.rounds; r += 1) {
-      for (const s of savers) {
+      for (const s of loopSavers) {
         if (s.kind === "postgres") continue;
         progress(`(a) ${s.name}: ${sizes.loop} super-steps, durability async, round ${r + 1}/${sizes.rounds}`);
-        const ms = (await runCounter(s.saver, `async-${randomUUID()}`, sizes.loop, "async")) / sizes.loop;
-        asyncPerStep.set(s.name, [...(asyncPerStep.get(s.name) ?? []), ms]);
+        asyncPerStep.set(s.name, [...(asyncPerStep.get(s.name) ?? []), await counterCost(s.saver, `async-${randomUUID()}`, sizes.loop, "async")]);
       }
     }
-    for (const s of savers) if (s.kind !== "postgres") row(s).msPerStepAsync = median(asyncPerStep.get(s.name)!);
+    for (const s of loopSavers) {
+      if (s.kind === "postgres") continue;
+      row(s).msPerStepAsync = median(asyncPerStep.get(s.name)!.map((cost) => cost.ms));
+      row(s).cpuMsPerStepAsync = median(asyncPerStep.get(s.name)!.map((cost) => cost.cpuMs));
+    }
 
     for (const s of savers) {
       progress(`(b) ${s.name}: bytes after ${sizes.chat.join(" and ")} chat steps`);
@@ -133,10 +153,11 @@ function report(rows: Record<string, Record<string, number>>, rtt: number): void
   const names = Object.keys(rows);
   const metrics = Object.keys(rows[names[0]!]!);
   const fmt = (metric: string, value: number) =>
-    metric.startsWith("bytes") ? `${(value / 1e6).toFixed(2)} MB` : metric === "growth" ? value.toFixed(2) : metric.startsWith("getTuple") || metric.startsWith("msPerStep") ? `${value.toFixed(3)} ms` : value.toFixed(0);
+    metric.startsWith("bytes") ? `${(value / 1e6).toFixed(2)} MB` : metric === "growth" ? value.toFixed(2) : /^(getTuple|msPerStep|cpuMsPerStep)/.test(metric) ? `${value.toFixed(3)} ms` : value.toFixed(0);
+  console.log(`\nload average (1 min) over the run: ${loads[0]} at the start, ${[...loads].sort((a, b) => Number(a) - Number(b)).at(-1)} at most, ${load()} at the end`);
   console.log(`\n| metric | ${names.join(" | ")} |\n| --- | ${names.map(() => "---").join(" | ")} |`);
   for (const metric of metrics) console.log(`| ${metric} | ${names.map((n) => (rows[n]![metric] === undefined ? "—" : fmt(metric, rows[n]![metric]!))).join(" | ")} |`);
-  const m = rows.MemorySaver!, p = rows.PostgresSaver!, r = rows.RedisSaver!;
+  const m = rows.MemorySaver!, p = rows.PostgresSaver!, r = rows.RedisSaver!, f = rows[FLOOR]!;
   const [small, large] = sizes.chat;
   const [fewest, , most] = sizes.tuples;
   const budget = m.msPerStep! + 1.5 * rtt;
@@ -149,6 +170,9 @@ function report(rows: Record<string, Record<string, number>>, rtt: number): void
     [`(a) Redis ms/step ÷ Memory`, r.msPerStep! / m.msPerStep!, "≤ 1.30"],
     [`(a) Redis ms/step ÷ (Memory + 1.5 round trips)`, r.msPerStep! / budget, "≤ 1.00"],
     [`(a) async: Memory ms/step ÷ Redis (throughput ratio)`, m.msPerStepAsync! / r.msPerStepAsync!, "≥ 0.95"],
+    [`(a) Redis ms/step ÷ floor (Memory + 1 awaited PING per put)`, r.msPerStep! / f.msPerStep!, "(reference)"],
+    [`(a) CPU ms/step: Redis − Memory (saver + client + kernel per step)`, r.cpuMsPerStep! - m.cpuMsPerStep!, "(reference)"],
+    [`(a) CPU ms/step: Redis − floor (what the saver adds to one PING)`, r.cpuMsPerStep! - f.cpuMsPerStep!, "(reference)"],
     [`(a) Postgres ms/step ÷ Redis`, p.msPerStep! / r.msPerStep!, "≥ 3.00"],
     [`(b) Redis growth exponent log2(bytes@${large}/bytes@${small})`, r.growth!, "≤ 1.20"],
     [`(b) Redis bytes@${large} ÷ Postgres`, r[`bytes@${large}`]! / p[`bytes@${large}`]!, "≤ 0.10"],

@@ -22,8 +22,13 @@ export async function dump(serde: SerializerProtocol, value: unknown): Promise<T
 
 /** `<head><type>\0<bytes>`: the typed-value layout shared by blobs, elements and writes. */
 export function packTyped(head: string, value: TypedBytes): Buffer {
-  const bytes = Buffer.isBuffer(value.bytes) ? value.bytes : Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength);
-  return Buffer.concat([Buffer.from(`${head}${value.type}${SEP}`), bytes]);
+  // One allocation: the tag is written in place instead of concatenating a Buffer made for it.
+  const tag = `${head}${value.type}${SEP}`;
+  const tagLength = Buffer.byteLength(tag);
+  const out = Buffer.allocUnsafe(tagLength + value.bytes.byteLength);
+  out.write(tag, 0, "utf8");
+  out.set(value.bytes, tagLength);
+  return out;
 }
 
 /** Reads a `<type>\0<bytes>` layout starting at `offset`; throws naming `where` when it is not one. */

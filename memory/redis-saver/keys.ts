@@ -37,14 +37,29 @@ export const SEP = "\u0000";
 /** Names of a thread's keys, in the order the scripts receive them as KEYS[1..8]. */
 export const THREAD_KEY_SUFFIXES = ["ckpt", "idx", "ns", "blob", "wr", "wi", "seg", "el"] as const;
 
+/** Threads whose script keys are remembered; a put builds nine keys and a hash tag otherwise. */
+const SCRIPT_KEYS_LIMIT = 10_000;
+
 /** Builds the keys of one saver (one key prefix). */
 export class SaverKeys {
+  private readonly scriptKeys = new Map<string, readonly string[]>();
+
   constructor(private readonly prefix: string) {}
 
   /** The eight keys of a thread, all in the thread's hash slot. */
   thread(threadId: string): string[] {
+    return this.withLease(threadId).slice(0, THREAD_KEY_SUFFIXES.length);
+  }
+
+  /** The eight keys then the lease key: KEYS of the write scripts; remembered per thread, never to be mutated. */
+  withLease(threadId: string): readonly string[] {
+    let keys = this.scriptKeys.get(threadId);
+    if (keys) return keys;
     const base = `${this.prefix}cp:{${hashTag(threadId)}}:`;
-    return THREAD_KEY_SUFFIXES.map((suffix) => base + suffix);
+    keys = Object.freeze([...THREAD_KEY_SUFFIXES.map((suffix) => base + suffix), `${base}lease`]);
+    if (this.scriptKeys.size >= SCRIPT_KEYS_LIMIT) this.scriptKeys.clear();
+    this.scriptKeys.set(threadId, keys);
+    return keys;
   }
 
   /** The thread's lease and fencing-token counter (same slot as its data, so writes can check the lease atomically). */

@@ -203,10 +203,11 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
     const ns = assertStorableId("checkpoint_ns", config.configurable?.checkpoint_ns ?? "", { allowEmpty: true });
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
-    const keys = this.keys.thread(threadId);
+    const scriptKeys = this.keys.withLease(threadId) as string[];
     let riding: ClaimedWrites | undefined;
     try {
-      const register = this.registerThread(threadId);
+      // Known threads skip the async call: a put runs per super-step, the registry write once per thread.
+      const register = this.registered.has(threadId) ? undefined : this.registerThread(threadId);
       let noSharing: Set<string> | undefined;
       for (let attempt = 0; ; attempt += 1) {
         const prepared = await preparePut({
@@ -219,12 +220,13 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
           metadata,
           newVersions,
           ttlMs: this.ttlMs,
-          recall: (channels) => this.recallLists(keys, ns, parentId, channels),
+          recall: (channels) => this.recallLists(this.keys.thread(threadId), ns, parentId, channels),
           ...(noSharing ? { noSharing } : {}),
         });
         riding ??= await this.writes.claim(threadId, this.fenceToken);
-        const args = riding ? [this.fenceToken, ...prepared.args, ...riding.args] : [this.fenceToken, ...prepared.args];
-        const reply = (await runScript(this.redis, PUT, [...keys, this.keys.lease(threadId).lease], args, this.deadlines)) as Buffer[];
+        const args = [this.fenceToken, ...prepared.args];
+        if (riding) for (const arg of riding.args) args.push(arg);
+        const reply = (await runScript(this.redis, PUT, scriptKeys, args, this.deadlines)) as Buffer[];
         if (reply[0]!.toString() === "ok") {
           prepared.listOps.forEach((op, index) => {
             this.lists.set(threadId, ns, op.channel, { seg: reply[index + 1]!.toString(), len: op.length, items: op.items.slice(), cums: op.cums });
@@ -238,7 +240,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
         (noSharing ??= new Set()).add(stale.channel);
       }
       riding?.settle();
-      await register;
+      if (register) await register;
     } catch (error) {
       const failure = toSaverError("put", threadId, error);
       riding?.settle(failure);
@@ -267,7 +269,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
 
   /** Stores pending writes no put carried (PUT_WRITES), possibly of several calls on the thread. */
   private async sendWrites(threadId: string, fenceToken: string, args: (string | Buffer)[]): Promise<void> {
-    await runScript(this.redis, PUT_WRITES, [...this.keys.thread(threadId), this.keys.lease(threadId).lease], [fenceToken, String(this.ttlMs), ...args], this.deadlines);
+    await runScript(this.redis, PUT_WRITES, this.keys.withLease(threadId) as string[], [fenceToken, String(this.ttlMs), ...args], this.deadlines);
   }
 
   /** Deletes every checkpoint and write of a thread, in all namespaces. */
