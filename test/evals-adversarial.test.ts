@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // langsmith/utils/jestlike (loaded by openevals) replaces the global `expect`; the vitest import is the real one.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "../lib/env.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../evals/main.js";
 import type { EvalReport } from "../evals/report.js";
 import { reply, startOpenAIStub, type OpenAIStub, type RecordedRequest, type StubReply } from "./support/openai-stub.js";
+import { capture, stubEvalEnv, unstubEvalEnv } from "./support/eval-env.js";
 
 const HUGE = `The answer is FORTY-TWO. ${"padding ".repeat(250_000)}`;
 
@@ -113,18 +113,10 @@ describe("npm run eval on an adversarial model", () => {
     writeFileSync(join(dir, "mine.jsonl"), [...JSONL, ...BROKEN_LINES].join("\n"));
     writeFileSync(join(dir, "mine.yaml"), YAML);
     writeFileSync(join(dir, "good.jsonl"), JSONL.slice(0, 2).join("\n"));
-    vi.stubEnv("OPENAI_API_KEY", "test-key");
-    vi.stubEnv("OPENAI_BASE_URL", stub.url);
-    vi.stubEnv("OPENAI_MAX_RETRIES", "0");
-    vi.stubEnv("OPENAI_BREAKER_THRESHOLD", "1000");
-    vi.stubEnv("REDIS_URL", "");
-    vi.stubEnv("LANGSMITH_API_KEY", "");
-    vi.stubEnv("LANGSMITH_TRACING", "false");
-    resetEnvForTests();
+    stubEvalEnv({ OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: stub.url, OPENAI_MAX_RETRIES: "0", OPENAI_BREAKER_THRESHOLD: "1000" });
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    resetEnvForTests();
+    unstubEvalEnv();
     await stub.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -178,8 +170,3 @@ describe("npm run eval on an adversarial model", () => {
   });
 });
 
-function capture(): { stream: NodeJS.WriteStream; text(): string } {
-  let text = "";
-  const stream = { isTTY: false, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
-}

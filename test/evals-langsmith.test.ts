@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // langsmith/utils/jestlike (loaded by openevals) replaces the global `expect`; the vitest import is the real one.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "../lib/env.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../evals/main.js";
 import { LANGSMITH_DATASET } from "../evals/langsmith.js";
 import type { EvalReport } from "../evals/report.js";
 import { startLangSmithStub, type LangSmithStub } from "./support/langsmith-stub.js";
+import { capture, stubEvalEnv, unstubEvalEnv } from "./support/eval-env.js";
 
 const CASES = [
   { id: "ls-compute", graph: "agent", goal: "Compute 144 / 12", expect: { answerContains: ["12"], tools: { required: ["calculator"] } } },
@@ -26,17 +26,10 @@ describe("npm run eval as a LangSmith experiment", () => {
   beforeAll(async () => {
     langsmith = await startLangSmithStub();
     dir = mkdtempSync(join(tmpdir(), "switchboard-evals-ls-"));
-    vi.stubEnv("LANGSMITH_API_KEY", "lsv2_pt_test");
-    vi.stubEnv("LANGSMITH_ENDPOINT", langsmith.url);
-    vi.stubEnv("LANGSMITH_TRACING", "false");
-    vi.stubEnv("OPENAI_API_KEY", "");
-    vi.stubEnv("OPENAI_BASE_URL", "");
-    vi.stubEnv("REDIS_URL", "");
-    resetEnvForTests();
+    stubEvalEnv({ LANGSMITH_API_KEY: "lsv2_pt_test", LANGSMITH_ENDPOINT: langsmith.url });
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    resetEnvForTests();
+    unstubEvalEnv();
     await langsmith.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -44,11 +37,9 @@ describe("npm run eval as a LangSmith experiment", () => {
   const run = async (cases: unknown[], extra: string[] = []) => {
     const file = join(dir, "ls.jsonl");
     writeFileSync(file, cases.map((item) => JSON.stringify(item)).join("\n"));
-    let err = "";
-    const sink = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
-    const errSink = { isTTY: false, write: (chunk: string) => ((err += chunk), true) } as unknown as NodeJS.WriteStream;
-    const code = await main(["--dataset", file, "--out", join(dir, "report.json"), ...extra], sink, errSink);
-    return { code, err };
+    const err = capture();
+    const code = await main(["--dataset", file, "--out", join(dir, "report.json"), ...extra], capture().stream, err.stream);
+    return { code, err: err.text() };
   };
 
   it("syncs the dataset, makes one experiment per run and attaches every scorer's feedback to its run", async () => {

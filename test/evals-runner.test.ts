@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // langsmith/utils/jestlike (loaded by openevals) replaces the global `expect`; the vitest import is the real one.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "../lib/env.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../evals/main.js";
 import type { EvalReport } from "../evals/report.js";
 import { reply, startOpenAIStub, type OpenAIStub, type RecordedRequest, type StubReply } from "./support/openai-stub.js";
+import { capture, stubEvalEnv, unstubEvalEnv } from "./support/eval-env.js";
 
 const CASES = [
   { id: "answers", graph: "agent", goal: "[answers] What is 6 * 7?", expect: { answerContains: ["42"], tools: { required: ["calculator"] } } },
@@ -52,18 +52,10 @@ describe("npm run eval against an OpenAI-compatible model", () => {
     stub.onRequest((request) => behave(request, seen));
     dir = mkdtempSync(join(tmpdir(), "switchboard-evals-"));
     writeFileSync(join(dir, "tiny.jsonl"), CASES.map((item) => JSON.stringify(item)).join("\n"));
-    vi.stubEnv("OPENAI_API_KEY", "test-key");
-    vi.stubEnv("OPENAI_BASE_URL", stub.url);
-    vi.stubEnv("OPENAI_MAX_RETRIES", "1");
-    vi.stubEnv("OPENAI_BREAKER_THRESHOLD", "1000");
-    vi.stubEnv("REDIS_URL", "");
-    vi.stubEnv("LANGSMITH_API_KEY", "");
-    vi.stubEnv("LANGSMITH_TRACING", "false");
-    resetEnvForTests();
+    stubEvalEnv({ OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: stub.url, OPENAI_MAX_RETRIES: "1", OPENAI_BREAKER_THRESHOLD: "1000" });
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    resetEnvForTests();
+    unstubEvalEnv();
     await stub.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -100,8 +92,3 @@ describe("npm run eval against an OpenAI-compatible model", () => {
   });
 });
 
-function capture(): { stream: NodeJS.WriteStream; text(): string } {
-  let text = "";
-  const stream = { isTTY: false, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
-}
