@@ -34,14 +34,19 @@ async function scriptCalls(): Promise<number> {
 
 const Counter = Annotation.Root({ count: Annotation<number>({ reducer: (_, next) => next, default: () => 0 }) });
 
+/** A graph that counts to `steps`, one super-step per count, checkpointed by the saver under test. */
+function counterGraph(steps: number) {
+  return new StateGraph(Counter)
+    .addNode("step", (state) => ({ count: state.count + 1 }))
+    .addEdge(START, "step")
+    .addConditionalEdges("step", (state) => (state.count < steps ? "step" : END))
+    .compile({ checkpointer: saver });
+}
+
 describe("RedisSaver round trips", () => {
   it("runs one script per sync super-step: the step's pending writes ride in the checkpoint's script", async () => {
     const steps = 30;
-    const graph = new StateGraph(Counter)
-      .addNode("step", (state) => ({ count: state.count + 1 }))
-      .addEdge(START, "step")
-      .addConditionalEdges("step", (state) => (state.count < steps ? "step" : END))
-      .compile({ checkpointer: saver });
+    const graph = counterGraph(steps);
     const config = { configurable: { thread_id: "counter" }, recursionLimit: steps + 10, durability: "sync" as const };
     await graph.invoke({ count: 0 }, config); // loads the scripts
     const before = await scriptCalls();
@@ -57,11 +62,7 @@ describe("RedisSaver round trips", () => {
 
   it("runs one script per async super-step too: the writes ride in the put LangGraph chains after them", async () => {
     const steps = 30;
-    const graph = new StateGraph(Counter)
-      .addNode("step", (state) => ({ count: state.count + 1 }))
-      .addEdge(START, "step")
-      .addConditionalEdges("step", (state) => (state.count < steps ? "step" : END))
-      .compile({ checkpointer: saver });
+    const graph = counterGraph(steps);
     const config = { configurable: { thread_id: "counter-async" }, recursionLimit: steps + 10, durability: "async" as const };
     await graph.invoke({ count: 0 }, config);
     const before = await scriptCalls();
