@@ -14,16 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv, resetEnvForTests } from "../lib/env.js";
 import { main } from "../cli/main.js";
 import { openServices } from "../graphs/index.js";
-import { CircuitBreakerRegistry, createChatModel } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { staticModels } from "../agents/index.js";
-import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { createToolCatalog, executeToolCalls, type ToolCatalog } from "../tools/index.js";
 import { parseExternalToolsConfig } from "../tools/external/index.js";
 import type { McpServerHandle } from "../tools/external/mcp-server.js";
 import { createRunTracing, MemoryTraceStore } from "../tracing/index.js";
 import { startFixtureHttpServer } from "./fixtures/mcp/fixture-server.js";
+import { agentGraphOnStub, toolMessagesSent } from "./support/agent-on-stub.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
 import { deleteByPrefix, keysUnder, testRedisUrl, uniquePrefix } from "./support/redis.js";
 import { waitUntil } from "./support/scale.js";
@@ -72,10 +70,8 @@ describe("MCP servers as tool sources", () => {
     await saver?.end();
   });
 
-  const chatModel = () =>
-    createChatModel({ env: parseEnv({ OPENAI_API_KEY: "test", OPENAI_BASE_URL: stub.url, OPENAI_MODEL: "stub-model" }), deps: { breakers: new CircuitBreakerRegistry(), sleep: async () => {} } });
-  const agentGraph = () => createAgentBuilder({ models: staticModels(chatModel()), tools: catalog }, { tools: ["calculator"] }).compile({ checkpointer: saver });
-  const toolMessages = (request: number) => (stub.chatRequests[request]!.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").map((m) => m.content);
+  const agentGraph = () => agentGraphOnStub(stub, catalog, saver);
+  const toolMessages = (request: number) => toolMessagesSent(stub, request);
 
   it("reports a server missing at start (or missing its secret) by name and offers the others' tools to the configured agent only", () => {
     const problems = catalog.external!.problems();

@@ -12,14 +12,12 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "../lib/env.js";
-import { CircuitBreakerRegistry, createChatModel } from "../lib/models.js";
 import { connectRedis, type RedisConnection } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
-import { staticModels } from "../agents/index.js";
-import { createAgentBuilder } from "../graphs/agent/graph.js";
 import { createToolCatalog, executeToolCalls, type ToolCatalog } from "../tools/index.js";
 import { parseExternalToolsConfig } from "../tools/external/index.js";
 import { createRunTracing, MemoryTraceStore } from "../tracing/index.js";
+import { agentGraphOnStub, toolMessagesSent } from "./support/agent-on-stub.js";
 import { reply, startOpenAIStub, type OpenAIStub } from "./support/openai-stub.js";
 import { deleteByPrefix, keysUnder, testRedisUrl, uniquePrefix } from "./support/redis.js";
 
@@ -100,10 +98,8 @@ describe("OpenAPI services as tool sources", () => {
     await saver?.end();
   });
 
-  const chatModel = () =>
-    createChatModel({ env: parseEnv({ OPENAI_API_KEY: "test", OPENAI_BASE_URL: stub.url, OPENAI_MODEL: "stub-model" }), deps: { breakers: new CircuitBreakerRegistry(), sleep: async () => {} } });
-  const agentGraph = () => createAgentBuilder({ models: staticModels(chatModel()), tools: catalog }, { tools: ["calculator"] }).compile({ checkpointer: saver });
-  const toolMessages = (request: number) => (stub.chatRequests[request]!.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").map((m) => m.content);
+  const agentGraph = () => agentGraphOnStub(stub, catalog, saver);
+  const toolMessages = (request: number) => toolMessagesSent(stub, request);
 
   it("turns each operation into a tool: schema from parameters and body, description from the summary, GET read-only", () => {
     const tools = Object.fromEntries(catalog.select([], "assistant").map((tool) => [tool.name, tool]));
