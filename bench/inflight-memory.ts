@@ -10,7 +10,6 @@
  * Options: --runs K (default 64), --warm N (default 50).
  */
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
 import { parseEnv } from "../lib/env.js";
 import { silentLogger } from "../lib/logger.js";
 import { createApp } from "../server/app.js";
@@ -80,8 +79,7 @@ async function main(): Promise<void> {
   } finally {
     await workers.close();
     await runtime.close();
-    await redis.stop();
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis.dispose();
   }
 }
 

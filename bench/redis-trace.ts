@@ -39,8 +39,7 @@ async function main(): Promise<void> {
       await stop(server.child);
     }
   } finally {
-    await redis.stop();
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis.dispose();
     rmSync(configDir, { recursive: true, force: true });
   }
 }

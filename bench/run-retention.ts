@@ -8,7 +8,6 @@
  * snapshot at both points, to compare in Chrome DevTools; the process stalls while writing).
  */
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { parseEnv } from "../lib/env.js";
@@ -73,8 +72,7 @@ async function main(): Promise<void> {
   } finally {
     await workers.close();
     await runtime.close();
-    await redis.stop();
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis.dispose();
   }
 }
 

@@ -181,8 +181,7 @@ async function main(): Promise<void> {
       await floorTarget.close();
     }
   } finally {
-    await redis.stop();
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis.dispose();
   }
 
   console.log(`\nbench:server — trivial 3-node graph, ${RUNS} sequential runs/wait, ${CLIENTS} clients × ${SECONDS} s\n`);

@@ -52,8 +52,10 @@ export interface RedisProcess {
   port: number;
   url: string;
   dir: string;
-  /** Stops the server (SIGTERM), waiting for it to exit. */
+  /** Stops the server (SIGTERM), waiting for it to exit; its directory stays for a restart. */
   stop(): Promise<void>;
+  /** Stops the server and deletes its directory (a server nobody will restart). */
+  dispose(): Promise<void>;
   /** Kills the server without letting it save (SIGKILL). */
   kill(): Promise<void>;
   /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
@@ -80,6 +82,10 @@ export async function startRedisServer(port: number, args: string[] = [], dir?: 
     url: `redis://127.0.0.1:${port}`,
     dir: workDir,
     stop: stopWith("SIGTERM"),
+    dispose: async () => {
+      await stopWith("SIGTERM")();
+      rmSync(workDir, { recursive: true, force: true });
+    },
     kill: stopWith("SIGKILL"),
     pause: () => void child.kill("SIGSTOP"),
     resume: () => void child.kill("SIGCONT"),
