@@ -8,6 +8,8 @@ export default defineConfig({
     exclude: ["node_modules/**", ".langgraph_api/**"],
     // A MaxListenersExceededWarning fails the test it happened in (listener leaks, issue 18).
     setupFiles: ["./test/support/fail-on-warnings.ts"],
+    // One temporary root per run (private redis-servers' directories), deleted when the run ends.
+    globalSetup: ["./test/support/temp-root.ts"],
     // A developer's own ./.env must not steer the servers and CLIs the tests start (children inherit this).
     // Nor may a developer's ./mcp.json hand the graphs under test extra tools.
     env: { SWITCHBOARD_SKIP_DOTENV: "1", SWITCHBOARD_MCP_CONFIG: "off" },

@@ -65,12 +65,21 @@ export interface RedisProcess {
 }
 
 /**
+ * A temporary directory for a private server, under the test run's root when there is one
+ * (test/support/temp-root.ts deletes it at the end: a restart test stops a server and starts it
+ * again on the same directory, so `stop()` cannot delete it).
+ */
+function serverTempDir(prefix: string): string {
+  return mkdtempSync(join(process.env.SWITCHBOARD_TEST_TMP ?? tmpdir(), prefix));
+}
+
+/**
  * Starts redis-server on a port; extra args are passed through (e.g. `--appendonly yes`). Tests
  * use ports below 32768: above, Linux hands ports out to outgoing connections (ephemeral range
  * 32768-60999), and a listener there fails at start whenever one is taken.
  */
 export async function startRedisServer(port: number, args: string[] = [], dir?: string): Promise<RedisProcess> {
-  const workDir = dir ?? mkdtempSync(join(tmpdir(), `sb-redis-${port}-`));
+  const workDir = dir ?? serverTempDir(`sb-redis-${port}-`);
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", workDir, ...args], {
     stdio: "ignore",
   });
@@ -117,7 +126,7 @@ export interface RedisClusterProcess {
 
 /** Starts a 3-master cluster (no replicas) on the given ports and waits until it serves. */
 export async function startRedisCluster(ports: [number, number, number]): Promise<RedisClusterProcess> {
-  const dir = mkdtempSync(join(tmpdir(), "sb-cluster-"));
+  const dir = serverTempDir("sb-cluster-");
   const started = await Promise.allSettled(
     ports.map((port) =>
       // The bus port defaults to port + 10000, inside Linux's ephemeral range (32768-60999), where
