@@ -24,6 +24,8 @@ describe("the offline demo's script", () => {
   it("computes only with numbers the goal gives", () => {
     const compute = [tool("calculator", { expression: { type: "string" } }), tool("run_javascript", { code: { type: "string" } })];
     expect(ask("Compare Paris (2148000) and Berlin (3645000) — do the analyst's part and report what you found.", compute)).toMatchObject({ toolCalls: [{ name: "calculator", args: { expression: "2148000 / 3645000" } }] });
+    expect(ask("What is 17 * 23?", compute)).toMatchObject({ toolCalls: [{ name: "calculator", args: { expression: "17 * 23" } }] });
+    expect(ask("What is 6 plus 7?", compute)).toMatchObject({ toolCalls: [{ name: "calculator", args: { expression: "6 + 7" } }] });
     expect(ask("Explain Redis persistence — do the analyst's part and report what you found.", compute)).toBe("[offline demo] The goal gives no numbers, so there is nothing to compute.");
   });
 

@@ -120,7 +120,7 @@ function demoArgs(tool: string, schema: Record<string, unknown>, goal: string, f
   switch (tool) {
     case "calculator": {
       const numbers = numbersIn(goal);
-      return { expression: numbers.length > 1 ? numbers.slice(0, 2).join(" / ") : numbers[0]! };
+      return { expression: numbers.length > 1 ? `${numbers[0]} ${operatorBetween(goal)} ${numbers[1]}` : numbers[0]! };
     }
     case "run_javascript":
       return { code: `[${numbersIn(goal).join(",")}].reduce((a, b) => a + b, 0)` };
@@ -140,6 +140,14 @@ function demoArgs(tool: string, schema: Record<string, unknown>, goal: string, f
 
 function numbersIn(text: string): string[] {
   return text.match(/\d+(?:\.\d+)?/g) ?? [];
+}
+
+const OPERATOR_WORDS: Record<string, string> = { "*": "*", "×": "*", x: "*", times: "*", "+": "+", plus: "+", minus: "-", "/": "/", "÷": "/", "divided by": "/" };
+
+/** The arithmetic the goal writes between its first two numbers ("17 * 23", "6 plus 7"); otherwise a ratio ("compare …"). */
+function operatorBetween(goal: string): string {
+  const match = /\d(?:\.\d+)?\s*(\*|×|x|times|\+|plus|minus|\/|÷|divided by)\s*\d/i.exec(goal);
+  return match ? OPERATOR_WORDS[match[1]!.toLowerCase()]! : "/";
 }
 
 /** The goal line of a supervisor's or planner's request, or the goal part of a task brief. */
