@@ -1,4 +1,4 @@
-import type { Run } from "@langchain/core/tracers/base";
+import type { RecordedRun } from "./run-collector.js";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../lib/logger.js";
 import { TraceRecorder } from "./recorder.js";
@@ -33,8 +33,8 @@ describe("TraceRecorder while the trace store is away", () => {
       { store, maxBytes: 100_000, logger: silentLogger(), prices: {} as never, maxFieldChars: 1_000, anonymize: (value) => value, retryDelaysMs: [10, 10, 10, 10, 10] },
     );
     const now = Date.now();
-    const root = { id: runId, name: "g", run_type: "chain", start_time: now, end_time: now + 5, inputs: {}, outputs: { status: "completed" }, child_runs: [], child_execution_order: 1, execution_order: 1, serialized: {}, events: [], trace_id: runId, dotted_order: "" } as unknown as Run;
-    await (recorder as unknown as { persistRun(run: Run): Promise<void> }).persistRun(root);
+    const root: RecordedRun = { id: runId, name: "g", run_type: "chain", tags: [], start_time: now, end_time: now + 5, outputs: { status: "completed" }, child_runs: [], execution_order: 1, extra: {} };
+    await (recorder as unknown as { rootEnded(run: RecordedRun): Promise<void> }).rootEnded(root);
     expect(store.saved).toEqual([]);
     await recorder.finish("cancelled");
     await expect.poll(() => store.saved.length, { timeout: 5_000 }).toBe(1);

@@ -1,13 +1,13 @@
 /**
- * The local trace recorder: a LangChain callback handler that sees the same runs LangSmith
- * receives and, when the run's root ends, turns them into a step tree with tokens and cost,
+ * The local trace recorder: a LangChain callback handler (a lean run collector) that sees the
+ * same runs LangSmith receives and, when the run's root ends, turns them into a step tree with tokens and cost,
  * redacted and bounded in size, and saves it in the trace store.
  */
-import { BaseTracer, type Run } from "@langchain/core/tracers/base";
 import type { Logger } from "../lib/logger.js";
 import { flattenSteps, type RunTrace, type TraceStep, type TraceStore } from "./trace.js";
 import { costOfSteps } from "./cost.js";
 import { stepsOfRun, type StepOptions } from "./steps.js";
+import { RunCollector, type RecordedRun } from "./run-collector.js";
 
 /** Who and what the recorded run is. */
 export interface RecordedRunInfo {
@@ -38,7 +38,7 @@ export function terminalStateOf(outputs: Record<string, unknown> | undefined, er
 }
 
 /** Records one run's step tree in the trace store when its root run ends. */
-export class TraceRecorder extends BaseTracer {
+export class TraceRecorder extends RunCollector {
   name = "switchboard_trace_recorder";
   /** The recorded trace, once the root run has ended. */
   trace: RunTrace | null = null;
@@ -54,7 +54,7 @@ export class TraceRecorder extends BaseTracer {
     super({ _awaitHandler: true });
   }
 
-  protected async persistRun(run: Run): Promise<void> {
+  protected async rootEnded(run: RecordedRun): Promise<void> {
     // Only the run this recorder was made for; a stray root (another invocation) is not ours.
     if (run.id !== this.info.runId) return;
     const root = stepsOfRun(run, this.options);

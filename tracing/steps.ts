@@ -4,7 +4,7 @@
  * away and their children re-parented to the nearest step a person cares about; every step
  * keeps the LangChain run id, so a local step and its LangSmith run have the same id.
  */
-import type { Run } from "@langchain/core/tracers/base";
+import type { RecordedRun } from "./run-collector.js";
 import type { RailEvent } from "../lib/contracts/run.js";
 import type { TraceMessage, TraceStep, TraceStepKind, TraceStepStatus } from "./trace.js";
 import { costOf, type PriceTable } from "../lib/prices.js";
@@ -36,13 +36,13 @@ export interface StepOptions {
 }
 
 /** The step tree of a finished root run. */
-export function stepsOfRun(root: Run, options: StepOptions): TraceStep {
+export function stepsOfRun(root: RecordedRun, options: StepOptions): TraceStep {
   const graphId = String(root.extra?.metadata?.graph_id ?? root.name);
-  const build = (run: Run, parent: TraceStep | null): TraceStep => {
+  const build = (run: RecordedRun, parent: TraceStep | null): TraceStep => {
     const kind: TraceStepKind = parent === null ? "graph" : kindOf(run);
     const agent = kind === "graph" ? graphId : kind === "agent" ? run.name : (parent?.agent ?? graphId);
     const step = baseStep(run, parent, kind, agent, options);
-    const attach = (children: Run[]) => {
+    const attach = (children: RecordedRun[]) => {
       for (const child of [...children].sort(byStart)) {
         if (isPlumbingRun(child)) attach(child.child_runs ?? []);
         else step.children.push(build(child, step));
@@ -54,7 +54,7 @@ export function stepsOfRun(root: Run, options: StepOptions): TraceStep {
   return build(root, null);
 }
 
-function kindOf(run: Run): TraceStepKind {
+function kindOf(run: RecordedRun): TraceStepKind {
   if (run.run_type === "llm" || run.run_type === "chat_model") return "model";
   if (run.run_type === "tool") return "tool";
   if (run.tags?.some((tag) => NODE_TAG.test(tag))) return "node";
@@ -63,11 +63,11 @@ function kindOf(run: Run): TraceStepKind {
   return "step";
 }
 
-function byStart(a: Run, b: Run): number {
+function byStart(a: RecordedRun, b: RecordedRun): number {
   return Number(a.start_time) - Number(b.start_time) || (a.execution_order ?? 0) - (b.execution_order ?? 0);
 }
 
-function baseStep(run: Run, parent: TraceStep | null, kind: TraceStepKind, agent: string, options: StepOptions): TraceStep {
+function baseStep(run: RecordedRun, parent: TraceStep | null, kind: TraceStepKind, agent: string, options: StepOptions): TraceStep {
   const started = Number(run.start_time);
   const ended = run.end_time === undefined ? null : Number(run.end_time);
   const error = run.error ? errorText(run.error) : undefined;
@@ -112,7 +112,7 @@ function summaryOf(outputs: Record<string, unknown> | undefined, max: number): R
   return picked.length > 0 ? Object.fromEntries(picked) : undefined;
 }
 
-function modelCall(run: Run, options: StepOptions) {
+function modelCall(run: RecordedRun, options: StepOptions) {
   const batches = (run.inputs?.messages ?? run.inputs?.prompts ?? []) as unknown[];
   const prompt = (Array.isArray(batches[0]) ? (batches[0] as unknown[]) : batches).map((message) => toTraceMessage(message, options.maxFieldChars));
   const generation = (run.outputs?.generations as { text?: string; message?: unknown }[][] | undefined)?.[0]?.[0];
@@ -133,7 +133,7 @@ function modelCall(run: Run, options: StepOptions) {
   };
 }
 
-function toolCall(run: Run, error: string | undefined, options: StepOptions) {
+function toolCall(run: RecordedRun, error: string | undefined, options: StepOptions) {
   const metadata = (run.extra?.metadata ?? {}) as Record<string, unknown>;
   const raw = run.inputs?.input;
   let args: unknown = raw;
