@@ -1,6 +1,6 @@
 /** Starting, stopping and measuring `npm run serve` from a bench (bench:server, bench:soak). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** The node flags of `npm run serve` (package.json), so a bench measures what users run. */
 export const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=16", "--max-old-space-size=384"];
@@ -71,3 +71,22 @@ export function rssKb(pid: number): number {
   }
 }
 
+
+/** Every descendant of `pid` (children, grandchildren, …), from /proc. */
+export function descendantPids(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  } catch {
+    // gone, or no children list on this kernel
+  }
+  children = [...new Set(children)];
+  return children.flatMap((child) => [child, ...descendantPids(child)]);
+}
+
+/** VmRSS (MB) of a process and all its descendants: what a process group keeps resident. */
+export function treeRssMb(pid: number): number {
+  return [pid, ...descendantPids(pid)].reduce((sum, each) => sum + rssKb(each), 0) / 1024;
+}
