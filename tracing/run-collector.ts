@@ -50,6 +50,8 @@ export abstract class RunCollector extends BaseCallbackHandler {
   }
 
   private start(run: Omit<RecordedRun, "execution_order" | "child_runs">): void {
+    // A start already seen (as core's BaseTracer allows for) keeps the first record.
+    if (this.runs.has(run.id)) return;
     const recorded: RecordedRun = { ...run, execution_order: (this.order += 1), child_runs: [] };
     const parent = run.parent_run_id === undefined ? undefined : this.runs.get(run.parent_run_id);
     if (parent) parent.child_runs.push(recorded);
