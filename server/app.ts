@@ -3,7 +3,6 @@
  * `createApp(deps)` does not listen; `main.ts` does.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { InvalidInputError, SwitchboardError } from "../lib/errors.js";
 import { assistantsRoutes } from "./api/assistants/routes.js";
 import type { AppDeps } from "./deps.js";
@@ -26,6 +25,7 @@ import { traceRoutes } from "./api/traces/index.js";
 import { mcpRoutes } from "./api/mcp/routes.js";
 import { uiRoutes } from "./http/ui.js";
 import { consoleRoutes } from "./console/routes.js";
+import { limitBodySize } from "./middleware/body-limit.js";
 
 export type { AppDeps } from "./deps.js";
 
@@ -50,11 +50,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use(accessLog(deps.logger));
   if (deps.cors) app.use(...corsMiddleware(deps.cors));
   app.use(
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(deps.bodyLimitBytes);
-      },
+    limitBodySize(deps.bodyLimitBytes, () => {
+      throw new PayloadTooLargeError(deps.bodyLimitBytes);
     }),
   );
   app.use(redisDeadline(deps.redisWatchdog));
