@@ -9,11 +9,13 @@ const root = new URL("..", import.meta.url).pathname;
 
 /**
  * Starts our server on port 0 for `config` with `env` added (REDIS_URL, REDIS_KEY_PREFIX,
- * SERVER_PROCESSES, …); resolves once it prints its listening line.
+ * SERVER_PROCESSES, …); resolves once it prints its listening line. `checkout` serves another
+ * copy of the project (bench:server-cpu compares two).
  */
-export async function startServer(config: string, env: Record<string, string>, nodeFlags = SERVE_NODE_FLAGS): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeFlags, `${root}server/main.ts`, "--config", config, "--port", "0"], {
-    cwd: root,
+export async function startServer(config: string, env: Record<string, string>, nodeFlags = SERVE_NODE_FLAGS, checkout = root): Promise<{ url: string; child: ChildProcess }> {
+  const base = checkout.endsWith("/") ? checkout : `${checkout}/`;
+  const child = spawn(process.execPath, [...nodeFlags, `${base}server/main.ts`, "--config", config, "--port", "0"], {
+    cwd: base,
     env: { ...process.env, LOG_LEVEL: "warn", LANGSMITH_TRACING: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
