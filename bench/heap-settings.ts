@@ -11,16 +11,12 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
-const arg = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const SECONDS = Number(arg("--seconds") ?? 10);
-const ROUNDS = Number(arg("--rounds") ?? 2);
-const SIZES = (arg("--sizes") ?? "8,16,32,64").split(",").map(Number);
+const SECONDS = Number(argValue("--seconds") ?? 10);
+const ROUNDS = Number(argValue("--rounds") ?? 2);
+const SIZES = (argValue("--sizes") ?? "8,16,32,64").split(",").map(Number);
 const SERVE_SEMI = Number(/--max-semi-space-size=(\d+)/.exec(SERVE_NODE_FLAGS.join(" "))?.[1] ?? 16);
 const CLIENTS = 16;
 
@@ -34,12 +30,6 @@ interface Point {
   heapTotalMb: number;
 }
 
-async function heap(url: string): Promise<{ used: number; total: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^switchboard_nodejs_${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN) / 1e6;
-  return { used: value("heap_size_used_bytes"), total: value("heap_size_total_bytes") };
-}
-
 async function measure(config: string, redisUrl: string, semi: number): Promise<Point> {
   const flags = SERVE_NODE_FLAGS.map((flag) => (flag.startsWith("--max-semi-space-size=") ? `--max-semi-space-size=${semi}` : flag));
   const server = await startServer(config, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `heap:${semi}:`, SERVER_PROCESSES: "1" }, flags);
@@ -47,7 +37,7 @@ async function measure(config: string, redisUrl: string, semi: number): Promise<
     const run = await apiRunner(server.url, CLIENTS, "trivial");
     await concurrent(run, CLIENTS, 2);
     const load = await concurrent(run, CLIENTS, SECONDS);
-    const { used, total } = await heap(server.url);
+    const { used, total } = await serverHeapMb(server.url);
     return { runsPerSecond: load.runsPerSecond, rssMb: treeRssMb(server.child.pid!), heapUsedMb: used, heapTotalMb: total };
   } finally {
     await stop(server.child);

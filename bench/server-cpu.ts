@@ -10,16 +10,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, startServer, stop } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, argValue } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
-const arg = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const AGAINST = arg("--against");
-const ROUNDS = Number(arg("--rounds") ?? 4);
-const SECONDS = Number(arg("--seconds") ?? 10);
+const AGAINST = argValue("--against");
+const ROUNDS = Number(argValue("--rounds") ?? 4);
+const SECONDS = Number(argValue("--seconds") ?? 10);
 const CLIENTS = 16;
 const here = new URL("..", import.meta.url).pathname;
 

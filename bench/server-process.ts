@@ -92,3 +92,16 @@ export function descendantPids(pid: number): number[] {
 export function treeRssMb(pid: number): number {
   return [pid, ...descendantPids(pid)].reduce((sum, each) => sum + rssKb(each), 0) / 1024;
 }
+
+/** The value after `--name` on the command line, if given (bench options). */
+export function argValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+/** V8 heap used and total (MB) from the server's Prometheus metrics (the process that answered). */
+export async function serverHeapMb(url: string): Promise<{ used: number; total: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^switchboard_nodejs_${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN) / 1e6;
+  return { used: value("heap_size_used_bytes"), total: value("heap_size_total_bytes") };
+}

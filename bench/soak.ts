@@ -11,17 +11,13 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, rssKb, serverPids, startServer, stop } from "./server-process.js";
+import { SERVE_NODE_FLAGS, rssKb, serverPids, startServer, stop, argValue, serverHeapMb } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
-const arg = (name: string) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const MINUTES = Number(arg("--minutes") ?? 10);
-const EVERY_S = Number(arg("--every") ?? 30);
-const PROCESSES = arg("--processes") ?? "1";
-const NODE_FLAGS = arg("--node-flags")?.split(/\s+/).filter(Boolean) ?? SERVE_NODE_FLAGS;
+const MINUTES = Number(argValue("--minutes") ?? 10);
+const EVERY_S = Number(argValue("--every") ?? 30);
+const PROCESSES = argValue("--processes") ?? "1";
+const NODE_FLAGS = argValue("--node-flags")?.split(/\s+/).filter(Boolean) ?? SERVE_NODE_FLAGS;
 const CLIENTS = 16;
 
 const root = new URL("..", import.meta.url).pathname;
@@ -34,13 +30,6 @@ interface Sample {
   heapTotalMb: number;
   runs: number;
   runsPerSecond: number;
-}
-
-/** Heap used and total (MB) from the server's Prometheus metrics (the process that answered). */
-async function heap(url: string): Promise<{ used: number; total: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^switchboard_nodejs_${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN) / 1e6;
-  return { used: value("heap_size_used_bytes"), total: value("heap_size_total_bytes") };
 }
 
 async function main(): Promise<void> {
@@ -61,7 +50,7 @@ async function main(): Promise<void> {
       for (let slice = 1; slice <= slices; slice += 1) {
         const load = await concurrent(run, CLIENTS, EVERY_S);
         runs += load.runs;
-        const { used, total } = await heap(server.url);
+        const { used, total } = await serverHeapMb(server.url);
         const rssMb = serverPids(server.child.pid!).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
         const sample = { seconds: (performance.now() - started) / 1000, rssMb, heapUsedMb: used, heapTotalMb: total, runs, runsPerSecond: load.runsPerSecond };
         samples.push(sample);
