@@ -1,7 +1,7 @@
 /**
  * npm run bench:soak — our server (as `npm run serve` runs it, one process by default) under 16
  * clients of runs/wait on the trivial graph for 10 minutes, on a private redis-server. Every 30 s
- * it prints the server's RSS (all its processes, from /proc) and V8 heap used and total (its
+ * it prints the server's RSS (its whole process tree, from /proc) and V8 heap used and total (its
  * /metrics), then whether RSS stayed flat: the last sample against the one at the end of the
  * first quarter (warm-up), and the slope over the second half.
  * Options: --minutes M (default 10), --every S (default 30), --processes N (default 1),
@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, rssKb, serverPids, startServer, stop, argValue, serverHeapMb } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
 const MINUTES = Number(argValue("--minutes") ?? 10);
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
         const load = await concurrent(run, CLIENTS, EVERY_S);
         runs += load.runs;
         const { used, total } = await serverHeapMb(server.url);
-        const rssMb = serverPids(server.child.pid!).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
+        const rssMb = treeRssMb(server.child.pid!);
         const sample = { seconds: (performance.now() - started) / 1000, rssMb, heapUsedMb: used, heapTotalMb: total, runs, runsPerSecond: load.runsPerSecond };
         samples.push(sample);
         console.log(`| ${sample.seconds.toFixed(0)} | ${rssMb.toFixed(1)} | ${used.toFixed(1)} | ${total.toFixed(1)} | ${runs} | ${load.runsPerSecond.toFixed(1)} |`);

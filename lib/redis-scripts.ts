@@ -36,11 +36,12 @@ export type ScriptArgument = string | Buffer;
 export async function runScript(
   connection: RedisConnection,
   script: RedisScript,
-  keys: string[],
+  keys: readonly string[],
   args: ScriptArgument[],
   deadlines?: CoarseDeadlines,
 ): Promise<unknown> {
-  const options = { keys, arguments: args };
+  // node-redis types `keys` as mutable; it only reads them (the saver passes its frozen per-thread keys).
+  const options = { keys: keys as string[], arguments: args };
   try {
     const reply = connection.evalSha(script.sha, options);
     return await (deadlines ? deadlines.track(reply, "Redis script") : reply);

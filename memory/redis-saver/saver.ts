@@ -203,7 +203,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
     const ns = assertStorableId("checkpoint_ns", config.configurable?.checkpoint_ns ?? "", { allowEmpty: true });
     const id = assertStorableId("checkpoint id", checkpoint.id);
     const parentId = config.configurable?.checkpoint_id ? assertStorableId("checkpoint_id", config.configurable.checkpoint_id) : "";
-    const scriptKeys = this.keys.withLease(threadId) as string[];
+    const scriptKeys = this.keys.withLease(threadId);
     let riding: ClaimedWrites | undefined;
     try {
       // Known threads skip the async call: a put runs per super-step, the registry write once per thread.
@@ -269,7 +269,7 @@ export class RedisSaver extends BaseCheckpointSaver implements FencedCheckpointi
 
   /** Stores pending writes no put carried (PUT_WRITES), possibly of several calls on the thread. */
   private async sendWrites(threadId: string, fenceToken: string, args: (string | Buffer)[]): Promise<void> {
-    await runScript(this.redis, PUT_WRITES, this.keys.withLease(threadId) as string[], [fenceToken, String(this.ttlMs), ...args], this.deadlines);
+    await runScript(this.redis, PUT_WRITES, this.keys.withLease(threadId), [fenceToken, String(this.ttlMs), ...args], this.deadlines);
   }
 
   /** Deletes every checkpoint and write of a thread, in all namespaces. */

@@ -14,6 +14,7 @@ import { registry } from "@langchain/langgraph/zod";
 import { z } from "zod";
 import { getRuntimeGraphSchema, getStaticGraphSchema, type GraphSchema } from "@langchain/langgraph-api/schema";
 import type { ServableGraph, ServedGraph } from "./registry.js";
+import { TIMED_OUT, waitAtMost } from "../../lib/wait-at-most.js";
 
 /** A graph's schemas as the API names them. */
 export interface ApiGraphSchemas {
@@ -121,14 +122,11 @@ export interface SchemaWait {
 async function boundedStaticSchemas(served: ServedGraph, wait: SchemaWait | undefined): Promise<Record<string, GraphSchema> | undefined> {
   const pending = staticSchemas(served);
   if (!wait) return pending;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), wait.staticWaitMs)));
-  const first = await Promise.race([pending, late]).finally(() => clearTimeout(timer));
-  if (first !== LATE) return first;
+  const first = await waitAtMost(pending, wait.staticWaitMs);
+  if (first !== TIMED_OUT) return first;
   wait.onProvisional();
   return undefined;
 }
-const LATE = Symbol("late");
 
 /**
  * The schemas of a served graph (resolved for an assistant's config when it is a factory). With

@@ -11,6 +11,7 @@ import { matchesPattern, type EnvLookup, type ExternalToolsConfig } from "./conf
 import { McpServerHandle, type Backoff } from "./mcp-server.js";
 import { OpenApiService } from "./openapi.js";
 import type { ToolSourceHandle } from "./source.js";
+import { waitAtMost } from "../../lib/wait-at-most.js";
 
 /** One source in a listing: its tools and the agents that get each. */
 export interface SourceListing {
@@ -89,9 +90,7 @@ export function createExternalToolSources(options: ExternalToolSourcesOptions): 
     async describe() {
       // A server that never answers initialize would hold the listing for the SDK's 60 s: list it as still starting.
       const waitMs = options.describeWaitMs ?? 20_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([startAll(), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      clearTimeout(timer);
+      await waitAtMost(startAll(), waitMs);
       return [...sources.values()].map((source) => ({
         name: source.name,
         kind: source.kind,

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from "../../lib/logger.js";
 import type { SourceTool } from "./source.js";
 import { resolveReferenceMap, resolveReferences, secretScrubber, type EnvLookup, type McpServerConfig } from "./config.js";
 import { mcpToolSpec } from "./mcp-tool.js";
+import { waitAtMost } from "../../lib/wait-at-most.js";
 
 /** Where a server is in its life. */
 export type McpServerState = "idle" | "starting" | "ready" | "restarting" | "misconfigured" | "closed";
@@ -84,9 +85,7 @@ export class McpServerHandle {
     clearTimeout(this.retryTimer);
     // A server stuck in its start (no answer to initialize) would hold shutdown for the SDK's 60 s
     // request timeout: wait a moment, then go on; that start closes its own client when it ends.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.starting?.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
-    clearTimeout(timer);
+    if (this.starting) await waitAtMost(this.starting.catch(() => undefined), CLOSE_WAIT_MS);
     await this.dropClient();
     this.entries = [];
     this.live.clear();

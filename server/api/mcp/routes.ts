@@ -97,7 +97,7 @@ async function handle(deps: AppDeps, app: AppRequest, c: Context): Promise<Respo
   await server.connect(transport);
   let response: Response;
   try {
-    // Hono's body limit has read the stream already; hand the transport the text it kept.
+    // Read once here: the transport gets it parsed, or as is (to answer the parse error) when it is not JSON.
     const body = await c.req.text();
     let parsed: unknown;
     try {
