@@ -10,6 +10,7 @@ import { evalCaseSchema, type EvalCase } from "./case.js";
 import { executeCase, type CaseRun } from "./execute.js";
 import { scriptedModels } from "./scripts.js";
 import { environmentSecrets, passes, redactSecrets, scoreRun, scriptedJudge, type JudgeProvider, type Score } from "./scorers/index.js";
+import { clip } from "../lib/clip.js";
 
 /** One scored run of one case. */
 export interface CaseResult {
@@ -78,8 +79,8 @@ export function caseRunner(options: Pick<RunEvalOptions, "env" | "timeoutMs" | "
     // Scored on what the run really produced; kept (report, LangSmith) with any leaked secret blanked out and a huge answer clipped.
     const kept: CaseRun = {
       ...record,
-      answer: clipKept(redactSecrets(record.answer, secrets)),
-      statusReason: record.statusReason === null ? null : clipKept(redactSecrets(record.statusReason, secrets)),
+      answer: clip(redactSecrets(record.answer, secrets), MAX_KEPT),
+      statusReason: record.statusReason === null ? null : clip(redactSecrets(record.statusReason, secrets), MAX_KEPT),
       toolCalls: record.toolCalls.map((call) => ({ ...call, args: JSON.parse(redactSecrets(JSON.stringify(call.args ?? null), secrets)) as unknown })),
     };
     return { caseId: item.id, dataset: item.dataset, graph: item.graph, repetition, passed: failed.length === 0, why: failed.map((score) => redactSecrets(`${score.key}: ${score.comment}`, secrets)), notes, scores, run: kept };
@@ -132,10 +133,6 @@ function withDeadline<T>(work: Promise<T>, ms: number, fallback: () => T): Promi
 function timedOutRun(timeoutMs: number): CaseRun {
   const reason = `timed out after ${timeoutMs} ms (and did not stop when cancelled)`;
   return { status: "cancelled", statusReason: reason, answer: "", agents: [], toolCalls: [], railEvents: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0, modelCalls: 0, toolCalls: 0 }, latencyMs: timeoutMs, error: reason };
-}
-
-function clipKept(text: string): string {
-  return text.length <= MAX_KEPT ? text : `${text.slice(0, MAX_KEPT)}… [${text.length - MAX_KEPT} more characters not kept]`;
 }
 
 function warmUpCase(): EvalCase {

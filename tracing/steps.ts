@@ -8,6 +8,7 @@ import type { RecordedRun } from "./run-collector.js";
 import type { RailEvent } from "../lib/contracts/run.js";
 import type { TraceMessage, TraceStep, TraceStepKind, TraceStepStatus } from "./trace.js";
 import { costOf, type PriceTable } from "../lib/prices.js";
+import { clip } from "../lib/clip.js";
 
 /** What a LangChain run looks like to the folding rule (a `Run` or a run received by LangSmith). */
 export interface RunShape {
@@ -190,11 +191,6 @@ function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) return content.map((part) => (typeof part === "string" ? part : typeof part?.text === "string" ? part.text : "")).join("");
   return content === undefined || content === null ? "" : JSON.stringify(content);
-}
-
-/** Cuts a text to `max` characters, saying how much was cut. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }
 
 /** A JSON-able value whose strings are clipped (and whose serialized size stays near `max`). */
