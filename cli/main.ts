@@ -19,7 +19,7 @@ import { traceLinks } from "./tracing.js";
 import { showTrace } from "./trace-view.js";
 import { listExternalTools } from "./external-tools.js";
 import { chooseThreadGraph } from "./threads.js";
-import { installPooledRandomValues } from "../lib/pooled-random.js";
+import { installLibraryWorkarounds } from "../lib/workarounds.js";
 
 const EXIT_CODES: Record<RunReport["status"], number> = {
   completed: 0,
@@ -155,7 +155,7 @@ function traceHint(durable: boolean, threadId: string, runIds: readonly string[]
 
 // Run only as the entry point, so tests can import main().
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  installPooledRandomValues();
+  installLibraryWorkarounds();
   // ./.env under the real environment; said once, so a user knows which settings are in force.
   try {
     const envLoad = loadEnvSources([{ file: ".env" }]);

@@ -14,7 +14,7 @@ import type { LanggraphConfig } from "./graphs/config.js";
 import { buildServerRuntime } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./execution/consumers/start.js";
-import { installPooledRandomValues } from "../lib/pooled-random.js";
+import { installLibraryWorkarounds } from "../lib/workarounds.js";
 
 /** Where and what one server process serves. */
 export interface ServeOptions {
@@ -28,7 +28,7 @@ export interface ServeOptions {
 
 /** Runs one server process until it is stopped. */
 export async function serveProcess(env: Env, logger: Logger, options: ServeOptions): Promise<void> {
-  installPooledRandomValues();
+  installLibraryWorkarounds();
   const { host, port } = options;
   const runtime = await buildServerRuntime(env, logger, { config: options.config, loopback: options.loopback });
   if (!env.SERVER_API_KEYS && !options.config.authPath) runtime.warnings.push("Auth is off (no SERVER_API_KEYS): every caller is the default owner. Only loopback clients can connect.");

@@ -16,10 +16,10 @@ import { readLanggraphConfig } from "./graphs/config.js";
 import { buildServerRuntime, PROJECT_LANGGRAPH_JSON } from "./runtime.js";
 import { stopSignals } from "./shutdown.js";
 import { startRunWorkers } from "./execution/consumers/start.js";
-import { installPooledRandomValues } from "../lib/pooled-random.js";
+import { installLibraryWorkarounds } from "../lib/workarounds.js";
 
 async function main(): Promise<void> {
-  installPooledRandomValues();
+  installLibraryWorkarounds();
   const { values } = parseArgs({ options: { config: { type: "string" } }, allowPositionals: false });
   // The same loading as `npm run serve`: the langgraph.json's env, then ./.env, under the real environment.
   const config = await readLanggraphConfig(values.config ?? PROJECT_LANGGRAPH_JSON);

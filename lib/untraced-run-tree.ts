@@ -1,0 +1,86 @@
+/**
+ * Workaround for @langchain/core 1.4.0 with langsmith 0.12.0: every time a LangGraph node (and
+ * several core runnables) runs, core's `AsyncLocalStorageProviderSingleton.runWithConfig` builds
+ * a LangSmith `RunTree` with tracing disabled, only to carry the runnable's config in async local
+ * storage. The `RunTree` constructor costs about 21 µs (it reads a dozen environment variables,
+ * resolves the LangSmith client and project, defines 35 properties); on the server that was
+ * 15–20 % of a trivial run's throughput.
+ *
+ * `installUntracedRunTreeReuse` replaces `runWithConfig` with one that behaves the same, except
+ * that the disabled root `RunTree` is a copy of one built once per process, with its own id,
+ * start time, dotted order, config and child lists. `untraced-run-tree.test.ts` compares it with
+ * core's own method field by field, so an upgrade that changes either fails there.
+ */
+import { CallbackManager } from "@langchain/core/callbacks/manager";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import { RunTree, uuid7 } from "langsmith";
+import { convertToDottedOrderFormat } from "langsmith/run_trees";
+
+/** Where core keeps a runnable's config on the run tree in async local storage. */
+const CHILD_CONFIG = Symbol.for("lc:child_config");
+/** Where core keeps context variables (`setContextVariable`) in async local storage. */
+const CONTEXT_VARIABLES = Symbol.for("lc:context_variables");
+
+type Store = Record<PropertyKey, unknown>;
+type RunWithConfig = <T>(config: RunnableConfig | undefined, callback: () => T, avoidCreatingRootRunTree?: boolean) => T;
+interface Provider {
+  getInstance(): { getStore(): Store | undefined; run<T>(store: unknown, callback: () => T): T };
+  runWithConfig: RunWithConfig;
+}
+interface TracerLike {
+  name: string;
+  getRunTreeWithTracingConfig(id: string): RunTree | undefined;
+}
+
+const provider = AsyncLocalStorageProviderSingleton as unknown as Provider;
+
+/** Core's own `runWithConfig`, kept for the equivalence test. */
+export const originalRunWithConfig: RunWithConfig = provider.runWithConfig;
+
+let template: RunTree | undefined;
+
+/** A disabled root run tree like `new RunTree({ name: "<runnable_lambda>", tracingEnabled: false })`, without the constructor's cost. */
+export function untracedRootRunTree(): RunTree {
+  template ??= new RunTree({ name: "<runnable_lambda>", tracingEnabled: false });
+  const startTime = Date.now();
+  const id = uuid7();
+  const { dottedOrder, microsecondPrecisionDatestring } = convertToDottedOrderFormat(startTime, id, 1);
+  // Every container is the copy's own: a child or event added under one run must not reach another.
+  return Object.assign(Object.create(RunTree.prototype) as RunTree, template, {
+    id,
+    trace_id: id,
+    start_time: startTime,
+    dotted_order: dottedOrder,
+    _serialized_start_time: microsecondPrecisionDatestring,
+    child_runs: [],
+    extra: { ...template.extra, metadata: { ...template.extra?.metadata } },
+    serialized: { ...template.serialized },
+    inputs: { ...template.inputs },
+    replicas: template.replicas ? [...template.replicas] : template.replicas,
+    caller_options: { ...(template as unknown as { caller_options?: object }).caller_options },
+  });
+}
+
+/** `runWithConfig` as core writes it, with the disabled root run tree from `untracedRootRunTree`. */
+export const reusingRunWithConfig: RunWithConfig = function runWithConfig(this: Provider, config, callback, avoidCreatingRootRunTree) {
+  const manager = CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata);
+  const storage = this.getInstance();
+  const previous = storage.getStore();
+  const parentRunId = manager?.getParentRunId();
+  const tracer = manager?.handlers?.find((handler) => handler?.name === "langchain_tracer") as TracerLike | undefined;
+  let store: Store | undefined;
+  if (tracer && parentRunId) store = tracer.getRunTreeWithTracingConfig(parentRunId) as unknown as Store | undefined;
+  else if (!avoidCreatingRootRunTree) store = untracedRootRunTree() as unknown as Store;
+  if (store) store.extra = { ...(store.extra as object | undefined), [CHILD_CONFIG]: config };
+  if (previous?.[CONTEXT_VARIABLES] !== undefined) {
+    store ??= {};
+    store[CONTEXT_VARIABLES] = previous[CONTEXT_VARIABLES];
+  }
+  return storage.run(store, callback);
+};
+
+/** Replaces core's `runWithConfig` with `reusingRunWithConfig` (idempotent); call once at start-up. */
+export function installUntracedRunTreeReuse(): void {
+  provider.runWithConfig = reusingRunWithConfig;
+}
