@@ -6,7 +6,7 @@
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { startSwitchboard, type SwitchboardProcess } from "../support/scale-harness.js";
+import { startSwitchboard, startedInto, type SwitchboardProcess } from "../support/scale-harness.js";
 import { cleanQueuePrefix, eventually } from "../support/scale.js";
 import { duplicateTicks, firedTicks } from "../support/cron-ticks.js";
 
@@ -19,7 +19,7 @@ describe("a cron survives the death of the process that created it", () => {
 
   beforeAll(async () => {
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, WORKSPACE_DIR: "./workspace/test-crons" };
-    servers.push(...(await Promise.all([startSwitchboard("serve", env, ["--config", CONFIG]), startSwitchboard("serve", env, ["--config", CONFIG])])));
+    await startedInto(servers, [startSwitchboard("serve", env, ["--config", CONFIG]), startSwitchboard("serve", env, ["--config", CONFIG])]);
   }, 200_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OpenAIStub } from "../support/openai-stub.js";
 import { startRedisServer, uniquePrefix, type RedisProcess } from "../support/redis.js";
-import { scaleGoal, startScaleStub, startSwitchboard, startWebhookReceiver, type SwitchboardProcess, type WebhookReceiver } from "../support/scale-harness.js";
+import { scaleGoal, startScaleStub, startSwitchboard, startedInto, startWebhookReceiver, type SwitchboardProcess, type WebhookReceiver } from "../support/scale-harness.js";
 import { eventually } from "../support/scale.js";
 
 const PORT = 30100;
@@ -34,7 +34,7 @@ describe("a Redis restart during a run", () => {
       RUN_LEASE_MS: "2000",
       WORKSPACE_DIR: "./workspace/test-restart",
     };
-    processes.push(...(await Promise.all([startSwitchboard("serve", { ...env, WORKERS: "0" }), startSwitchboard("worker", env)])));
+    await startedInto(processes, [startSwitchboard("serve", { ...env, WORKERS: "0" }), startSwitchboard("worker", env)]);
   }, 120_000);
 
   afterAll(async () => {

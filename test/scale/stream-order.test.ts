@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reply, type OpenAIStub, type RecordedRequest } from "../support/openai-stub.js";
 import { startOpenAIStub } from "../support/openai-stub.js";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { startSwitchboard, type SwitchboardProcess } from "../support/scale-harness.js";
+import { startSwitchboard, startedInto, type SwitchboardProcess } from "../support/scale-harness.js";
 import { cleanQueuePrefix } from "../support/scale.js";
 import { checkRunOrder, inOrder, type OrderReport, type StreamedEvent } from "../support/stream-order.js";
 
@@ -55,7 +55,7 @@ describe("run event order with concurrent mixed-mode streams on two server proce
       WORKER_CONCURRENCY: "4",
       WORKSPACE_DIR: "./workspace/test-order",
     };
-    servers.push(...(await Promise.all([startSwitchboard("serve", env), startSwitchboard("serve", env)])));
+    await startedInto(servers, [startSwitchboard("serve", env), startSwitchboard("serve", env)]);
     clients.push(...servers.map((server) => new Client({ apiUrl: server.url! })));
   }, 240_000);
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { startSwitchboard, type SwitchboardProcess } from "../support/scale-harness.js";
+import { startSwitchboard, startedInto, type SwitchboardProcess } from "../support/scale-harness.js";
 import { cleanQueuePrefix, eventually } from "../support/scale.js";
 
 const CONFIG = new URL("../fixtures/parity/langgraph.json", import.meta.url).pathname;
@@ -38,7 +38,7 @@ describe("a completion webhook survives the death of the process retrying it", (
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     // Many quick attempts: the retries span the kill whatever the machine's load.
     const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, WORKSPACE_DIR: "./workspace/test-webhooks", SERVER_WEBHOOK_ALLOWLIST: "127.0.0.1", SERVER_WEBHOOK_ATTEMPTS: "14", SERVER_WEBHOOK_RETRY_MS: "100" };
-    servers.push(...(await Promise.all([startSwitchboard("serve", env, ["--config", CONFIG]), startSwitchboard("serve", { ...env, WORKERS: "0" }, ["--config", CONFIG])])));
+    await startedInto(servers, [startSwitchboard("serve", env, ["--config", CONFIG]), startSwitchboard("serve", { ...env, WORKERS: "0" }, ["--config", CONFIG])]);
   }, 200_000);
 
   afterAll(async () => {

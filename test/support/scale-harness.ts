@@ -158,3 +158,14 @@ export async function startSwitchboard(kind: "serve" | "worker", env: Record<str
       }),
   };
 }
+
+/**
+ * Waits for processes starting together and adds every one that started to `into` before
+ * rethrowing the first failure, so the suite's clean-up stops it (Promise.all would orphan it).
+ */
+export async function startedInto(into: SwitchboardProcess[], starting: Promise<SwitchboardProcess>[]): Promise<void> {
+  const settled = await Promise.allSettled(starting);
+  for (const result of settled) if (result.status === "fulfilled") into.push(result.value);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
