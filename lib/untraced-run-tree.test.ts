@@ -5,7 +5,7 @@
  * one is configured. An upgrade of core or langsmith that changes either side fails here.
  */
 import { CallbackManager } from "@langchain/core/callbacks/manager";
-import { getContextVariable, setContextVariable } from "@langchain/core/context";
+import { getContextVariable, registerConfigureHook, setContextVariable } from "@langchain/core/context";
 import { RunnableLambda, type RunnableConfig } from "@langchain/core/runnables";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { LangChainTracer } from "@langchain/core/tracers/tracer_langchain";
@@ -14,7 +14,7 @@ import { Client, RunTree } from "langsmith";
 import { afterAll, describe, expect, it } from "vitest";
 import { installUntracedRunTreeReuse, originalRunWithConfig, reusingRunWithConfig } from "./untraced-run-tree.js";
 
-const provider = AsyncLocalStorageProviderSingleton as unknown as { runWithConfig: typeof originalRunWithConfig; getInstance(): { getStore(): unknown } };
+const provider = AsyncLocalStorageProviderSingleton as unknown as { runWithConfig: typeof originalRunWithConfig; getInstance(): { getStore(): unknown; run<T>(store: unknown, callback: () => T): T } };
 const OWN_PER_RUN = ["id", "trace_id", "start_time", "dotted_order", "_serialized_start_time", "extra", "child_runs"];
 const CHILD_CONFIG = Symbol.for("lc:child_config");
 
@@ -89,6 +89,47 @@ describe("reusingRunWithConfig", () => {
     expect(expected).toBeInstanceOf(RunTree);
     expect(actual.id).toBe(expected.id);
     expect(actual.extra[CHILD_CONFIG as unknown as string]).toBe(traced);
+  });
+
+  it("takes core's path when a traced run tree surrounds the run (a traceable around a graph)", async () => {
+    const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
+    client.createRun = async () => undefined;
+    const outer = new RunTree({ name: "outer", tracingEnabled: true, client, project_name: "test" });
+    const inside = (run: typeof originalRunWithConfig) => provider.getInstance().run(outer, () => storeOf(run, config));
+    const expected = inside(originalRunWithConfig);
+    const actual = inside(reusingRunWithConfig);
+    expect(expected.tracingEnabled).toBe(true);
+    expect(actual.tracingEnabled).toBe(true);
+    expect(actual.id).toBe(expected.id);
+  });
+
+  it("takes core's path when configure hooks could add a tracer", async () => {
+    const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
+    client.createRun = async () => undefined;
+    const tracer = new LangChainTracer({ client, projectName: "test" });
+    const parent = "0193f3c1-8f5b-7c2e-9a41-3f1e2d4c5b6b";
+    await tracer.handleChainStart({ lc: 1, type: "not_implemented", id: ["parent"] }, {}, parent);
+    const ids = await provider.getInstance().run(undefined, async () => {
+      registerConfigureHook({ contextVar: "switchboard_test_tracer" });
+      setContextVariable("switchboard_test_tracer", tracer);
+      const hooked: RunnableConfig = { callbacks: new CallbackManager(parent) };
+      return [storeOf(originalRunWithConfig, hooked).id, storeOf(reusingRunWithConfig, hooked).id];
+    });
+    expect(ids[1]).toBe(ids[0]);
+  });
+
+  it("takes core's path when the environment turns LangSmith tracing on", () => {
+    const parented: RunnableConfig = { callbacks: new CallbackManager("0193f3c1-8f5b-7c2e-9a41-3f1e2d4c5b6c") };
+    const before = process.env.LANGSMITH_TRACING;
+    process.env.LANGSMITH_TRACING = "true";
+    try {
+      const expected = storeOf(originalRunWithConfig, parented);
+      const actual = storeOf(reusingRunWithConfig, parented);
+      expect([actual === undefined, actual?.tracingEnabled]).toEqual([expected === undefined, expected?.tracingEnabled]);
+    } finally {
+      if (before === undefined) delete process.env.LANGSMITH_TRACING;
+      else process.env.LANGSMITH_TRACING = before;
+    }
   });
 
   it("once installed, a node's nested runnable still inherits the node's config", async () => {

@@ -1,28 +1,31 @@
 /**
  * Workaround for @langchain/core 1.4.0 with langsmith 0.12.0: every time a LangGraph node (and
- * several core runnables) runs, core's `AsyncLocalStorageProviderSingleton.runWithConfig` builds
- * a LangSmith `RunTree` with tracing disabled, only to carry the runnable's config in async local
- * storage. The `RunTree` constructor costs about 21 µs (it reads a dozen environment variables,
- * resolves the LangSmith client and project, defines 35 properties); on the server that was
- * 15–20 % of a trivial run's throughput.
+ * several core runnables) runs, core's `AsyncLocalStorageProviderSingleton.runWithConfig`
+ * configures a whole callback manager (copies of handlers, tags and metadata, environment reads)
+ * only to look for a LangSmith tracer, then builds a LangSmith `RunTree` with tracing disabled
+ * (about 21 µs: a dozen environment reads, 35 defined properties) only to carry the runnable's
+ * config in async local storage. A trivial 3-node run does this 22 times; on the server it was
+ * 15–20 % of the throughput.
  *
  * `installUntracedRunTreeReuse` replaces `runWithConfig` with one that behaves the same, except
+ * that it skips the callback configuration when no tracer can come of it (`mayBeTraced`), and
  * that the disabled root `RunTree` is a copy of one built once per process, with its own id,
  * start time, dotted order, config and child lists. `untraced-run-tree.test.ts` compares it with
- * core's own method field by field, so an upgrade that changes either fails there.
+ * core's own method case by case, so an upgrade that changes either fails there.
  */
 import { CallbackManager } from "@langchain/core/callbacks/manager";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import { getEnvironmentVariable } from "@langchain/core/utils/env";
 import { RunTree, uuid7 } from "langsmith";
-import { convertToDottedOrderFormat } from "langsmith/run_trees";
+import { convertToDottedOrderFormat, isRunTree } from "langsmith/run_trees";
 
 /** Where core keeps a runnable's config on the run tree in async local storage. */
 const CHILD_CONFIG = Symbol.for("lc:child_config");
 /** Where core keeps context variables (`setContextVariable`) in async local storage. */
 const CONTEXT_VARIABLES = Symbol.for("lc:context_variables");
 
-type Store = Record<PropertyKey, unknown>;
+type Store = Record<PropertyKey, unknown> & { tracingEnabled?: boolean };
 type RunWithConfig = <T>(config: RunnableConfig | undefined, callback: () => T, avoidCreatingRootRunTree?: boolean) => T;
 interface Provider {
   getInstance(): { getStore(): Store | undefined; run<T>(store: unknown, callback: () => T): T };
@@ -73,14 +76,33 @@ export function untracedRootRunTree(): RunTree {
   return copy as unknown as RunTree;
 }
 
+/** The variables with which core turns LangSmith tracing on (any of them set: the slow path). */
+const TRACING_VARIABLES = ["LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGSMITH_TRACING", "LANGCHAIN_TRACING"];
+
+/**
+ * Whether core's callback configuration could hand this run to a LangSmith tracer: a tracer in
+ * the config's handlers, a traced run tree around it, tracing turned on by the environment (read
+ * only when no run tree decides it), or configure hooks (kept under a symbol among the context
+ * variables). When none can, the configuration is skipped: its only use here is that tracer.
+ */
+function mayBeTraced(config: RunnableConfig | undefined, previous: Store | undefined): boolean {
+  const callbacks = config?.callbacks;
+  const handlers = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : callbacks.handlers;
+  if (handlers.some((handler) => (handler as { name?: string } | undefined)?.name === "langchain_tracer")) return true;
+  const variables = previous?.[CONTEXT_VARIABLES];
+  if (variables && Object.getOwnPropertySymbols(variables).length > 0) return true;
+  if (previous && isRunTree(previous)) return previous.tracingEnabled !== false;
+  return TRACING_VARIABLES.some((name) => !!getEnvironmentVariable(name));
+}
+
 /** `runWithConfig` as core writes it, with the disabled root run tree from `untracedRootRunTree`. */
 export const reusingRunWithConfig: RunWithConfig = function runWithConfig(this: Provider, config, callback, avoidCreatingRootRunTree) {
-  const manager = CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata);
   const storage = this.getInstance();
   const previous = storage.getStore();
+  let store: Store | undefined;
+  const manager = mayBeTraced(config, previous) ? CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata) : undefined;
   const parentRunId = manager?.getParentRunId();
   const tracer = manager?.handlers?.find((handler) => handler?.name === "langchain_tracer") as TracerLike | undefined;
-  let store: Store | undefined;
   if (tracer && parentRunId) store = tracer.getRunTreeWithTracingConfig(parentRunId) as unknown as Store | undefined;
   else if (!avoidCreatingRootRunTree) store = untracedRootRunTree() as unknown as Store;
   if (store) store.extra = { ...(store.extra as object | undefined), [CHILD_CONFIG]: config };
