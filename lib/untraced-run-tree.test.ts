@@ -25,6 +25,20 @@ function storeOf(run: typeof originalRunWithConfig, config: RunnableConfig | und
   return run.call(provider, config, () => provider.getInstance().getStore(), avoid) as Tree;
 }
 
+/** A LangSmith client that sends nothing. */
+function offlineClient(): Client {
+  const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
+  client.createRun = async () => undefined;
+  return client;
+}
+
+/** A LangSmith tracer that has seen the chain run `parent` start. */
+async function tracerWithRun(parent: string): Promise<LangChainTracer> {
+  const tracer = new LangChainTracer({ client: offlineClient(), projectName: "test" });
+  await tracer.handleChainStart({ lc: 1, type: "not_implemented", id: ["parent"] }, {}, parent);
+  return tracer;
+}
+
 afterAll(() => {
   provider.runWithConfig = originalRunWithConfig;
 });
@@ -78,11 +92,8 @@ describe("reusingRunWithConfig", () => {
   });
 
   it("hands over the LangSmith tracer's run tree when the run has a traced parent", async () => {
-    const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
-    client.createRun = async () => undefined;
-    const tracer = new LangChainTracer({ client, projectName: "test" });
     const parent = "0193f3c1-8f5b-7c2e-9a41-3f1e2d4c5b6a";
-    await tracer.handleChainStart({ lc: 1, type: "not_implemented", id: ["parent"] }, {}, parent);
+    const tracer = await tracerWithRun(parent);
     const traced: RunnableConfig = { callbacks: new CallbackManager(parent, { handlers: [tracer] }) };
     const expected = storeOf(originalRunWithConfig, traced);
     const actual = storeOf(reusingRunWithConfig, traced);
@@ -92,9 +103,7 @@ describe("reusingRunWithConfig", () => {
   });
 
   it("takes core's path when a traced run tree surrounds the run (a traceable around a graph)", async () => {
-    const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
-    client.createRun = async () => undefined;
-    const outer = new RunTree({ name: "outer", tracingEnabled: true, client, project_name: "test" });
+    const outer = new RunTree({ name: "outer", tracingEnabled: true, client: offlineClient(), project_name: "test" });
     const inside = (run: typeof originalRunWithConfig) => provider.getInstance().run(outer, () => storeOf(run, config));
     const expected = inside(originalRunWithConfig);
     const actual = inside(reusingRunWithConfig);
@@ -104,11 +113,8 @@ describe("reusingRunWithConfig", () => {
   });
 
   it("takes core's path when configure hooks could add a tracer", async () => {
-    const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "test", autoBatchTracing: false });
-    client.createRun = async () => undefined;
-    const tracer = new LangChainTracer({ client, projectName: "test" });
     const parent = "0193f3c1-8f5b-7c2e-9a41-3f1e2d4c5b6b";
-    await tracer.handleChainStart({ lc: 1, type: "not_implemented", id: ["parent"] }, {}, parent);
+    const tracer = await tracerWithRun(parent);
     const ids = await provider.getInstance().run(undefined, async () => {
       registerConfigureHook({ contextVar: "switchboard_test_tracer" });
       setContextVariable("switchboard_test_tracer", tracer);
