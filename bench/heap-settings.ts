@@ -6,12 +6,10 @@
  * size's throughput and RSS as a ratio of the size `npm run serve` uses (the baseline).
  * Options: --seconds S per point (default 10), --rounds N (default 2), --sizes 8,16,32,64.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb, trivialBenchConfig } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
 const SECONDS = Number(argValue("--seconds") ?? 10);
@@ -19,9 +17,6 @@ const ROUNDS = Number(argValue("--rounds") ?? 2);
 const SIZES = (argValue("--sizes") ?? "8,16,32,64").split(",").map(Number);
 const SERVE_SEMI = Number(/--max-semi-space-size=(\d+)/.exec(SERVE_NODE_FLAGS.join(" "))?.[1] ?? 16);
 const CLIENTS = 16;
-
-const root = new URL("..", import.meta.url).pathname;
-const configDir = join(root, ".bench-results", `heap-${randomUUID().slice(0, 8)}`);
 
 interface Point {
   runsPerSecond: number;
@@ -45,9 +40,7 @@ async function measure(config: string, redisUrl: string, semi: number): Promise<
 }
 
 async function main(): Promise<void> {
-  mkdirSync(configDir, { recursive: true });
-  const config = join(configDir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
+  const { config, remove } = trivialBenchConfig(`heap-${randomUUID().slice(0, 8)}`);
   const redis = await startPrivateRedis();
   const points = new Map<number, Point[]>(SIZES.map((size) => [size, []]));
   const loads: number[] = [loadavg()[0]!];
@@ -61,7 +54,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await redis.dispose();
-    rmSync(configDir, { recursive: true, force: true });
+    remove();
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const summary = new Map([...points].map(([size, list]) => [size, { runsPerSecond: mean(list.map((p) => p.runsPerSecond)), rssMb: mean(list.map((p) => p.rssMb)), heapUsedMb: mean(list.map((p) => p.heapUsedMb)), heapTotalMb: mean(list.map((p) => p.heapTotalMb)) }]));

@@ -5,22 +5,16 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { apiRunner, sequential } from "./server-load.js";
-import { startServer, stop } from "./server-process.js";
+import { startServer, stop, trivialBenchConfig } from "./server-process.js";
 import { countRedisCost, startPrivateRedis } from "./redis-counting.js";
 
-const root = new URL("..", import.meta.url).pathname;
-const configDir = join(root, ".bench-results", "redis-trace");
 const runsIndex = process.argv.indexOf("--runs");
 const RUNS = runsIndex >= 0 ? Number(process.argv[runsIndex + 1]) : 2;
 
 async function main(): Promise<void> {
-  mkdirSync(configDir, { recursive: true });
-  const config = join(configDir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
+  const { config, remove } = trivialBenchConfig("redis-trace");
   const redis = await startPrivateRedis();
   try {
     const server = await startServer(config, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `trace:${randomUUID().slice(0, 8)}:`, SERVER_PROCESSES: "1" });
@@ -40,7 +34,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await redis.dispose();
-    rmSync(configDir, { recursive: true, force: true });
+    remove();
   }
 }
 

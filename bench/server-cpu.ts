@@ -6,11 +6,11 @@
  * CPU (user + system, all its threads, from /proc) divided by the runs it served. Prints each
  * round and the ratios after ÷ before. Options: --rounds N (default 4), --seconds S (default 10).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, startServer, stop, argValue } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, argValue, trivialBenchConfig } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
 const AGAINST = argValue("--against");
@@ -26,10 +26,7 @@ function cpuMs(pid: number): number {
 }
 
 async function measure(root: string, redisUrl: string, prefix: string): Promise<{ runsPerSecond: number; cpuMsPerRun: number }> {
-  const dir = join(root, ".bench-results", "server-cpu");
-  mkdirSync(dir, { recursive: true });
-  const config = join(dir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
+  const { config, remove } = trivialBenchConfig("server-cpu", root);
   const server = await startServer(config, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SERVER_PROCESSES: "1" }, SERVE_NODE_FLAGS, root);
   try {
     const run = await apiRunner(server.url, CLIENTS, "trivial");
@@ -39,7 +36,7 @@ async function measure(root: string, redisUrl: string, prefix: string): Promise<
     return { runsPerSecond: load.runsPerSecond, cpuMsPerRun: (cpuMs(server.child.pid!) - before) / load.runs };
   } finally {
     await stop(server.child);
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -1,11 +1,31 @@
 /** Starting, stopping and measuring `npm run serve` from a bench (bench:server, bench:soak). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** The node flags of `npm run serve` (package.json), so a bench measures what users run. */
 export const SERVE_NODE_FLAGS = ["--import", "tsx", "--max-semi-space-size=16", "--max-old-space-size=384"];
 
 const root = new URL("..", import.meta.url).pathname;
+
+/** A langgraph.json that serves the benchmark graph, and how to delete its directory. */
+export interface BenchConfig {
+  config: string;
+  remove(): void;
+}
+
+/**
+ * Writes a langgraph.json serving the trivial benchmark graph into `<checkout>/.bench-results/<name>/`
+ * (inside the project, so servers resolve its packages); call again before each start, as
+ * `langgraph dev` may tidy its directory on exit.
+ */
+export function trivialBenchConfig(name: string, checkout = root): BenchConfig {
+  const dir = join(checkout, ".bench-results", name);
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, "langgraph.json");
+  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
+  return { config, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 /**
  * Starts our server on port 0 for `config` with `env` added (REDIS_URL, REDIS_KEY_PREFIX,

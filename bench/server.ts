@@ -10,27 +10,20 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { loadavg } from "node:os";
 import { connectRedis } from "../lib/redis.js";
 import { RedisSaver } from "../memory/index.js";
 import { trivial } from "../test/fixtures/server/graphs.js";
 import { apiRunner, concurrent, percentile, sequential, type RunOnce } from "./server-load.js";
 import { freePort } from "../test/support/ports.js";
-import { serverPids, startServer, stop, treeRssMb } from "./server-process.js";
+import { serverPids, startServer, stop, treeRssMb, trivialBenchConfig, type BenchConfig } from "./server-process.js";
 import { countRedisCost, startPrivateRedis, type RedisCost } from "./redis-counting.js";
 
 const root = new URL("..", import.meta.url).pathname;
-// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: keep both in the
-// ignored .bench-results/ (inside the project, so the CLI resolves the project's packages).
-const configDir = join(root, ".bench-results", "server");
-const config = join(configDir, "langgraph.json");
-/** (Re)writes the config right before each server starts: langgraph dev may tidy its directory on exit. */
-function writeConfig(): void {
-  mkdirSync(configDir, { recursive: true });
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
-}
+// langgraph dev writes .langgraph_api/ and a .gitignore next to its config: both stay in the
+// ignored .bench-results/server/; the config is written again before each server starts.
+let benchConfig: BenchConfig | undefined;
+const writeConfig = (): BenchConfig => (benchConfig = trivialBenchConfig("server"));
 const quick = process.argv.includes("--quick");
 const flag = (name: string) => {
   const index = process.argv.indexOf(name);
@@ -81,7 +74,7 @@ async function pollOk(url: string, child: ChildProcess): Promise<void> {
 
 async function benchLanggraphDev(): Promise<Result> {
   const port = await freePort();
-  writeConfig();
+  const { config } = writeConfig();
   const env: NodeJS.ProcessEnv = { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none", LOG_LEVEL: "error" };
   delete env.LANGSMITH_TRACING;
   const child = spawn(`${root}node_modules/.bin/langgraphjs`, ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--no-reload", "--config", config], {
@@ -107,7 +100,7 @@ async function benchLanggraphDev(): Promise<Result> {
 }
 
 async function startOurs(prefix: string, redisUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  writeConfig();
+  const { config } = writeConfig();
   progress("starting our server");
   return startServer(config, { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, SERVER_PROCESSES: PROCESSES });
 }
@@ -220,4 +213,4 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(configDir, { recursive: true, force: true }));
+  .finally(() => benchConfig?.remove());

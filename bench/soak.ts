@@ -8,10 +8,8 @@
  * --node-flags "<flags>" (default: those of `npm run serve`).
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { apiRunner, concurrent } from "./server-load.js";
-import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb } from "./server-process.js";
+import { SERVE_NODE_FLAGS, startServer, stop, treeRssMb, argValue, serverHeapMb, trivialBenchConfig } from "./server-process.js";
 import { startPrivateRedis } from "./redis-counting.js";
 
 const MINUTES = Number(argValue("--minutes") ?? 10);
@@ -19,9 +17,6 @@ const EVERY_S = Number(argValue("--every") ?? 30);
 const PROCESSES = argValue("--processes") ?? "1";
 const NODE_FLAGS = argValue("--node-flags")?.split(/\s+/).filter(Boolean) ?? SERVE_NODE_FLAGS;
 const CLIENTS = 16;
-
-const root = new URL("..", import.meta.url).pathname;
-const configDir = join(root, ".bench-results", `soak-${randomUUID().slice(0, 8)}`);
 
 interface Sample {
   seconds: number;
@@ -33,9 +28,7 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(configDir, { recursive: true });
-  const config = join(configDir, "langgraph.json");
-  writeFileSync(config, JSON.stringify({ node_version: "20", graphs: { trivial: "../../test/fixtures/server/graphs.ts:trivial" } }));
+  const { config, remove } = trivialBenchConfig(`soak-${randomUUID().slice(0, 8)}`);
   const redis = await startPrivateRedis();
   const samples: Sample[] = [];
   try {
@@ -61,7 +54,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await redis.dispose();
-    rmSync(configDir, { recursive: true, force: true });
+    remove();
   }
   verdict(samples);
 }
