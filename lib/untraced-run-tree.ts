@@ -53,8 +53,11 @@ function stampOf(epoch: number, id: string): { dottedOrder: string; serialized: 
   return { dottedOrder: stamp.dotted + id, serialized: stamp.serialized };
 }
 
-/** A disabled root run tree like `new RunTree({ name: "<runnable_lambda>", tracingEnabled: false })`, without the constructor's cost. */
-export function untracedRootRunTree(): RunTree {
+/**
+ * A disabled root run tree like `new RunTree({ name: "<runnable_lambda>", tracingEnabled: false })`
+ * carrying `config` where core keeps it, without the constructor's cost.
+ */
+export function untracedRootRunTree(config: RunnableConfig | undefined): RunTree {
   template ??= new RunTree({ name: "<runnable_lambda>", tracingEnabled: false });
   const startTime = Date.now();
   const id = uuid7();
@@ -68,7 +71,7 @@ export function untracedRootRunTree(): RunTree {
   copy._serialized_start_time = serialized;
   // Every container is the copy's own: a child or event added under one run must not reach another.
   copy.child_runs = [];
-  copy.extra = { ...template.extra, metadata: { ...template.extra?.metadata } };
+  copy.extra = { ...template.extra, metadata: { ...template.extra?.metadata }, [CHILD_CONFIG]: config };
   copy.serialized = { ...template.serialized };
   copy.inputs = { ...template.inputs };
   copy.replicas = template.replicas ? [...template.replicas] : template.replicas;
@@ -103,9 +106,10 @@ export const reusingRunWithConfig: RunWithConfig = function runWithConfig(this: 
   const manager = mayBeTraced(config, previous) ? CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata) : undefined;
   const parentRunId = manager?.getParentRunId();
   const tracer = manager?.handlers?.find((handler) => handler?.name === "langchain_tracer") as TracerLike | undefined;
-  if (tracer && parentRunId) store = tracer.getRunTreeWithTracingConfig(parentRunId) as unknown as Store | undefined;
-  else if (!avoidCreatingRootRunTree) store = untracedRootRunTree() as unknown as Store;
-  if (store) store.extra = { ...(store.extra as object | undefined), [CHILD_CONFIG]: config };
+  if (tracer && parentRunId) {
+    store = tracer.getRunTreeWithTracingConfig(parentRunId) as unknown as Store | undefined;
+    if (store) store.extra = { ...(store.extra as object | undefined), [CHILD_CONFIG]: config };
+  } else if (!avoidCreatingRootRunTree) store = untracedRootRunTree(config) as unknown as Store;
   if (previous?.[CONTEXT_VARIABLES] !== undefined) {
     store ??= {};
     store[CONTEXT_VARIABLES] = previous[CONTEXT_VARIABLES];
